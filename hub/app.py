@@ -1,0 +1,106 @@
+"""The ASGI application: /graphql, /healthz, /readyz. The lifespan owns the Neo4j driver."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+from cross_web import HTTPException
+from graphql import ExecutionResult
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+from strawberry.asgi import GraphQL
+from strawberry.schema.exceptions import InvalidOperationTypeError
+
+from hub.db.connect import open_database
+from hub.db.database import Database
+from hub.db.migrations import apply_schema
+from hub.errors import DatabaseUnavailable
+from hub.graphql.context import Context, Services
+from hub.graphql.errors import shaped
+from hub.graphql.loaders import Loaders
+from hub.graphql.schema import schema
+from hub.services.catalogue import Catalogue
+from hub.services.organisations import OrganisationService
+from hub.services.partnerships import PartnershipService
+from hub.services.sandbox import SandboxService
+from hub.settings import Settings
+
+log = logging.getLogger("hub")
+
+
+def build_services(db: Database) -> Services:
+    return Services(
+        catalogue=Catalogue(db),
+        organisations=OrganisationService(db),
+        partnerships=PartnershipService(db),
+        sandbox=SandboxService(db),
+    )
+
+
+class HubGraphQL(GraphQL[Context, None]):
+    async def execute_single(self, request: Any, request_adapter: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return await super().execute_single(request, request_adapter, *args, **kwargs)
+        except HTTPException as exc:
+            # GraphQL over HTTP: a mutation sent with GET is 405 Method Not Allowed, not 400.
+            if request_adapter.method == "GET" and isinstance(exc.__cause__, InvalidOperationTypeError):
+                raise HTTPException(405, exc.reason) from exc
+            raise
+
+    async def process_result(self, request: Any, result: ExecutionResult) -> Any:
+        if result.errors:
+            result.errors = [shaped(e) for e in result.errors]
+        return await super().process_result(request, result)
+
+    async def get_context(self, request: Any, response: Any) -> Context:
+        services: Services = request.app.state.services
+        return Context(
+            services=services, loaders=Loaders(services.catalogue), request=request, response=response
+        )
+
+
+async def healthz(_: Request) -> JSONResponse:
+    return JSONResponse({"status": "ok"})
+
+
+async def readyz(request: Request) -> JSONResponse:
+    db: Database = request.app.state.db
+    try:
+        await db.ping()
+    except DatabaseUnavailable:
+        return JSONResponse({"status": "unavailable", "neo4j": "unreachable"}, status_code=503)
+    return JSONResponse({"status": "ready", "neo4j": "reachable"})
+
+
+def create_app(settings: Settings | None = None, *, database: Database | None = None) -> Starlette:
+    """The hub. With `database` the caller owns the driver (tests); otherwise the lifespan does."""
+    settings = settings or Settings()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        db = database or open_database(settings)
+        try:
+            await apply_schema(db)
+            app.state.db = db
+            app.state.services = build_services(db)
+            yield
+        finally:
+            if database is None:
+                await db.close()
+
+    graphql = HubGraphQL(
+        schema,
+        graphql_ide=None if settings.production else "graphiql",
+        allow_queries_via_get=True,
+    )
+    routes = [
+        Route("/graphql", graphql, methods=["GET", "POST"]),
+        Route("/healthz", healthz),
+        Route("/readyz", readyz),
+    ]
+    return Starlette(routes=routes, lifespan=lifespan)

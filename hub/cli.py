@@ -1,0 +1,200 @@
+"""The `hub` command. Thin: each command calls a service and reports."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+
+from hub.db.connect import open_database
+from hub.db.database import Database
+from hub.db.migrations import apply_schema
+from hub.db.server import ManagedNeo4j
+from hub.errors import HubError
+from hub.seeds.loading import DEFAULT_SEED_DIR, graph_counts, load_seed_dir, load_synthetic
+from hub.settings import Settings
+
+T = TypeVar("T")
+
+app = typer.Typer(
+    help="Fintech Integration Hub: GraphQL over a Neo4j graph.", no_args_is_help=True, pretty_exceptions_enable=False
+)
+db_app = typer.Typer(help="The Neo4j server the hub manages.", no_args_is_help=True)
+schema_app = typer.Typer(help="The graph and GraphQL schemas.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(schema_app, name="schema")
+
+out = Console()
+err = Console(stderr=True)
+
+
+def _settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as exc:
+        for error in exc.errors():
+            err.print(f"[red]setting {'.'.join(map(str, error['loc']))}: {error['msg']}[/red]")
+        raise typer.Exit(2) from None
+
+
+def _say(message: str) -> None:
+    out.print(message)
+
+
+def _with_db(settings: Settings, work: Callable[[Database], Awaitable[T]]) -> T:
+    async def run() -> T:
+        db = open_database(settings)
+        try:
+            await db.ping()
+            return await work(db)
+        finally:
+            await db.close()
+
+    return asyncio.run(run())
+
+
+def _ensure_server(settings: Settings) -> None:
+    if settings.uses_managed_server:
+        ManagedNeo4j(settings).start(_say)
+
+
+@db_app.command("fetch")
+def db_fetch() -> None:
+    """Download the pinned Neo4j Community server into the cache (once)."""
+    ManagedNeo4j(_settings()).install(_say)
+
+
+@db_app.command("start")
+def db_start() -> None:
+    """Fetch (once), configure and start the local Neo4j; wait until Bolt answers."""
+    settings = _settings()
+    if not settings.uses_managed_server:
+        _say(f"NEO4J_URI is set ({settings.neo4j_uri}): the hub uses that server and starts none.")
+        return
+    connection = ManagedNeo4j(settings).start(_say)
+    _say(f"[green]ready[/green] at {connection.uri} (password in {ManagedNeo4j(settings).password_file})")
+
+
+@db_app.command("stop")
+def db_stop() -> None:
+    """Stop the local Neo4j cleanly; its data stays."""
+    ManagedNeo4j(_settings()).stop(_say)
+
+
+@db_app.command("status")
+def db_status() -> None:
+    """Whether the local Neo4j runs, where, and where its data lives."""
+    status = ManagedNeo4j(_settings()).status()
+    state = (
+        f"[green]running[/green] (pid {status.pid}, bolt://127.0.0.1:{status.port})"
+        if status.running
+        else "[yellow]stopped[/yellow]"
+    )
+    _say(f"Neo4j {status.version}: {state}\n  data: {status.data_dir}")
+    if not status.running:
+        raise typer.Exit(3)
+
+
+@db_app.command("migrate")
+def db_migrate() -> None:
+    """Apply schema/constraints.cypher (idempotent)."""
+    settings = _settings()
+    count = _with_db(settings, apply_schema)
+    _say(f"{count} constraint and index statements applied")
+
+
+@app.command("seed")
+def seed(
+    directory: Annotated[Path, typer.Option("--dir", help="Folder of seed files.")] = DEFAULT_SEED_DIR,
+    synthetic: Annotated[int | None, typer.Option(help="Generate N synthetic organisations instead.")] = None,
+    seed_value: Annotated[int, typer.Option("--seed", help="Random seed of the synthetic graph.")] = 1,
+) -> None:
+    """Load the seed ecosystem (validated, one transaction), or a synthetic one (batched)."""
+    settings = _settings()
+
+    async def work(db: Database) -> None:
+        await apply_schema(db)
+        started = time.perf_counter()
+        if synthetic is None:
+            _say(f"Validating and loading {directory} ...")
+            written = await load_seed_dir(db, directory)
+        else:
+            written = await _synthetic(db, synthetic, seed_value)
+        elapsed = time.perf_counter() - started
+        counts = await graph_counts(db)
+        _say(f"[green]{written} rows written in {elapsed:.1f}s[/green]; graph now holds:")
+        for name, count in sorted(counts.items()):
+            _say(f"  {name:<40} {count:>10}")
+
+    _with_db(settings, work)
+
+
+async def _synthetic(db: Database, n: int, seed_value: int) -> int:
+    _say(f"Generating a synthetic ecosystem of {n} organisations (seed {seed_value}) ...")
+    with Progress(
+        TextColumn("{task.description:<18}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=out,
+    ) as bar:
+        tasks: dict[str, TaskID] = {}
+
+        def progress(table: str, done: int, total: int) -> None:
+            if table not in tasks:
+                tasks[table] = bar.add_task(table, total=total)
+            bar.update(tasks[table], completed=done)
+
+        return await load_synthetic(db, n, seed_value, progress=progress)
+
+
+@schema_app.command("export")
+def schema_export(
+    path: Annotated[Path, typer.Option(help="Where to write the SDL.")] = Path("schema/schema.graphql"),
+) -> None:
+    """Write the GraphQL SDL of the code to schema/schema.graphql."""
+    from hub.graphql.schema import sdl
+
+    path.write_text(sdl(), encoding="utf-8")
+    _say(f"wrote {path}")
+
+
+@app.command("serve")
+def serve(
+    host: Annotated[str | None, typer.Option(help="Interface to listen on.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+) -> None:
+    """Serve the GraphQL API with uvicorn (starting the managed Neo4j if needed)."""
+    import uvicorn
+
+    settings = _settings()
+    _ensure_server(settings)
+    uvicorn.run("hub.app:create_app", factory=True, host=host or settings.host, port=port or settings.port)
+
+
+@app.command("up")
+def up() -> None:
+    """Everything for a first look: start Neo4j, apply the schema, load the seeds, serve."""
+    settings = _settings()
+    _ensure_server(settings)
+    seed(DEFAULT_SEED_DIR, None, 1)
+    _say(
+        f"GraphQL at http://{settings.host}:{settings.port}/graphql  (Ctrl-C stops the hub; `hub db stop` stops Neo4j)"
+    )
+    serve(None, None)
+
+
+def main() -> None:
+    try:
+        app()
+    except HubError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        sys.exit(1)

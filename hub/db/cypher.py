@@ -1,0 +1,46 @@
+"""Builders that compose named Cypher constants from literal fragments, at import time.
+
+Only literal fragments go in (the type checker holds them to `LiteralString`); values always
+travel as `$parameters`. Every paged query answers `total` and one page of `items` in a single
+statement, so a connection costs one round trip.
+"""
+
+from typing import LiteralString
+
+
+def organisation_map(var: LiteralString) -> LiteralString:
+    """A property map of an Institution or TechEnterprise carrying its label in `__type`."""
+    return (
+        var + " {.*, __type: CASE WHEN " + var + ":Institution THEN 'Institution' ELSE 'TechEnterprise' END}"
+    )
+
+
+def ordered(key: LiteralString) -> LiteralString:
+    """ORDER BY `key`, ascending unless `$descending`, with the id as tie-breaker."""
+    return (
+        "ORDER BY CASE WHEN $descending THEN null ELSE " + key + " END, "
+        "CASE WHEN $descending THEN " + key + " END DESC, n.id"
+    )
+
+
+def root_page(body: LiteralString, order: LiteralString, projection: LiteralString) -> LiteralString:
+    """A page of `n` over `body` (MATCH ... WHERE ... binding `n`): total and items."""
+    return (
+        "CALL () { " + body + " RETURN count(n) AS total } "
+        "CALL () { " + body + " WITH n " + order + " SKIP $skip LIMIT $limit "
+        "RETURN collect(" + projection + ") AS items } "
+        "RETURN total, items"
+    )
+
+
+def related_page(
+    anchor: LiteralString, body: LiteralString, order: LiteralString, projection: LiteralString
+) -> LiteralString:
+    """For each `$ids` anchor `a` (matched by `anchor`), a page of `n` over `body`."""
+    return (
+        "UNWIND $ids AS id " + anchor + " "
+        "CALL (a) { " + body + " RETURN count(n) AS total } "
+        "CALL (a) { " + body + " WITH n ORDER BY " + order + " SKIP $skip LIMIT $limit "
+        "RETURN collect(" + projection + ") AS items } "
+        "RETURN id, total, items"
+    )

@@ -1,0 +1,96 @@
+"""The one door to Neo4j: reads routed as reads, writes in managed transactions, round trips counted."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, LiteralString, Protocol, TypeVar
+
+from neo4j import AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction, RoutingControl
+from neo4j.exceptions import ServiceUnavailable
+
+from hub.errors import DatabaseUnavailable
+
+Row = dict[str, Any]
+Statement = tuple[LiteralString, dict[str, Any]]
+T = TypeVar("T")
+
+
+class Runner(Protocol):
+    """What a repository needs: run a statement, get rows. A Database or an open transaction."""
+
+    async def read(self, query: LiteralString, /, **params: Any) -> list[Row]: ...
+
+    async def write(self, query: LiteralString, /, **params: Any) -> list[Row]: ...
+
+
+class Transaction:
+    """An open write transaction; reads inside it see its own writes."""
+
+    def __init__(self, tx: AsyncManagedTransaction, database: Database) -> None:
+        self._tx = tx
+        self._database = database
+
+    async def read(self, query: LiteralString, /, **params: Any) -> list[Row]:
+        self._database.round_trips += 1
+        result = await self._tx.run(query, params)
+        return [record.data() async for record in result]
+
+    write = read
+
+
+class Database:
+    """Runs parameterised Cypher. Every statement sent is one round trip, counted for tests."""
+
+    def __init__(self, driver: AsyncDriver, database: str) -> None:
+        self.driver = driver
+        self.name = database
+        self.round_trips = 0
+
+    @classmethod
+    def connect(cls, uri: str, user: str, password: str, database: str) -> Database:
+        driver = AsyncGraphDatabase.driver(uri, auth=(user, password), max_connection_pool_size=50)
+        return cls(driver, database)
+
+    async def close(self) -> None:
+        await self.driver.close()
+
+    async def ping(self) -> None:
+        try:
+            await self.driver.verify_connectivity()
+        except (ServiceUnavailable, OSError) as exc:
+            raise DatabaseUnavailable(f"Neo4j does not answer: {exc}") from exc
+
+    async def read(self, query: LiteralString, /, **params: Any) -> list[Row]:
+        self.round_trips += 1
+        records, _, _ = await self.driver.execute_query(
+            query, params, routing_=RoutingControl.READ, database_=self.name
+        )
+        return [record.data() for record in records]
+
+    async def write(self, query: LiteralString, /, **params: Any) -> list[Row]:
+        self.round_trips += 1
+        records, _, _ = await self.driver.execute_query(
+            query, params, routing_=RoutingControl.WRITE, database_=self.name
+        )
+        return [record.data() for record in records]
+
+    async def transaction(self, work: Callable[[Transaction], Awaitable[T]]) -> T:
+        """Runs `work` in one write transaction: all of it lands, or none (an exception rolls back).
+
+        The driver retries `work` on transient failures, so it must be safe to run again.
+        """
+
+        async def managed(tx: AsyncManagedTransaction) -> T:
+            return await work(Transaction(tx, self))
+
+        async with self.driver.session(database=self.name) as session:
+            return await session.execute_write(managed)
+
+    async def write_all(self, statements: Sequence[Statement]) -> None:
+        """Runs the statements in order in one write transaction: all of them land, or none."""
+
+        async def work(tx: Transaction) -> None:
+            for query, params in statements:
+                await tx.write(query, **params)
+
+        await self.transaction(work)

@@ -1,0 +1,87 @@
+"""Between Neo4j property maps (camelCase, neo4j.time values) and the domain's dataclasses."""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import types
+import typing
+from datetime import date
+from enum import Enum
+from typing import Any, TypeVar
+
+from hub.domain import models
+
+T = TypeVar("T")
+
+
+def camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.capitalize() for part in rest)
+
+
+@functools.cache
+def _field_kinds(cls: type[Any]) -> tuple[tuple[str, str, Any], ...]:
+    hints = typing.get_type_hints(cls)
+    kinds = []
+    for field in dataclasses.fields(cls):
+        hint = hints[field.name]
+        if isinstance(hint, types.UnionType):  # `X | None`
+            hint = next(arg for arg in typing.get_args(hint) if arg is not type(None))
+        kinds.append((field.name, camel(field.name), hint))
+    return tuple(kinds)
+
+
+def _native(value: Any, hint: Any) -> Any:
+    if value is None:
+        return None
+    if hasattr(value, "to_native"):
+        value = value.to_native()
+    if isinstance(hint, type) and issubclass(hint, Enum):
+        return hint(value)
+    if typing.get_origin(hint) is tuple:
+        return tuple(value)
+    return value
+
+
+def from_props(cls: type[T], props: dict[str, Any]) -> T:
+    """A domain record from a node's property map; missing optional properties become None."""
+    values = {
+        name: _native(props.get(key), hint)
+        for name, key, hint in _field_kinds(cls)
+        if key in props or name == "id"
+    }
+    return cls(**values)
+
+
+def to_props(record: Any) -> dict[str, Any]:
+    """A node property map from a domain record: camelCase keys, enums as strings, lists."""
+    props: dict[str, Any] = {}
+    for field in dataclasses.fields(record):
+        value = getattr(record, field.name)
+        if isinstance(value, Enum):
+            value = value.value
+        elif isinstance(value, tuple):
+            value = list(value)
+        props[camel(field.name)] = value
+    return props
+
+
+ORGANISATION_TYPES: dict[str, type[models.Institution] | type[models.TechEnterprise]] = {
+    "Institution": models.Institution,
+    "TechEnterprise": models.TechEnterprise,
+}
+
+
+def organisation(props: dict[str, Any]) -> models.Organisation:
+    """An Institution or TechEnterprise from a map carrying its label in `__type`."""
+    cls = ORGANISATION_TYPES[props["__type"]]
+    return from_props(cls, props)
+
+
+def as_date(value: Any) -> date | None:
+    if value is None:
+        return None
+    native = value.to_native() if hasattr(value, "to_native") else value
+    assert isinstance(native, date)
+    return native

@@ -1,0 +1,195 @@
+"""Institutions and tech enterprises: pages, lookups, registration and capability declarations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, LiteralString
+
+from hub.db.cypher import ordered, organisation_map, root_page
+from hub.db.database import Runner
+from hub.db.mapping import from_props, organisation, to_props
+from hub.domain.enums import InstitutionKind, Maturity
+from hub.domain.models import CapabilityOffer, Institution, Organisation, TechEnterprise
+from hub.domain.paging import Page, PageRequest
+
+_ORDER_KEY: LiteralString = "CASE $orderBy WHEN 'FOUNDED' THEN n.founded ELSE n.name END"
+
+INSTITUTIONS_PAGE = root_page(
+    "MATCH (n:Institution) "
+    "WHERE ($kind IS NULL OR n.kind = $kind) "
+    "AND ($homeCountry IS NULL OR n.homeCountry = $homeCountry) "
+    "AND ($zoneId IS NULL OR EXISTS { (n)-[:LOCATED_IN]->(:Zone {id: $zoneId}) }) "
+    "AND ($capabilityId IS NULL OR EXISTS { (n)-[:SEEKS]->(:Capability {id: $capabilityId}) }) "
+    "AND ($foundedFrom IS NULL OR n.founded >= $foundedFrom) "
+    "AND ($foundedTo IS NULL OR n.founded <= $foundedTo)",
+    ordered(_ORDER_KEY),
+    "n {.*}",
+)
+
+TECH_ENTERPRISES_PAGE = root_page(
+    "MATCH (n:TechEnterprise) "
+    "WHERE ($homeCountry IS NULL OR n.homeCountry = $homeCountry) "
+    "AND ($zoneId IS NULL OR EXISTS { (n)-[:LOCATED_IN]->(:Zone {id: $zoneId}) }) "
+    "AND ($capabilityId IS NULL OR EXISTS { (n)-[o:OFFERS]->(:Capability {id: $capabilityId}) "
+    "    WHERE $maturity IS NULL OR o.maturity = $maturity }) "
+    "AND ($foundedFrom IS NULL OR n.founded >= $foundedFrom) "
+    "AND ($foundedTo IS NULL OR n.founded <= $foundedTo)",
+    ordered(_ORDER_KEY),
+    "n {.*}",
+)
+
+ORGANISATIONS_BY_ID = (
+    "UNWIND $ids AS id MATCH (n:Organisation {id: id}) RETURN " + organisation_map("n") + " AS item"
+)
+
+CREATE_INSTITUTION = """
+CREATE (n:Organisation:Institution)
+SET n = $props, n.createdAt = datetime()
+RETURN n {.*} AS item
+"""
+
+CREATE_TECH_ENTERPRISE = """
+CREATE (n:Organisation:TechEnterprise)
+SET n = $props, n.createdAt = datetime()
+RETURN n {.*} AS item
+"""
+
+UPDATE_ORGANISATION = """
+MATCH (n:Organisation {id: $id})
+SET n += $changes, n.updatedAt = datetime()
+RETURN n {.*, __type: CASE WHEN n:Institution THEN 'Institution' ELSE 'TechEnterprise' END} AS item
+"""
+
+SET_ZONE = """
+MATCH (n:Organisation {id: $id})
+OPTIONAL MATCH (n)-[old:LOCATED_IN]->(:Zone)
+DELETE old
+WITH DISTINCT n
+MATCH (z:Zone {id: $zoneId})
+MERGE (n)-[:LOCATED_IN]->(z)
+"""
+
+SET_SOUGHT_CAPABILITIES = """
+MATCH (n:Institution {id: $id})
+OPTIONAL MATCH (n)-[old:SEEKS]->(:Capability)
+DELETE old
+WITH DISTINCT n
+UNWIND $capabilityIds AS capabilityId
+MATCH (c:Capability {id: capabilityId})
+MERGE (n)-[:SEEKS]->(c)
+"""
+
+SET_OFFERED_CAPABILITIES = """
+MATCH (n:TechEnterprise {id: $id})
+OPTIONAL MATCH (n)-[old:OFFERS]->(:Capability)
+DELETE old
+WITH DISTINCT n
+UNWIND $offers AS offer
+MATCH (c:Capability {id: offer.capabilityId})
+MERGE (n)-[r:OFFERS]->(c)
+SET r.maturity = offer.maturity
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class InstitutionFilter:
+    kind: InstitutionKind | None = None
+    home_country: str | None = None
+    zone_id: str | None = None
+    capability_id: str | None = None
+    founded_from: date | None = None
+    founded_to: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TechEnterpriseFilter:
+    home_country: str | None = None
+    zone_id: str | None = None
+    capability_id: str | None = None
+    maturity: Maturity | None = None
+    founded_from: date | None = None
+    founded_to: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Ordering:
+    by: str = "NAME"
+    descending: bool = False
+
+
+def _page_params(page: PageRequest, ordering: Ordering) -> dict[str, Any]:
+    return {
+        "skip": page.skip,
+        "limit": page.limit,
+        "orderBy": ordering.by,
+        "descending": ordering.descending,
+    }
+
+
+async def institutions_page(
+    db: Runner, *, where: InstitutionFilter, page: PageRequest, ordering: Ordering
+) -> Page[Institution]:
+    rows = await db.read(
+        INSTITUTIONS_PAGE,
+        kind=where.kind,
+        homeCountry=where.home_country,
+        zoneId=where.zone_id,
+        capabilityId=where.capability_id,
+        foundedFrom=where.founded_from,
+        foundedTo=where.founded_to,
+        **_page_params(page, ordering),
+    )
+    row = rows[0]
+    return Page([from_props(Institution, i) for i in row["items"]], row["total"], page.skip)
+
+
+async def tech_enterprises_page(
+    db: Runner, *, where: TechEnterpriseFilter, page: PageRequest, ordering: Ordering
+) -> Page[TechEnterprise]:
+    rows = await db.read(
+        TECH_ENTERPRISES_PAGE,
+        homeCountry=where.home_country,
+        zoneId=where.zone_id,
+        capabilityId=where.capability_id,
+        maturity=where.maturity,
+        foundedFrom=where.founded_from,
+        foundedTo=where.founded_to,
+        **_page_params(page, ordering),
+    )
+    row = rows[0]
+    return Page([from_props(TechEnterprise, i) for i in row["items"]], row["total"], page.skip)
+
+
+async def organisations_by_id(db: Runner, *, ids: list[str]) -> dict[str, Organisation]:
+    rows = await db.read(ORGANISATIONS_BY_ID, ids=ids)
+    found = (organisation(row["item"]) for row in rows)
+    return {org.id: org for org in found}
+
+
+async def create_institution(db: Runner, *, institution: Institution) -> Institution:
+    rows = await db.write(CREATE_INSTITUTION, props=to_props(institution))
+    return from_props(Institution, rows[0]["item"])
+
+
+async def create_tech_enterprise(db: Runner, *, enterprise: TechEnterprise) -> TechEnterprise:
+    rows = await db.write(CREATE_TECH_ENTERPRISE, props=to_props(enterprise))
+    return from_props(TechEnterprise, rows[0]["item"])
+
+
+async def update_organisation(db: Runner, *, org_id: str, changes: dict[str, Any]) -> Organisation:
+    rows = await db.write(UPDATE_ORGANISATION, id=org_id, changes=changes)
+    return organisation(rows[0]["item"])
+
+
+async def set_zone(db: Runner, *, org_id: str, zone_id: str) -> None:
+    await db.write(SET_ZONE, id=org_id, zoneId=zone_id)
+
+
+async def set_sought_capabilities(db: Runner, *, institution_id: str, capability_ids: list[str]) -> None:
+    await db.write(SET_SOUGHT_CAPABILITIES, id=institution_id, capabilityIds=capability_ids)
+
+
+async def set_offered_capabilities(db: Runner, *, enterprise_id: str, offers: list[CapabilityOffer]) -> None:
+    rows = [{"capabilityId": o.capability_id, "maturity": o.maturity.value} for o in offers]
+    await db.write(SET_OFFERED_CAPABILITIES, id=enterprise_id, offers=rows)

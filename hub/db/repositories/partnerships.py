@@ -1,0 +1,114 @@
+"""Partnerships: pages, proposals and lifecycle changes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from hub.db.cypher import ordered, root_page
+from hub.db.database import Runner
+from hub.db.mapping import from_props, to_props
+from hub.domain.enums import PartnershipKind, PartnershipStatus
+from hub.domain.models import Partnership
+from hub.domain.paging import Page, PageRequest
+
+PARTNERSHIPS_PAGE = root_page(
+    "MATCH (n:Partnership) "
+    "WHERE ($kind IS NULL OR n.kind = $kind) "
+    "AND ($status IS NULL OR n.status = $status) "
+    "AND ($proposedFrom IS NULL OR n.proposedOn >= $proposedFrom) "
+    "AND ($proposedTo IS NULL OR n.proposedOn <= $proposedTo) "
+    "AND ($organisationId IS NULL OR EXISTS { "
+    "    (:Organisation {id: $organisationId})-[:PARTY_TO]->(n) })",
+    ordered("CASE $orderBy WHEN 'TITLE' THEN n.title ELSE n.proposedOn END"),
+    "n {.*}",
+)
+
+OPEN_BETWEEN = """
+MATCH (:Organisation {id: $a})-[:PARTY_TO]->(p:Partnership)<-[:PARTY_TO]-(:Organisation {id: $b})
+WHERE p.status IN ['PROPOSED', 'ACTIVE']
+RETURN p.id AS id, p.status AS status
+LIMIT 1
+"""
+
+CREATE_PARTNERSHIP = """
+MATCH (proposer:Organisation {id: $proposerId}), (recipient:Organisation {id: $recipientId})
+CREATE (p:Partnership)
+SET p = $props, p.createdAt = datetime()
+CREATE (proposer)-[:PARTY_TO {role: 'PROPOSER'}]->(p)
+CREATE (recipient)-[:PARTY_TO {role: 'RECIPIENT'}]->(p)
+RETURN p {.*} AS item
+"""
+
+# Setting a property to itself takes the node's write lock, so two concurrent transitions of
+# the same partnership are serialised: the second reads the status the first wrote.
+LOCK_STATUS = """
+MATCH (p:Partnership {id: $id})
+SET p.status = p.status
+RETURN p.status AS status
+"""
+
+SET_STATUS = """
+MATCH (p:Partnership {id: $id})
+SET p.status = $status, p += $dates, p.updatedAt = datetime()
+RETURN p {.*} AS item
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class PartnershipFilter:
+    kind: PartnershipKind | None = None
+    status: PartnershipStatus | None = None
+    proposed_from: date | None = None
+    proposed_to: date | None = None
+    organisation_id: str | None = None
+
+
+async def partnerships_page(
+    db: Runner, *, where: PartnershipFilter, page: PageRequest, order_by: str, descending: bool
+) -> Page[Partnership]:
+    rows = await db.read(
+        PARTNERSHIPS_PAGE,
+        kind=where.kind,
+        status=where.status,
+        proposedFrom=where.proposed_from,
+        proposedTo=where.proposed_to,
+        organisationId=where.organisation_id,
+        orderBy=order_by,
+        descending=descending,
+        skip=page.skip,
+        limit=page.limit,
+    )
+    row = rows[0]
+    return Page([from_props(Partnership, i) for i in row["items"]], row["total"], page.skip)
+
+
+async def open_partnership_between(db: Runner, *, a: str, b: str) -> tuple[str, str] | None:
+    """The id and status of a PROPOSED or ACTIVE partnership between `a` and `b`, if any."""
+    rows = await db.read(OPEN_BETWEEN, a=a, b=b)
+    return (rows[0]["id"], rows[0]["status"]) if rows else None
+
+
+async def create_partnership(
+    db: Runner, *, partnership: Partnership, proposer_id: str, recipient_id: str
+) -> Partnership:
+    rows = await db.write(
+        CREATE_PARTNERSHIP,
+        props=to_props(partnership),
+        proposerId=proposer_id,
+        recipientId=recipient_id,
+    )
+    return from_props(Partnership, rows[0]["item"])
+
+
+async def lock_status(db: Runner, *, partnership_id: str) -> PartnershipStatus | None:
+    rows = await db.write(LOCK_STATUS, id=partnership_id)
+    return PartnershipStatus(rows[0]["status"]) if rows else None
+
+
+async def set_status(
+    db: Runner, *, partnership_id: str, status: PartnershipStatus, dates: dict[str, Any]
+) -> Partnership:
+    rows = await db.write(SET_STATUS, id=partnership_id, status=status.value, dates=dates)
+    return from_props(Partnership, rows[0]["item"])

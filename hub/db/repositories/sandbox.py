@@ -1,0 +1,125 @@
+"""Sandbox projects: pages, applications and lifecycle changes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from hub.db.cypher import ordered, root_page
+from hub.db.database import Runner
+from hub.db.mapping import from_props, to_props
+from hub.domain.enums import RiskLevel, SandboxStatus, ServiceType
+from hub.domain.models import SandboxParticipant, SandboxProject
+from hub.domain.paging import Page, PageRequest
+
+SANDBOX_PROJECTS_PAGE = root_page(
+    "MATCH (n:SandboxProject) "
+    "WHERE ($status IS NULL OR n.status = $status) "
+    "AND ($serviceType IS NULL OR n.serviceType = $serviceType) "
+    "AND ($riskLevel IS NULL OR n.riskLevel = $riskLevel) "
+    "AND ($batchId IS NULL OR EXISTS { (n)-[:IN_BATCH]->(:SandboxBatch {id: $batchId}) }) "
+    "AND ($capabilityId IS NULL OR EXISTS { (n)-[:USES]->(:Capability {id: $capabilityId}) }) "
+    "AND ($appliedFrom IS NULL OR n.appliedOn >= $appliedFrom) "
+    "AND ($appliedTo IS NULL OR n.appliedOn <= $appliedTo)",
+    ordered("CASE $orderBy WHEN 'NAME' THEN n.name ELSE n.appliedOn END"),
+    "n {.*}",
+)
+
+CREATE_PROJECT = """
+CREATE (p:SandboxProject)
+SET p = $props, p.createdAt = datetime()
+WITH p
+CALL (p) {
+  UNWIND $participants AS participant
+  MATCH (o:Organisation {id: participant.organisationId})
+  CREATE (o)-[:PARTICIPATES_IN {role: participant.role}]->(p)
+}
+CALL (p) {
+  UNWIND $capabilityIds AS capabilityId
+  MATCH (c:Capability {id: capabilityId})
+  MERGE (p)-[:USES]->(c)
+}
+RETURN p {.*} AS item
+"""
+
+LOCK_STATUS = """
+MATCH (p:SandboxProject {id: $id})
+SET p.status = p.status
+RETURN p.status AS status
+"""
+
+SET_STATUS = """
+MATCH (p:SandboxProject {id: $id})
+SET p.status = $status, p += $dates, p.updatedAt = datetime()
+RETURN p {.*} AS item
+"""
+
+PUT_IN_BATCH = """
+MATCH (p:SandboxProject {id: $id}), (b:SandboxBatch {id: $batchId})
+MERGE (p)-[:IN_BATCH]->(b)
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class SandboxProjectFilter:
+    status: SandboxStatus | None = None
+    service_type: ServiceType | None = None
+    risk_level: RiskLevel | None = None
+    batch_id: str | None = None
+    capability_id: str | None = None
+    applied_from: date | None = None
+    applied_to: date | None = None
+
+
+async def sandbox_projects_page(
+    db: Runner, *, where: SandboxProjectFilter, page: PageRequest, order_by: str, descending: bool
+) -> Page[SandboxProject]:
+    rows = await db.read(
+        SANDBOX_PROJECTS_PAGE,
+        status=where.status,
+        serviceType=where.service_type,
+        riskLevel=where.risk_level,
+        batchId=where.batch_id,
+        capabilityId=where.capability_id,
+        appliedFrom=where.applied_from,
+        appliedTo=where.applied_to,
+        orderBy=order_by,
+        descending=descending,
+        skip=page.skip,
+        limit=page.limit,
+    )
+    row = rows[0]
+    return Page([from_props(SandboxProject, i) for i in row["items"]], row["total"], page.skip)
+
+
+async def create_project(
+    db: Runner,
+    *,
+    project: SandboxProject,
+    participants: list[SandboxParticipant],
+    capability_ids: list[str],
+) -> SandboxProject:
+    rows = await db.write(
+        CREATE_PROJECT,
+        props=to_props(project),
+        participants=[{"organisationId": p.organisation_id, "role": p.role.value} for p in participants],
+        capabilityIds=capability_ids,
+    )
+    return from_props(SandboxProject, rows[0]["item"])
+
+
+async def lock_status(db: Runner, *, project_id: str) -> SandboxStatus | None:
+    rows = await db.write(LOCK_STATUS, id=project_id)
+    return SandboxStatus(rows[0]["status"]) if rows else None
+
+
+async def set_status(
+    db: Runner, *, project_id: str, status: SandboxStatus, dates: dict[str, Any]
+) -> SandboxProject:
+    rows = await db.write(SET_STATUS, id=project_id, status=status.value, dates=dates)
+    return from_props(SandboxProject, rows[0]["item"])
+
+
+async def put_in_batch(db: Runner, *, project_id: str, batch_id: str) -> None:
+    await db.write(PUT_IN_BATCH, id=project_id, batchId=batch_id)

@@ -1,0 +1,48 @@
+"""Full-text search over organisations and sandbox projects, English or Chinese."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from hub.db.database import Runner
+from hub.db.mapping import from_props, organisation
+from hub.domain import models
+
+SEARCH = """
+CALL db.index.fulltext.queryNodes('search_text', $query, {limit: $limit}) YIELD node, score
+RETURN node {.*, __type: CASE WHEN node:Institution THEN 'Institution'
+                              WHEN node:TechEnterprise THEN 'TechEnterprise'
+                              ELSE 'SandboxProject' END} AS item, score
+"""
+
+_LUCENE_SPECIAL = re.compile(r'([+\-&|!(){}\[\]^"~*?:\\/])')
+
+
+def lucene_query(text: str) -> str:
+    """A Lucene query that matches each word of `text` exactly or as a prefix.
+
+    Every character Lucene gives a meaning is escaped, so user text cannot form operators.
+    """
+    words = [_LUCENE_SPECIAL.sub(r"\\\1", word) for word in text.split()]
+    return " ".join(f"({word} OR {word}*)" for word in words)
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    score: float
+    node: models.Institution | models.TechEnterprise | models.SandboxProject
+
+
+def _node(
+    item: dict[str, Any],
+) -> models.Institution | models.TechEnterprise | models.SandboxProject:
+    if item["__type"] == "SandboxProject":
+        return from_props(models.SandboxProject, item)
+    return organisation(item)
+
+
+async def search(db: Runner, *, text: str, limit: int) -> list[Hit]:
+    rows = await db.read(SEARCH, query=lucene_query(text), limit=limit)
+    return [Hit(row["score"], _node(row["item"])) for row in rows]

@@ -1,0 +1,127 @@
+"""The nodes of the graph as plain, immutable records."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from hub.domain.enums import (
+    InstitutionKind,
+    Maturity,
+    OwnershipForm,
+    PartnershipKind,
+    PartnershipStatus,
+    PartyRole,
+    RiskLevel,
+    SandboxRole,
+    SandboxStatus,
+    ServiceType,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Institution:
+    id: str
+    name: str
+    name_zh: str | None
+    kind: InstitutionKind
+    home_country: str
+    ownership: OwnershipForm
+    licences: tuple[str, ...] = ()
+    founded: date | None = None
+    description: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TechEnterprise:
+    id: str
+    name: str
+    name_zh: str | None
+    home_country: str
+    founded: date | None = None
+    employees: int | None = None
+    description: str | None = None
+
+
+Organisation = Institution | TechEnterprise
+
+
+@dataclass(frozen=True, slots=True)
+class Capability:
+    id: str
+    name: str
+    name_zh: str | None
+    category: str
+    description: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CapabilityOffer:
+    capability_id: str
+    maturity: Maturity
+
+
+@dataclass(frozen=True, slots=True)
+class Party:
+    organisation_id: str
+    role: PartyRole
+
+
+@dataclass(frozen=True, slots=True)
+class Partnership:
+    id: str
+    kind: PartnershipKind
+    status: PartnershipStatus
+    title: str
+    proposed_on: date
+    started_on: date | None = None
+    ended_on: date | None = None
+    decided_on: date | None = None
+    terms: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SandboxBatch:
+    id: str
+    number: int
+    name: str
+    announced_on: date
+
+
+@dataclass(frozen=True, slots=True)
+class SandboxParticipant:
+    organisation_id: str
+    role: SandboxRole
+
+
+@dataclass(frozen=True, slots=True)
+class SandboxProject:
+    id: str
+    name: str
+    name_zh: str | None
+    service_type: ServiceType
+    status: SandboxStatus
+    risk_level: RiskLevel
+    applied_on: date
+    planned_go_live: date | None = None
+    registered_on: date | None = None
+    testing_started_on: date | None = None
+    closed_on: date | None = None
+    description: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Zone:
+    id: str
+    name: str
+    name_zh: str | None
+    district: str
+    description: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Award:
+    id: str
+    name: str
+    year: int
+    prize_yuan: int

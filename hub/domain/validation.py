@@ -1,0 +1,64 @@
+"""Checks on values that callers send, collected as FieldErrors so every problem is told at once."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+import pycountry
+
+from hub.errors import FieldError, UserInputError
+
+MAX_NAME = 200
+MAX_TEXT = 4000
+
+
+class Checks:
+    """Collects field errors; `raise_if_any` refuses the whole input when one was found."""
+
+    def __init__(self) -> None:
+        self.errors: list[FieldError] = []
+
+    def fail(self, field: str, message: str, code: str = "INVALID") -> None:
+        self.errors.append(FieldError(field, message, code))
+
+    def name(self, field: str, value: str | None, *, required: bool = True) -> None:
+        if value is None:
+            if required:
+                self.fail(field, "is required", "REQUIRED")
+            return
+        if not value.strip():
+            self.fail(field, "must not be blank", "REQUIRED")
+        elif len(value) > MAX_NAME:
+            self.fail(field, f"must be at most {MAX_NAME} characters (got {len(value)})", "TOO_LONG")
+
+    def text(self, field: str, value: str | None) -> None:
+        if value is not None and len(value) > MAX_TEXT:
+            self.fail(field, f"must be at most {MAX_TEXT} characters (got {len(value)})", "TOO_LONG")
+
+    def country(self, field: str, value: str | None) -> None:
+        if value is None:
+            return
+        if len(value) != 2 or pycountry.countries.get(alpha_2=value.upper()) is None:
+            self.fail(field, f"{value!r} is not an ISO 3166-1 alpha-2 country code", "INVALID_COUNTRY")
+        elif value != value.upper():
+            self.fail(field, f"country codes are upper case: use {value.upper()!r}", "INVALID_COUNTRY")
+
+    def not_future(self, field: str, value: date | None, today: date) -> None:
+        if value is not None and value > today:
+            self.fail(field, f"{value.isoformat()} is in the future", "INVALID_DATE")
+
+    def distinct(self, field: str, values: Iterable[str]) -> None:
+        seen: set[str] = set()
+        for value in values:
+            if value in seen:
+                self.fail(field, f"{value!r} is listed twice", "DUPLICATE")
+            seen.add(value)
+
+    def count_between(self, field: str, values: list[str], low: int, high: int) -> None:
+        if not low <= len(values) <= high:
+            self.fail(field, f"needs between {low} and {high} entries (got {len(values)})", "COUNT")
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise UserInputError(self.errors)

@@ -1,0 +1,1 @@
+"""The GraphQL schema: one module per area, composed in schema.py. Resolvers stay thin."""

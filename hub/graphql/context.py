@@ -1,0 +1,33 @@
+"""What every resolver can reach, typed so the checker sees it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from strawberry.types import Info as StrawberryInfo
+
+from hub.graphql.loaders import Loaders
+from hub.services.catalogue import Catalogue
+from hub.services.organisations import OrganisationService
+from hub.services.partnerships import PartnershipService
+from hub.services.sandbox import SandboxService
+
+
+@dataclass
+class Services:
+    catalogue: Catalogue
+    organisations: OrganisationService
+    partnerships: PartnershipService
+    sandbox: SandboxService
+
+
+@dataclass
+class Context:
+    services: Services
+    loaders: Loaders
+    request: Any = None
+    response: Any = None
+
+
+Info = StrawberryInfo[Context, None]

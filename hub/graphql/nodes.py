@@ -1,0 +1,394 @@
+"""The graph's node types. They reference each other both ways, so they live together here;
+queries and mutations live in one module per area.
+
+Every list that can grow is a connection, resolved through the request's data loaders.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+import strawberry
+
+from hub.domain import models
+from hub.domain.enums import (
+    InstitutionKind,
+    Maturity,
+    OwnershipForm,
+    PartnershipKind,
+    PartnershipStatus,
+    PartyRole,
+    RiskLevel,
+    SandboxRole,
+    SandboxStatus,
+    ServiceType,
+)
+from hub.graphql import enums as _registered  # noqa: F401  (registers the enums)
+from hub.graphql.context import Info
+from hub.graphql.enums import OrganisationType
+from hub.graphql.relay import Connection, Node, connection, page_request, to_global_id
+
+
+async def _page(
+    info: Info, relation: str, key: str, first: int | None, after: str | None, **filters: Any
+) -> Connection[Any]:
+    page = await info.context.loaders.related(relation, page_request(first, after), **filters).load(key)
+    return connection(page, to_node)
+
+
+async def _listed(info: Info, relation: str, key: str) -> Any:
+    return await info.context.loaders.listed(relation).load(key)
+
+
+@strawberry.interface(description="A foreign-invested financial institution or a tech enterprise.")
+class Organisation(Node):
+    name: str
+    name_zh: str | None
+    home_country: str = strawberry.field(description="ISO 3166-1 alpha-2 code of the home country.")
+    founded: date | None
+    description: str | None
+
+    @strawberry.field(description="The zone of Beijing the organisation is located in.")
+    async def zone(self, info: Info) -> Zone | None:
+        found = await _listed(info, "organisation.zone", self.key)
+        return Zone.from_record(found) if found else None
+
+    @strawberry.field(description="Partnerships the organisation is party to, newest first.")
+    async def partnerships(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        status: PartnershipStatus | None = None,
+        kind: PartnershipKind | None = None,
+    ) -> Connection[Partnership]:
+        return await _page(
+            info, "organisation.partnerships", self.key, first, after, status=status, kind=kind
+        )
+
+    @strawberry.field(description="Organisations it has partnerships with (ACTIVE unless `status` says).")
+    async def partners(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        status: PartnershipStatus | None = PartnershipStatus.ACTIVE,
+    ) -> Connection[Organisation]:
+        return await _page(info, "organisation.partners", self.key, first, after, status=status)
+
+    @strawberry.field(description="Sandbox projects it applied to or provides technology for.")
+    async def sandbox_projects(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        status: SandboxStatus | None = None,
+    ) -> Connection[SandboxProject]:
+        return await _page(info, "organisation.sandboxProjects", self.key, first, after, status=status)
+
+
+@strawberry.type(description="A foreign-invested financial institution in Beijing.")
+class Institution(Organisation):
+    kind: InstitutionKind
+    ownership: OwnershipForm
+    licences: list[str]
+
+    @classmethod
+    def from_record(cls, r: models.Institution) -> Institution:
+        return cls(
+            id=strawberry.ID(to_global_id("Institution", r.id)),
+            key=r.id,
+            name=r.name,
+            name_zh=r.name_zh,
+            home_country=r.home_country,
+            founded=r.founded,
+            description=r.description,
+            kind=r.kind,
+            ownership=r.ownership,
+            licences=list(r.licences),
+        )
+
+    @strawberry.field(description="Capabilities the institution is looking for.")
+    async def sought_capabilities(self, info: Info) -> list[Capability]:
+        found = await _listed(info, "institution.soughtCapabilities", self.key)
+        return [Capability.from_record(c) for c in found or []]
+
+
+@strawberry.type(description="What a tech enterprise offers, and how mature the offer is.")
+class CapabilityOffer:
+    capability: Capability
+    maturity: Maturity
+
+
+@strawberry.type(description="A technology enterprise.")
+class TechEnterprise(Organisation):
+    employees: int | None
+
+    @classmethod
+    def from_record(cls, r: models.TechEnterprise) -> TechEnterprise:
+        return cls(
+            id=strawberry.ID(to_global_id("TechEnterprise", r.id)),
+            key=r.id,
+            name=r.name,
+            name_zh=r.name_zh,
+            home_country=r.home_country,
+            founded=r.founded,
+            description=r.description,
+            employees=r.employees,
+        )
+
+    @strawberry.field(description="Capabilities the enterprise offers, with maturity.")
+    async def offered_capabilities(self, info: Info) -> list[CapabilityOffer]:
+        found = await _listed(info, "techEnterprise.offeredCapabilities", self.key)
+        return [
+            CapabilityOffer(capability=Capability.from_record(o.capability), maturity=o.maturity)
+            for o in found or []
+        ]
+
+
+@strawberry.type(description="A technology in the taxonomy: AI, blockchain, privacy computing, ...")
+class Capability(Node):
+    name: str
+    name_zh: str | None
+    category: str
+    description: str | None
+
+    @classmethod
+    def from_record(cls, r: models.Capability) -> Capability:
+        return cls(
+            id=strawberry.ID(to_global_id("Capability", r.id)),
+            key=r.id,
+            name=r.name,
+            name_zh=r.name_zh,
+            category=r.category,
+            description=r.description,
+        )
+
+    @strawberry.field(description="Tech enterprises offering it.")
+    async def providers(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        maturity: Maturity | None = None,
+    ) -> Connection[TechEnterprise]:
+        return await _page(info, "capability.providers", self.key, first, after, maturity=maturity)
+
+    @strawberry.field(description="Institutions seeking it.")
+    async def seekers(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        kind: InstitutionKind | None = None,
+    ) -> Connection[Institution]:
+        return await _page(info, "capability.seekers", self.key, first, after, kind=kind)
+
+    @strawberry.field(description="Sandbox projects using it.")
+    async def sandbox_projects(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        status: SandboxStatus | None = None,
+    ) -> Connection[SandboxProject]:
+        return await _page(info, "capability.sandboxProjects", self.key, first, after, status=status)
+
+
+@strawberry.type(description="One party of a partnership and its role.")
+class PartnershipParty:
+    role: PartyRole
+    organisation: Organisation
+
+
+@strawberry.type(description="A partnership between two organisations, with its lifecycle.")
+class Partnership(Node):
+    kind: PartnershipKind
+    status: PartnershipStatus
+    title: str
+    terms: str | None
+    proposed_on: date
+    decided_on: date | None
+    started_on: date | None
+    ended_on: date | None
+
+    @classmethod
+    def from_record(cls, r: models.Partnership) -> Partnership:
+        return cls(
+            id=strawberry.ID(to_global_id("Partnership", r.id)),
+            key=r.id,
+            kind=r.kind,
+            status=r.status,
+            title=r.title,
+            terms=r.terms,
+            proposed_on=r.proposed_on,
+            decided_on=r.decided_on,
+            started_on=r.started_on,
+            ended_on=r.ended_on,
+        )
+
+    @strawberry.field(description="The two parties: the proposer and the recipient.")
+    async def parties(self, info: Info) -> list[PartnershipParty]:
+        found = await _listed(info, "partnership.parties", self.key)
+        return [PartnershipParty(role=p.role, organisation=to_node(p.organisation)) for p in found or []]
+
+
+@strawberry.type(description="A batch of registered sandbox projects.")
+class SandboxBatch(Node):
+    number: int
+    name: str
+    announced_on: date
+
+    @classmethod
+    def from_record(cls, r: models.SandboxBatch) -> SandboxBatch:
+        return cls(
+            id=strawberry.ID(to_global_id("SandboxBatch", r.id)),
+            key=r.id,
+            number=r.number,
+            name=r.name,
+            announced_on=r.announced_on,
+        )
+
+    @strawberry.field
+    async def projects(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        status: SandboxStatus | None = None,
+    ) -> Connection[SandboxProject]:
+        return await _page(info, "sandboxBatch.projects", self.key, first, after, status=status)
+
+
+@strawberry.type(description="An organisation taking part in a sandbox project, and its role.")
+class SandboxParticipant:
+    role: SandboxRole
+    organisation: Organisation
+
+
+@strawberry.type(description="A trial project of the Beijing Fintech Sandbox.")
+class SandboxProject(Node):
+    name: str
+    name_zh: str | None
+    service_type: ServiceType
+    status: SandboxStatus
+    risk_level: RiskLevel
+    applied_on: date
+    planned_go_live: date | None
+    registered_on: date | None
+    testing_started_on: date | None
+    closed_on: date | None = strawberry.field(description="When it exited the sandbox or withdrew.")
+    description: str | None
+
+    @classmethod
+    def from_record(cls, r: models.SandboxProject) -> SandboxProject:
+        return cls(
+            id=strawberry.ID(to_global_id("SandboxProject", r.id)),
+            key=r.id,
+            name=r.name,
+            name_zh=r.name_zh,
+            service_type=r.service_type,
+            status=r.status,
+            risk_level=r.risk_level,
+            applied_on=r.applied_on,
+            planned_go_live=r.planned_go_live,
+            registered_on=r.registered_on,
+            testing_started_on=r.testing_started_on,
+            closed_on=r.closed_on,
+            description=r.description,
+        )
+
+    @strawberry.field(description="Applicant institutions and technology providers.")
+    async def participants(self, info: Info) -> list[SandboxParticipant]:
+        found = await _listed(info, "sandboxProject.participants", self.key)
+        return [SandboxParticipant(role=p.role, organisation=to_node(p.organisation)) for p in found or []]
+
+    @strawberry.field
+    async def batch(self, info: Info) -> SandboxBatch | None:
+        found = await _listed(info, "sandboxProject.batch", self.key)
+        return SandboxBatch.from_record(found) if found else None
+
+    @strawberry.field(description="Technologies the project uses.")
+    async def technologies(self, info: Info) -> list[Capability]:
+        found = await _listed(info, "sandboxProject.technologies", self.key)
+        return [Capability.from_record(c) for c in found or []]
+
+    @strawberry.field
+    async def awards(self, info: Info) -> list[Award]:
+        found = await _listed(info, "sandboxProject.awards", self.key)
+        return [Award.from_record(a) for a in found or []]
+
+
+@strawberry.type(description="An area of Beijing's fintech demonstration zone.")
+class Zone(Node):
+    name: str
+    name_zh: str | None
+    district: str
+    description: str | None
+
+    @classmethod
+    def from_record(cls, r: models.Zone) -> Zone:
+        return cls(
+            id=strawberry.ID(to_global_id("Zone", r.id)),
+            key=r.id,
+            name=r.name,
+            name_zh=r.name_zh,
+            district=r.district,
+            description=r.description,
+        )
+
+    @strawberry.field(description="Organisations located in the zone.")
+    async def organisations(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        type: OrganisationType | None = None,
+    ) -> Connection[Organisation]:
+        return await _page(
+            info, "zone.organisations", self.key, first, after, type=type.value if type else None
+        )
+
+
+@strawberry.type(description="A Capital Financial Innovation Award (首都金融创新奖).")
+class Award(Node):
+    name: str
+    year: int
+    prize_yuan: int
+
+    @classmethod
+    def from_record(cls, r: models.Award) -> Award:
+        return cls(
+            id=strawberry.ID(to_global_id("Award", r.id)),
+            key=r.id,
+            name=r.name,
+            year=r.year,
+            prize_yuan=r.prize_yuan,
+        )
+
+    @strawberry.field(description="The award-winning project.")
+    async def project(self, info: Info) -> SandboxProject | None:
+        found = await _listed(info, "award.project", self.key)
+        return SandboxProject.from_record(found) if found else None
+
+
+SearchResult = Annotated[Institution | TechEnterprise | SandboxProject, strawberry.union("SearchResult")]
+
+_CONVERTERS: dict[type[Any], Any] = {
+    models.Institution: Institution.from_record,
+    models.TechEnterprise: TechEnterprise.from_record,
+    models.Capability: Capability.from_record,
+    models.Partnership: Partnership.from_record,
+    models.SandboxBatch: SandboxBatch.from_record,
+    models.SandboxProject: SandboxProject.from_record,
+    models.Zone: Zone.from_record,
+    models.Award: Award.from_record,
+}
+
+NODE_TYPES: tuple[str, ...] = tuple(cls.__name__ for cls in _CONVERTERS)
+
+
+def to_node(record: Any) -> Any:
+    """The GraphQL object for a domain record."""
+    return _CONVERTERS[type(record)](record)

@@ -1,0 +1,303 @@
+"""Institutions and tech enterprises: directory queries and registration mutations."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+
+import strawberry
+
+from hub.db.repositories.organisations import InstitutionFilter, Ordering, TechEnterpriseFilter
+from hub.domain import commands
+from hub.domain.enums import InstitutionKind, Maturity, OwnershipForm
+from hub.graphql.context import Info
+from hub.graphql.enums import OrderDirection
+from hub.graphql.nodes import Institution, Organisation, TechEnterprise, to_node
+from hub.graphql.payloads import UserError, attempt
+from hub.graphql.relay import Connection, connection, decode_id, decode_ids, page_request
+
+ORGANISATION_TYPES = ("Institution", "TechEnterprise")
+
+
+def _optional_id(value: strawberry.ID | None, field: str, type_name: str) -> str | None:
+    return None if value is None else decode_id(value, field, (type_name,))
+
+
+@strawberry.enum
+class OrganisationOrderField(StrEnum):
+    NAME = "NAME"
+    FOUNDED = "FOUNDED"
+
+
+@strawberry.input
+class OrganisationOrder:
+    field: OrganisationOrderField = OrganisationOrderField.NAME
+    direction: OrderDirection = OrderDirection.ASC
+
+    def to_ordering(self) -> Ordering:
+        return Ordering(by=self.field.value, descending=self.direction is OrderDirection.DESC)
+
+
+@strawberry.input
+class InstitutionFilterInput:
+    kind: InstitutionKind | None = None
+    home_country: str | None = None
+    zone_id: strawberry.ID | None = None
+    capability_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Only institutions seeking this capability."
+    )
+    founded_from: date | None = None
+    founded_to: date | None = None
+
+    def to_filter(self) -> InstitutionFilter:
+        return InstitutionFilter(
+            kind=self.kind,
+            home_country=self.home_country,
+            zone_id=_optional_id(self.zone_id, "filter.zoneId", "Zone"),
+            capability_id=_optional_id(self.capability_id, "filter.capabilityId", "Capability"),
+            founded_from=self.founded_from,
+            founded_to=self.founded_to,
+        )
+
+
+@strawberry.input
+class TechEnterpriseFilterInput:
+    home_country: str | None = None
+    zone_id: strawberry.ID | None = None
+    capability_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Only enterprises offering this capability."
+    )
+    maturity: Maturity | None = strawberry.field(
+        default=None, description="With `capabilityId`: only offers of this maturity."
+    )
+    founded_from: date | None = None
+    founded_to: date | None = None
+
+    def to_filter(self) -> TechEnterpriseFilter:
+        return TechEnterpriseFilter(
+            home_country=self.home_country,
+            zone_id=_optional_id(self.zone_id, "filter.zoneId", "Zone"),
+            capability_id=_optional_id(self.capability_id, "filter.capabilityId", "Capability"),
+            maturity=self.maturity,
+            founded_from=self.founded_from,
+            founded_to=self.founded_to,
+        )
+
+
+@strawberry.type
+class OrganisationQueries:
+    @strawberry.field(description="Foreign-invested financial institutions.")
+    async def institutions(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        filter: InstitutionFilterInput | None = None,
+        order_by: OrganisationOrder | None = None,
+    ) -> Connection[Institution]:
+        page = await info.context.services.catalogue.institutions(
+            (filter or InstitutionFilterInput()).to_filter(),
+            page_request(first, after),
+            (order_by or OrganisationOrder()).to_ordering(),
+        )
+        return connection(page, Institution.from_record)
+
+    @strawberry.field(description="Technology enterprises.")
+    async def tech_enterprises(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        filter: TechEnterpriseFilterInput | None = None,
+        order_by: OrganisationOrder | None = None,
+    ) -> Connection[TechEnterprise]:
+        page = await info.context.services.catalogue.tech_enterprises(
+            (filter or TechEnterpriseFilterInput()).to_filter(),
+            page_request(first, after),
+            (order_by or OrganisationOrder()).to_ordering(),
+        )
+        return connection(page, TechEnterprise.from_record)
+
+
+# -- mutations ---------------------------------------------------------------------------------
+
+
+@strawberry.input
+class RegisterInstitutionInput:
+    name: str
+    name_zh: str | None = None
+    kind: InstitutionKind
+    home_country: str
+    ownership: OwnershipForm
+    licences: list[str] = strawberry.field(default_factory=list)
+    founded: date | None = None
+    zone_id: strawberry.ID | None = None
+    description: str | None = None
+
+
+@strawberry.input
+class RegisterTechEnterpriseInput:
+    name: str
+    name_zh: str | None = None
+    home_country: str
+    founded: date | None = None
+    employees: int | None = None
+    zone_id: strawberry.ID | None = None
+    description: str | None = None
+
+
+@strawberry.input(description="Fields left out stay as they are.")
+class UpdateOrganisationInput:
+    id: strawberry.ID
+    name: str | None = None
+    name_zh: str | None = None
+    home_country: str | None = None
+    founded: date | None = None
+    zone_id: strawberry.ID | None = None
+    description: str | None = None
+    licences: list[str] | None = None
+    employees: int | None = None
+
+
+@strawberry.input
+class DeclareSoughtCapabilitiesInput:
+    institution_id: strawberry.ID
+    capability_ids: list[strawberry.ID] = strawberry.field(
+        description="The whole set sought from now on; it replaces the previous one."
+    )
+
+
+@strawberry.input
+class OfferInput:
+    capability_id: strawberry.ID
+    maturity: Maturity
+
+
+@strawberry.input
+class DeclareOfferedCapabilitiesInput:
+    tech_enterprise_id: strawberry.ID
+    offers: list[OfferInput] = strawberry.field(
+        description="The whole set offered from now on; it replaces the previous one."
+    )
+
+
+@strawberry.type
+class InstitutionPayload:
+    institution: Institution | None
+    user_errors: list[UserError]
+
+
+@strawberry.type
+class TechEnterprisePayload:
+    tech_enterprise: TechEnterprise | None
+    user_errors: list[UserError]
+
+
+@strawberry.type
+class OrganisationPayload:
+    organisation: Organisation | None
+    user_errors: list[UserError]
+
+
+@strawberry.type
+class OrganisationMutations:
+    @strawberry.mutation(description="Registers a foreign-invested financial institution.")
+    async def register_institution(self, info: Info, input: RegisterInstitutionInput) -> InstitutionPayload:
+        service = info.context.services.organisations
+
+        async def call() -> object:
+            return await service.register_institution(
+                commands.RegisterInstitution(
+                    name=input.name,
+                    name_zh=input.name_zh,
+                    kind=input.kind,
+                    home_country=input.home_country,
+                    ownership=input.ownership,
+                    licences=tuple(input.licences),
+                    founded=input.founded,
+                    zone_id=_optional_id(input.zone_id, "zoneId", "Zone"),
+                    description=input.description,
+                )
+            )
+
+        record, errors = await attempt(call)
+        return InstitutionPayload(institution=to_node(record) if record else None, user_errors=errors)
+
+    @strawberry.mutation(description="Registers a technology enterprise.")
+    async def register_tech_enterprise(
+        self, info: Info, input: RegisterTechEnterpriseInput
+    ) -> TechEnterprisePayload:
+        service = info.context.services.organisations
+
+        async def call() -> object:
+            return await service.register_tech_enterprise(
+                commands.RegisterTechEnterprise(
+                    name=input.name,
+                    name_zh=input.name_zh,
+                    home_country=input.home_country,
+                    founded=input.founded,
+                    employees=input.employees,
+                    zone_id=_optional_id(input.zone_id, "zoneId", "Zone"),
+                    description=input.description,
+                )
+            )
+
+        record, errors = await attempt(call)
+        return TechEnterprisePayload(tech_enterprise=to_node(record) if record else None, user_errors=errors)
+
+    @strawberry.mutation(description="Changes an institution's or tech enterprise's details.")
+    async def update_organisation(self, info: Info, input: UpdateOrganisationInput) -> OrganisationPayload:
+        service = info.context.services.organisations
+
+        async def call() -> object:
+            return await service.update(
+                commands.UpdateOrganisation(
+                    id=decode_id(input.id, "id", ORGANISATION_TYPES),
+                    name=input.name,
+                    name_zh=input.name_zh,
+                    home_country=input.home_country,
+                    founded=input.founded,
+                    zone_id=_optional_id(input.zone_id, "zoneId", "Zone"),
+                    description=input.description,
+                    licences=tuple(input.licences) if input.licences is not None else None,
+                    employees=input.employees,
+                )
+            )
+
+        record, errors = await attempt(call)
+        return OrganisationPayload(organisation=to_node(record) if record else None, user_errors=errors)
+
+    @strawberry.mutation(description="Declares the capabilities an institution seeks.")
+    async def declare_sought_capabilities(
+        self, info: Info, input: DeclareSoughtCapabilitiesInput
+    ) -> InstitutionPayload:
+        service = info.context.services.organisations
+
+        async def call() -> object:
+            return await service.declare_sought(
+                decode_id(input.institution_id, "institutionId", ("Institution",)),
+                decode_ids(input.capability_ids, "capabilityIds", ("Capability",)),
+            )
+
+        record, errors = await attempt(call)
+        return InstitutionPayload(institution=to_node(record) if record else None, user_errors=errors)
+
+    @strawberry.mutation(description="Declares the capabilities a tech enterprise offers.")
+    async def declare_offered_capabilities(
+        self, info: Info, input: DeclareOfferedCapabilitiesInput
+    ) -> TechEnterprisePayload:
+        service = info.context.services.organisations
+
+        async def call() -> object:
+            offers = [
+                commands.OfferCapability(
+                    decode_id(o.capability_id, f"offers.{i}.capabilityId", ("Capability",)), o.maturity
+                )
+                for i, o in enumerate(input.offers)
+            ]
+            return await service.declare_offered(
+                decode_id(input.tech_enterprise_id, "techEnterpriseId", ("TechEnterprise",)), offers
+            )
+
+        record, errors = await attempt(call)
+        return TechEnterprisePayload(tech_enterprise=to_node(record) if record else None, user_errors=errors)

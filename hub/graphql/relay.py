@@ -1,0 +1,129 @@
+"""Relay conventions: opaque global ids, the Node interface, cursor connections."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Callable, Iterable
+from typing import Any, Generic, TypeVar
+
+import strawberry
+from graphql import GraphQLError
+
+from hub.domain.paging import Page, PageRequest
+from hub.errors import FieldError, UserInputError
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+DEFAULT_PAGE = 20
+MAX_PAGE = 100
+_CURSOR_PREFIX = "offset:"
+
+
+def to_global_id(type_name: str, key: str) -> str:
+    return base64.urlsafe_b64encode(f"{type_name}:{key}".encode()).decode().rstrip("=")
+
+
+def from_global_id(global_id: str) -> tuple[str, str] | None:
+    """(type name, key) of a global id, or None if it is not one of ours."""
+    padded = global_id + "=" * (-len(global_id) % 4)
+    try:
+        decoded = base64.urlsafe_b64decode(padded.encode()).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return None
+    type_name, sep, key = decoded.partition(":")
+    return (type_name, key) if sep and type_name and key else None
+
+
+def decode_id(global_id: str, field: str, allowed: Iterable[str]) -> str:
+    """The key inside `global_id`, refused as a field error when malformed or of another type."""
+    allowed = tuple(allowed)
+    parsed = from_global_id(global_id)
+    if parsed is None or parsed[0] not in allowed:
+        raise UserInputError(
+            [FieldError(field, f"{global_id!r} is not the id of a {' or '.join(allowed)}", "INVALID_ID")]
+        )
+    return parsed[1]
+
+
+def decode_ids(global_ids: Iterable[str], field: str, allowed: Iterable[str]) -> list[str]:
+    allowed = tuple(allowed)
+    return [decode_id(g, f"{field}.{i}", allowed) for i, g in enumerate(global_ids)]
+
+
+def bad_argument(argument: str, message: str) -> GraphQLError:
+    return GraphQLError(f"{argument}: {message}", extensions={"code": "BAD_USER_INPUT", "argument": argument})
+
+
+def page_request(first: int | None, after: str | None) -> PageRequest:
+    """The slice a `first`/`after` pair asks for; out-of-range values are refused, not clamped."""
+    size = DEFAULT_PAGE if first is None else first
+    if not 1 <= size <= MAX_PAGE:
+        raise bad_argument("first", f"must be between 1 and {MAX_PAGE} (got {size})")
+    skip = 0
+    if after is not None:
+        offset = _cursor_offset(after)
+        if offset is None:
+            raise bad_argument("after", f"{after!r} is not a cursor of this connection")
+        skip = offset + 1
+    return PageRequest(skip=skip, limit=size)
+
+
+def _cursor(offset: int) -> str:
+    return base64.urlsafe_b64encode(f"{_CURSOR_PREFIX}{offset}".encode()).decode()
+
+
+def _cursor_offset(cursor: str) -> int | None:
+    try:
+        decoded = base64.urlsafe_b64decode(cursor.encode()).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return None
+    if not decoded.startswith(_CURSOR_PREFIX) or not decoded[len(_CURSOR_PREFIX) :].isdigit():
+        return None
+    return int(decoded[len(_CURSOR_PREFIX) :])
+
+
+@strawberry.interface(description="An object with a global id, fetchable through `node(id)`.")
+class Node:
+    id: strawberry.ID
+    key: strawberry.Private[str]
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    has_previous_page: bool
+    start_cursor: str | None
+    end_cursor: str | None
+
+
+@strawberry.type
+class Edge(Generic[T]):
+    cursor: str
+    node: T
+
+
+@strawberry.type
+class Connection(Generic[T]):
+    edges: list[Edge[T]]
+    page_info: PageInfo
+    total_count: int = strawberry.field(description="How many items the whole list holds.")
+
+    @strawberry.field(description="The nodes of the edges, for clients that need no cursors.")
+    def nodes(self) -> list[T]:
+        return [edge.node for edge in self.edges]
+
+
+def connection(page: Page[R], convert: Callable[[R], Any]) -> Connection[Any]:
+    edges = [Edge(cursor=_cursor(page.skip + i), node=convert(item)) for i, item in enumerate(page.items)]
+    return Connection(
+        edges=edges,
+        page_info=PageInfo(
+            has_next_page=page.has_next,
+            has_previous_page=page.skip > 0,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        ),
+        total_count=page.total,
+    )

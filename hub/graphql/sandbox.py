@@ -1,0 +1,178 @@
+"""The regulatory sandbox: projects and batches, applications and lifecycle mutations."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+
+import strawberry
+
+from hub.db.repositories.sandbox import SandboxProjectFilter
+from hub.domain import commands
+from hub.domain.enums import RiskLevel, SandboxStatus, ServiceType
+from hub.graphql.context import Info
+from hub.graphql.enums import OrderDirection
+from hub.graphql.nodes import SandboxBatch, SandboxProject, to_node
+from hub.graphql.payloads import UserError, attempt
+from hub.graphql.relay import Connection, connection, decode_id, decode_ids, page_request
+
+
+@strawberry.enum
+class SandboxProjectOrderField(StrEnum):
+    APPLIED_ON = "APPLIED_ON"
+    NAME = "NAME"
+
+
+@strawberry.input
+class SandboxProjectOrder:
+    field: SandboxProjectOrderField = SandboxProjectOrderField.APPLIED_ON
+    direction: OrderDirection = OrderDirection.DESC
+
+
+@strawberry.input
+class SandboxProjectFilterInput:
+    status: SandboxStatus | None = None
+    service_type: ServiceType | None = None
+    risk_level: RiskLevel | None = None
+    batch_id: strawberry.ID | None = None
+    capability_id: strawberry.ID | None = None
+    applied_from: date | None = None
+    applied_to: date | None = None
+
+    def to_filter(self) -> SandboxProjectFilter:
+        return SandboxProjectFilter(
+            status=self.status,
+            service_type=self.service_type,
+            risk_level=self.risk_level,
+            batch_id=None
+            if self.batch_id is None
+            else decode_id(self.batch_id, "filter.batchId", ("SandboxBatch",)),
+            capability_id=None
+            if self.capability_id is None
+            else decode_id(self.capability_id, "filter.capabilityId", ("Capability",)),
+            applied_from=self.applied_from,
+            applied_to=self.applied_to,
+        )
+
+
+@strawberry.type
+class SandboxQueries:
+    @strawberry.field(description="Projects of the Beijing Fintech Sandbox.")
+    async def sandbox_projects(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        filter: SandboxProjectFilterInput | None = None,
+        order_by: SandboxProjectOrder | None = None,
+    ) -> Connection[SandboxProject]:
+        order = order_by or SandboxProjectOrder()
+        page = await info.context.services.catalogue.sandbox_projects(
+            (filter or SandboxProjectFilterInput()).to_filter(),
+            page_request(first, after),
+            order.field.value,
+            order.direction is OrderDirection.DESC,
+        )
+        return connection(page, SandboxProject.from_record)
+
+    @strawberry.field(description="Batches of registered projects, in order.")
+    async def sandbox_batches(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[SandboxBatch]:
+        page = await info.context.services.catalogue.sandbox_batches(page_request(first, after))
+        return connection(page, SandboxBatch.from_record)
+
+
+@strawberry.input
+class ApplyToSandboxInput:
+    name: str
+    name_zh: str | None = None
+    service_type: ServiceType
+    risk_level: RiskLevel
+    applicant_ids: list[strawberry.ID] = strawberry.field(
+        description="Licensed institutions applying (at least one)."
+    )
+    provider_ids: list[strawberry.ID] = strawberry.field(
+        default_factory=list, description="Tech enterprises providing the technology."
+    )
+    capability_ids: list[strawberry.ID] = strawberry.field(
+        default_factory=list, description="Technologies used."
+    )
+    planned_go_live: date | None = None
+    description: str | None = None
+
+
+@strawberry.input
+class SandboxProjectInput:
+    id: strawberry.ID
+
+
+@strawberry.input
+class RegisterSandboxProjectInput:
+    id: strawberry.ID
+    batch_id: strawberry.ID
+
+
+@strawberry.type
+class SandboxProjectPayload:
+    sandbox_project: SandboxProject | None
+    user_errors: list[UserError]
+
+
+def _key(value: strawberry.ID) -> str:
+    return decode_id(value, "id", ("SandboxProject",))
+
+
+def _payload(record: object | None, errors: list[UserError]) -> SandboxProjectPayload:
+    return SandboxProjectPayload(sandbox_project=to_node(record) if record else None, user_errors=errors)
+
+
+@strawberry.type
+class SandboxMutations:
+    @strawberry.mutation(description="Applies a project to the sandbox; it opens for public comment.")
+    async def apply_to_sandbox(self, info: Info, input: ApplyToSandboxInput) -> SandboxProjectPayload:
+        service = info.context.services.sandbox
+
+        async def call() -> object:
+            return await service.apply(
+                commands.ApplyToSandbox(
+                    name=input.name,
+                    name_zh=input.name_zh,
+                    service_type=input.service_type,
+                    risk_level=input.risk_level,
+                    applicant_ids=tuple(decode_ids(input.applicant_ids, "applicantIds", ("Institution",))),
+                    provider_ids=tuple(decode_ids(input.provider_ids, "providerIds", ("TechEnterprise",))),
+                    capability_ids=tuple(decode_ids(input.capability_ids, "capabilityIds", ("Capability",))),
+                    planned_go_live=input.planned_go_live,
+                    description=input.description,
+                )
+            )
+
+        return _payload(*await attempt(call))
+
+    @strawberry.mutation(description="Registers a project after public comment, in a batch.")
+    async def register_sandbox_project(
+        self, info: Info, input: RegisterSandboxProjectInput
+    ) -> SandboxProjectPayload:
+        service = info.context.services.sandbox
+
+        async def call() -> object:
+            batch = decode_id(input.batch_id, "batchId", ("SandboxBatch",))
+            return await service.register(_key(input.id), batch)
+
+        return _payload(*await attempt(call))
+
+    @strawberry.mutation(description="Starts the monitored test of a REGISTERED project.")
+    async def start_sandbox_testing(self, info: Info, input: SandboxProjectInput) -> SandboxProjectPayload:
+        service = info.context.services.sandbox
+        return _payload(*await attempt(lambda: service.start_testing(_key(input.id))))
+
+    @strawberry.mutation(description="A project in TESTING exits the sandbox.")
+    async def exit_sandbox(self, info: Info, input: SandboxProjectInput) -> SandboxProjectPayload:
+        service = info.context.services.sandbox
+        return _payload(*await attempt(lambda: service.exit(_key(input.id))))
+
+    @strawberry.mutation(description="Withdraws a project that has not yet exited.")
+    async def withdraw_sandbox_project(self, info: Info, input: SandboxProjectInput) -> SandboxProjectPayload:
+        service = info.context.services.sandbox
+        return _payload(*await attempt(lambda: service.withdraw(_key(input.id))))

@@ -1,0 +1,49 @@
+"""Root lookups: `node`, `nodes` and full-text `search`."""
+
+from __future__ import annotations
+
+import strawberry
+
+from hub.graphql.context import Info
+from hub.graphql.nodes import NODE_TYPES, SearchResult, to_node
+from hub.graphql.relay import MAX_PAGE, Node, bad_argument, from_global_id
+
+
+@strawberry.type
+class SearchHit:
+    score: float
+    node: SearchResult
+
+
+async def _load(info: Info, global_id: str) -> Node | None:
+    parsed = from_global_id(global_id)
+    if parsed is None or parsed[0] not in NODE_TYPES:
+        return None
+    record = await info.context.loaders.nodes(parsed[0]).load(parsed[1])
+    node: Node | None = to_node(record) if record is not None else None
+    return node
+
+
+@strawberry.type
+class LookupQueries:
+    @strawberry.field(description="Any object by its global id; null if there is none.")
+    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
+        return await _load(info, id)
+
+    @strawberry.field(description="Objects by global id, in the order asked; null where there is none.")
+    async def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[Node | None]:
+        if len(ids) > MAX_PAGE:
+            raise bad_argument("ids", f"at most {MAX_PAGE} ids at once (got {len(ids)})")
+        return [await _load(info, i) for i in ids]
+
+    @strawberry.field(
+        description="Institutions, tech enterprises and sandbox projects whose English or Chinese "
+        "name or description matches `text`, best first."
+    )
+    async def search(self, info: Info, text: str, first: int = 20) -> list[SearchHit]:
+        if not text.strip():
+            raise bad_argument("text", "must not be blank")
+        if not 1 <= first <= MAX_PAGE:
+            raise bad_argument("first", f"must be between 1 and {MAX_PAGE} (got {first})")
+        hits = await info.context.services.catalogue.search(text, first)
+        return [SearchHit(score=h.score, node=to_node(h.node)) for h in hits]

@@ -1,0 +1,45 @@
+"""The seeding use cases: the seed files in one transaction, or a synthetic graph in batches."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from hub.db.database import Database
+from hub.seeds.files import read_seed_dir
+from hub.seeds.synthetic import generate
+from hub.seeds.writer import rows_from_seeds, write_in_batches, write_in_one_transaction
+
+DEFAULT_SEED_DIR = Path(__file__).resolve().parents[2] / "graph_seeds"
+
+COUNT_NODES = "MATCH (n) RETURN labels(n) AS labels, count(*) AS count"
+COUNT_RELATIONSHIPS = "MATCH ()-[r]->() RETURN type(r) AS type, count(*) AS count"
+
+
+async def load_seed_dir(db: Database, root: Path = DEFAULT_SEED_DIR) -> int:
+    """Validates every seed file, then writes them all in one transaction. Returns rows written."""
+    rows = rows_from_seeds(read_seed_dir(root))
+    await write_in_one_transaction(db, rows)
+    return rows.count()
+
+
+async def load_synthetic(
+    db: Database,
+    n: int,
+    seed: int,
+    taxonomy_root: Path = DEFAULT_SEED_DIR,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> int:
+    rows = generate(n, seed, read_seed_dir(taxonomy_root))
+    await write_in_batches(db, rows, progress=progress)
+    return rows.count()
+
+
+async def graph_counts(db: Database) -> dict[str, int]:
+    """Nodes per label set and relationships per type: what a second seeding must leave unchanged."""
+    counts: dict[str, int] = {}
+    for row in await db.read(COUNT_NODES):
+        counts[":".join(sorted(row["labels"]))] = row["count"]
+    for row in await db.read(COUNT_RELATIONSHIPS):
+        counts[f"-[{row['type']}]-"] = row["count"]
+    return counts

@@ -1,0 +1,128 @@
+"""The shape of each record in graph_seeds/, checked field by field before anything is written."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+import pycountry
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+
+from hub.domain.enums import (
+    InstitutionKind,
+    Maturity,
+    OwnershipForm,
+    PartnershipKind,
+    PartnershipStatus,
+    RiskLevel,
+    SandboxStatus,
+    ServiceType,
+)
+
+
+def _country(value: str) -> str:
+    if len(value) != 2 or value != value.upper() or pycountry.countries.get(alpha_2=value) is None:
+        raise ValueError(f"{value!r} is not an upper-case ISO 3166-1 alpha-2 country code")
+    return value
+
+
+Id = Annotated[str, Field(min_length=1, max_length=80, pattern=r"^[a-z0-9][a-z0-9-]*$")]
+Name = Annotated[str, Field(min_length=1, max_length=200)]
+Country = Annotated[str, AfterValidator(_country)]
+
+
+class SeedRecord(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", alias_generator=to_camel, populate_by_name=True, frozen=True, strict=False
+    )
+
+
+class ZoneRecord(SeedRecord):
+    id: Id
+    name: Name
+    name_zh: str | None = None
+    district: Name
+    description: str | None = None
+
+
+class CapabilityRecord(SeedRecord):
+    id: Id
+    name: Name
+    name_zh: str | None = None
+    category: Name
+    description: str | None = None
+
+
+class InstitutionRecord(SeedRecord):
+    id: Id
+    name: Name
+    name_zh: str | None = None
+    kind: InstitutionKind
+    home_country: Country
+    ownership: OwnershipForm
+    licences: list[str] = Field(default_factory=list)
+    founded: date | None = None
+    zone: Id | None = None
+    seeks: list[Id] = Field(default_factory=list)
+    description: str | None = None
+
+
+class TechEnterpriseRecord(SeedRecord):
+    id: Id
+    name: Name
+    name_zh: str | None = None
+    home_country: Country
+    founded: date | None = None
+    employees: int | None = Field(default=None, ge=1)
+    zone: Id | None = None
+    offers: dict[Id, Maturity] = Field(default_factory=dict)
+    description: str | None = None
+
+
+class PartnershipRecord(SeedRecord):
+    id: Id
+    kind: PartnershipKind
+    status: PartnershipStatus
+    title: Name
+    proposer: Id
+    recipient: Id
+    proposed_on: date
+    decided_on: date | None = None
+    started_on: date | None = None
+    ended_on: date | None = None
+    terms: str | None = None
+
+
+class SandboxBatchRecord(SeedRecord):
+    id: Id
+    number: int = Field(ge=1)
+    name: Name
+    announced_on: date
+
+
+class SandboxProjectRecord(SeedRecord):
+    id: Id
+    name: Name
+    name_zh: str | None = None
+    service_type: ServiceType
+    status: SandboxStatus
+    risk_level: RiskLevel
+    batch: Id | None = None
+    applied_on: date
+    planned_go_live: date | None = None
+    registered_on: date | None = None
+    testing_started_on: date | None = None
+    closed_on: date | None = None
+    applicants: list[Id] = Field(min_length=1)
+    providers: list[Id] = Field(default_factory=list)
+    technologies: list[Id] = Field(default_factory=list)
+    description: str | None = None
+
+
+class AwardRecord(SeedRecord):
+    id: Id
+    name: Name
+    year: int = Field(ge=2000, le=2100)
+    prize_yuan: int = Field(ge=0)
+    project: Id

@@ -1,0 +1,1 @@
+"""Use cases: each takes plain commands, checks them, and runs the repositories in one transaction."""

@@ -1,0 +1,112 @@
+"""Reading the graph: pages, lookups by id, navigation and search."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hub.db.database import Database
+from hub.db.mapping import from_props
+from hub.db.repositories import directory, lookups, organisations, partnerships, relations, sandbox
+from hub.db.repositories import search as search_repo
+from hub.domain import models
+from hub.domain.paging import Page, PageRequest
+
+RECORD_TYPES: dict[str, type[Any]] = {
+    "Institution": models.Institution,
+    "TechEnterprise": models.TechEnterprise,
+    "Capability": models.Capability,
+    "Partnership": models.Partnership,
+    "SandboxBatch": models.SandboxBatch,
+    "SandboxProject": models.SandboxProject,
+    "Zone": models.Zone,
+    "Award": models.Award,
+}
+
+
+class Catalogue:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def by_ids(self, label: str, ids: list[str]) -> dict[str, Any]:
+        if label not in RECORD_TYPES:
+            return {}
+        found = await lookups.props_by_id(self.db, label=label, ids=ids)
+        cls = RECORD_TYPES[label]
+        return {i: from_props(cls, props) for i, props in found.items()}
+
+    async def institutions(
+        self,
+        where: organisations.InstitutionFilter,
+        page: PageRequest,
+        ordering: organisations.Ordering,
+    ) -> Page[models.Institution]:
+        return await organisations.institutions_page(self.db, where=where, page=page, ordering=ordering)
+
+    async def tech_enterprises(
+        self,
+        where: organisations.TechEnterpriseFilter,
+        page: PageRequest,
+        ordering: organisations.Ordering,
+    ) -> Page[models.TechEnterprise]:
+        return await organisations.tech_enterprises_page(self.db, where=where, page=page, ordering=ordering)
+
+    async def partnerships(
+        self,
+        where: partnerships.PartnershipFilter,
+        page: PageRequest,
+        order_by: str,
+        descending: bool,
+    ) -> Page[models.Partnership]:
+        return await partnerships.partnerships_page(
+            self.db, where=where, page=page, order_by=order_by, descending=descending
+        )
+
+    async def sandbox_projects(
+        self,
+        where: sandbox.SandboxProjectFilter,
+        page: PageRequest,
+        order_by: str,
+        descending: bool,
+    ) -> Page[models.SandboxProject]:
+        return await sandbox.sandbox_projects_page(
+            self.db, where=where, page=page, order_by=order_by, descending=descending
+        )
+
+    async def capabilities(self, category: str | None, page: PageRequest) -> Page[models.Capability]:
+        return await directory.capabilities_page(self.db, category=category, page=page)
+
+    async def zones(self, district: str | None, page: PageRequest) -> Page[models.Zone]:
+        return await directory.zones_page(self.db, district=district, page=page)
+
+    async def awards(self, year: int | None, page: PageRequest) -> Page[models.Award]:
+        return await directory.awards_page(self.db, year=year, page=page)
+
+    async def sandbox_batches(self, page: PageRequest) -> Page[models.SandboxBatch]:
+        return await directory.sandbox_batches_page(self.db, page=page)
+
+    async def related(
+        self, relation: str, ids: list[str], page: PageRequest, filters: dict[str, Any]
+    ) -> dict[str, Page[Any]]:
+        return await relations.related_pages(self.db, relation=relation, ids=ids, page=page, filters=filters)
+
+    async def search(self, text: str, limit: int) -> list[search_repo.Hit]:
+        return await search_repo.search(self.db, text=text, limit=limit)
+
+
+LISTS: dict[str, Any] = {
+    "organisation.zone": relations.zones_of,
+    "institution.soughtCapabilities": relations.sought_capabilities_of,
+    "techEnterprise.offeredCapabilities": relations.offered_capabilities_of,
+    "partnership.parties": relations.parties_of,
+    "sandboxProject.participants": relations.participants_of,
+    "sandboxProject.batch": relations.batches_of,
+    "sandboxProject.technologies": relations.technologies_of,
+    "sandboxProject.awards": relations.awards_of,
+    "award.project": relations.projects_of_awards,
+}
+
+
+async def listed(catalogue: Catalogue, relation: str, ids: list[str]) -> dict[str, Any]:
+    """For each id, what a bounded relationship `relation` holds (one item or a short list)."""
+    found: dict[str, Any] = await LISTS[relation](catalogue.db, ids=ids)
+    return found

@@ -1,0 +1,167 @@
+"""Registering and updating institutions and tech enterprises, and their capabilities."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import replace
+from typing import Any
+
+from hub.db.database import Database, Transaction
+from hub.db.mapping import camel
+from hub.db.repositories import organisations as repo
+from hub.domain import commands
+from hub.domain.models import CapabilityOffer, Institution, Organisation, TechEnterprise
+from hub.domain.validation import Checks
+from hub.errors import NotFoundError
+from hub.services.clock import Today, system_today
+from hub.services.guards import require, require_zone
+
+
+def new_id(prefix: str) -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:12]}"
+
+
+class OrganisationService:
+    def __init__(self, db: Database, today: Today = system_today) -> None:
+        self.db = db
+        self.today = today
+
+    async def register_institution(self, cmd: commands.RegisterInstitution) -> Institution:
+        checks = Checks()
+        checks.name("name", cmd.name)
+        checks.name("nameZh", cmd.name_zh, required=False)
+        checks.country("homeCountry", cmd.home_country)
+        checks.not_future("founded", cmd.founded, self.today())
+        checks.text("description", cmd.description)
+        checks.raise_if_any()
+        record = Institution(
+            id=new_id("inst"),
+            name=cmd.name.strip(),
+            name_zh=cmd.name_zh,
+            kind=cmd.kind,
+            home_country=cmd.home_country,
+            ownership=cmd.ownership,
+            licences=cmd.licences,
+            founded=cmd.founded,
+            description=cmd.description,
+        )
+
+        async def work(tx: Transaction) -> Institution:
+            await require_zone(tx, cmd.zone_id)
+            created = await repo.create_institution(tx, institution=record)
+            if cmd.zone_id is not None:
+                await repo.set_zone(tx, org_id=created.id, zone_id=cmd.zone_id)
+            return created
+
+        return await self.db.transaction(work)
+
+    async def register_tech_enterprise(self, cmd: commands.RegisterTechEnterprise) -> TechEnterprise:
+        checks = Checks()
+        checks.name("name", cmd.name)
+        checks.name("nameZh", cmd.name_zh, required=False)
+        checks.country("homeCountry", cmd.home_country)
+        checks.not_future("founded", cmd.founded, self.today())
+        checks.text("description", cmd.description)
+        if cmd.employees is not None and cmd.employees < 1:
+            checks.fail("employees", f"must be at least 1 (got {cmd.employees})", "OUT_OF_RANGE")
+        checks.raise_if_any()
+        record = TechEnterprise(
+            id=new_id("tech"),
+            name=cmd.name.strip(),
+            name_zh=cmd.name_zh,
+            home_country=cmd.home_country,
+            founded=cmd.founded,
+            employees=cmd.employees,
+            description=cmd.description,
+        )
+
+        async def work(tx: Transaction) -> TechEnterprise:
+            await require_zone(tx, cmd.zone_id)
+            created = await repo.create_tech_enterprise(tx, enterprise=record)
+            if cmd.zone_id is not None:
+                await repo.set_zone(tx, org_id=created.id, zone_id=cmd.zone_id)
+            return created
+
+        return await self.db.transaction(work)
+
+    async def update(self, cmd: commands.UpdateOrganisation) -> Organisation:
+        checks = Checks()
+        if cmd.name is not None:
+            checks.name("name", cmd.name)
+        checks.name("nameZh", cmd.name_zh, required=False)
+        checks.country("homeCountry", cmd.home_country)
+        checks.not_future("founded", cmd.founded, self.today())
+        checks.text("description", cmd.description)
+        if cmd.employees is not None and cmd.employees < 1:
+            checks.fail("employees", f"must be at least 1 (got {cmd.employees})", "OUT_OF_RANGE")
+        checks.raise_if_any()
+        fields = replace(cmd, id="", zone_id=None)
+        changes: dict[str, Any] = {
+            camel(name): list(value) if isinstance(value, tuple) else value
+            for name, value in _set_fields(fields).items()
+        }
+
+        async def work(tx: Transaction) -> Organisation:
+            existing = await repo.organisations_by_id(tx, ids=[cmd.id])
+            if cmd.id not in existing:
+                raise NotFoundError("id", "organisation", cmd.id)
+            org = existing[cmd.id]
+            if isinstance(org, Institution) and "employees" in changes:
+                checks.fail("employees", "institutions have no employee count here", "NOT_APPLICABLE")
+            if isinstance(org, TechEnterprise) and "licences" in changes:
+                checks.fail("licences", "tech enterprises hold no financial licences", "NOT_APPLICABLE")
+            checks.raise_if_any()
+            await require_zone(tx, cmd.zone_id)
+            if cmd.zone_id is not None:
+                await repo.set_zone(tx, org_id=cmd.id, zone_id=cmd.zone_id)
+            return await repo.update_organisation(tx, org_id=cmd.id, changes=changes)
+
+        return await self.db.transaction(work)
+
+    async def declare_sought(self, institution_id: str, capability_ids: list[str]) -> Institution:
+        checks = Checks()
+        checks.distinct("capabilityIds", capability_ids)
+        checks.raise_if_any()
+
+        async def work(tx: Transaction) -> Institution:
+            await require(tx, "Institution", "institutionId", [institution_id])
+            await require(tx, "Capability", "capabilityIds", capability_ids)
+            await repo.set_sought_capabilities(
+                tx, institution_id=institution_id, capability_ids=capability_ids
+            )
+            found = await repo.organisations_by_id(tx, ids=[institution_id])
+            org = found[institution_id]
+            assert isinstance(org, Institution)
+            return org
+
+        return await self.db.transaction(work)
+
+    async def declare_offered(
+        self, enterprise_id: str, offers: list[commands.OfferCapability]
+    ) -> TechEnterprise:
+        checks = Checks()
+        checks.distinct("offers.capabilityId", [o.capability_id for o in offers])
+        checks.raise_if_any()
+
+        async def work(tx: Transaction) -> TechEnterprise:
+            await require(tx, "TechEnterprise", "techEnterpriseId", [enterprise_id])
+            await require(tx, "Capability", "offers.capabilityId", [o.capability_id for o in offers])
+            await repo.set_offered_capabilities(
+                tx,
+                enterprise_id=enterprise_id,
+                offers=[CapabilityOffer(o.capability_id, o.maturity) for o in offers],
+            )
+            found = await repo.organisations_by_id(tx, ids=[enterprise_id])
+            org = found[enterprise_id]
+            assert isinstance(org, TechEnterprise)
+            return org
+
+        return await self.db.transaction(work)
+
+
+def _set_fields(cmd: commands.UpdateOrganisation) -> dict[str, Any]:
+    return {
+        name: getattr(cmd, name)
+        for name in cmd.__dataclass_fields__
+        if name not in {"id", "zone_id"} and getattr(cmd, name) is not None
+    }

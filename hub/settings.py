@@ -1,0 +1,71 @@
+"""Typed settings from the environment. Bad values fail at start, not at first use."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+NEO4J_VERSION = "2026.08.1"
+"""The pinned Neo4j Community release the hub fetches and manages (runs on Java 21+)."""
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    PRODUCTION = "production"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="HUB_", extra="ignore")
+
+    env: Environment = Environment.DEVELOPMENT
+    home: Path = Field(default_factory=lambda: Path.cwd() / ".hub")
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+
+    # An existing Neo4j (NEO4J_URI and friends): nothing is downloaded or started.
+    neo4j_uri: str | None = Field(default=None, validation_alias="NEO4J_URI")
+    neo4j_user: str = Field(default="neo4j", validation_alias="NEO4J_USER")
+    neo4j_password: str | None = Field(default=None, validation_alias="NEO4J_PASSWORD")
+    neo4j_database: str = Field(default="neo4j", validation_alias="NEO4J_DATABASE")
+
+    # The managed local server.
+    neo4j_version: str = NEO4J_VERSION
+    neo4j_bolt_port: int = Field(default=7687, ge=1, le=65535)
+    neo4j_heap: str = "1g"
+    neo4j_pagecache: str = "512m"
+    neo4j_cache_dir: Path = Field(default_factory=lambda: Path.home() / ".cache" / "fintech-hub")
+    java_home: Path | None = None
+
+    max_page_size: int = Field(default=100, ge=1, le=1000)
+
+    @field_validator("neo4j_uri")
+    @classmethod
+    def _uri_scheme(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
+        schemes = ("bolt://", "bolt+s://", "bolt+ssc://", "neo4j://", "neo4j+s://", "neo4j+ssc://")
+        if not value.startswith(schemes):
+            raise ValueError(f"NEO4J_URI must start with one of {', '.join(schemes)}; got {value!r}")
+        return value
+
+    @field_validator("neo4j_password")
+    @classmethod
+    def _no_placeholder(cls, value: str | None) -> str | None:
+        if value is not None and value.strip().lower() in {"", "changeme", "password", "neo4j"}:
+            raise ValueError("NEO4J_PASSWORD is empty or a placeholder; set the real password")
+        return value
+
+    @property
+    def uses_managed_server(self) -> bool:
+        return self.neo4j_uri is None
+
+    @property
+    def production(self) -> bool:
+        return self.env is Environment.PRODUCTION
+
+    @property
+    def neo4j_dir(self) -> Path:
+        return self.home / "neo4j"

@@ -1,0 +1,35 @@
+// Constraints and indexes of the hub's graph. Applied idempotently by `hub db migrate`
+// (and at every start of the API). One statement per `;`.
+
+// Unique ids. Organisation is the shared label of Institution and TechEnterprise, so an id
+// is unique across both.
+CREATE CONSTRAINT organisation_id IF NOT EXISTS FOR (n:Organisation) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT institution_id IF NOT EXISTS FOR (n:Institution) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT tech_enterprise_id IF NOT EXISTS FOR (n:TechEnterprise) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT capability_id IF NOT EXISTS FOR (n:Capability) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT partnership_id IF NOT EXISTS FOR (n:Partnership) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT sandbox_batch_id IF NOT EXISTS FOR (n:SandboxBatch) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT sandbox_project_id IF NOT EXISTS FOR (n:SandboxProject) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT zone_id IF NOT EXISTS FOR (n:Zone) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT award_id IF NOT EXISTS FOR (n:Award) REQUIRE n.id IS UNIQUE;
+
+// Filters and ordering used by the API's connections.
+CREATE INDEX organisation_name IF NOT EXISTS FOR (n:Organisation) ON (n.name);
+CREATE INDEX institution_name IF NOT EXISTS FOR (n:Institution) ON (n.name);
+CREATE INDEX tech_enterprise_name IF NOT EXISTS FOR (n:TechEnterprise) ON (n.name);
+CREATE INDEX institution_kind IF NOT EXISTS FOR (n:Institution) ON (n.kind);
+CREATE INDEX institution_country IF NOT EXISTS FOR (n:Institution) ON (n.homeCountry);
+CREATE INDEX tech_enterprise_country IF NOT EXISTS FOR (n:TechEnterprise) ON (n.homeCountry);
+CREATE INDEX partnership_status IF NOT EXISTS FOR (n:Partnership) ON (n.status);
+CREATE INDEX partnership_kind IF NOT EXISTS FOR (n:Partnership) ON (n.kind);
+CREATE INDEX partnership_proposed_on IF NOT EXISTS FOR (n:Partnership) ON (n.proposedOn);
+CREATE INDEX sandbox_project_status IF NOT EXISTS FOR (n:SandboxProject) ON (n.status);
+CREATE INDEX sandbox_project_applied_on IF NOT EXISTS FOR (n:SandboxProject) ON (n.appliedOn);
+CREATE INDEX award_year IF NOT EXISTS FOR (n:Award) ON (n.year);
+
+// Full-text search over English and Chinese names and descriptions. The CJK analyzer indexes
+// Chinese as overlapping bigrams and Latin text as lower-cased words.
+CREATE FULLTEXT INDEX search_text IF NOT EXISTS
+FOR (n:Institution|TechEnterprise|SandboxProject)
+ON EACH [n.name, n.nameZh, n.description]
+OPTIONS {indexConfig: {`fulltext.analyzer`: 'cjk'}};

@@ -1,0 +1,96 @@
+"""The test session's Neo4j: a real server the session starts (or HUB_TEST_NEO4J_URI), wiped per test."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from hub.app import create_app
+from hub.db.database import Database
+from hub.db.migrations import apply_schema
+from hub.db.server import Connection, ManagedNeo4j
+from hub.seeds.loading import load_seed_dir
+from hub.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[1]
+TEST_HOME = ROOT / ".hub" / "test"
+
+WIPE = "MATCH (n) DETACH DELETE n"
+
+
+@pytest.fixture(scope="session")
+def test_settings() -> Settings:
+    return Settings(home=TEST_HOME, neo4j_bolt_port=7697, neo4j_heap="768m", neo4j_pagecache="256m")
+
+
+@pytest.fixture(scope="session")
+def neo4j(test_settings: Settings) -> Iterator[Connection]:
+    uri = os.environ.get("HUB_TEST_NEO4J_URI")
+    if uri:
+        yield Connection(
+            uri,
+            os.environ.get("HUB_TEST_NEO4J_USER", "neo4j"),
+            os.environ["HUB_TEST_NEO4J_PASSWORD"],
+            os.environ.get("HUB_TEST_NEO4J_DATABASE", "neo4j"),
+        )
+        return
+    server = ManagedNeo4j(test_settings)
+    connection = server.start(print)
+    yield connection
+    server.stop(print)
+
+
+@pytest.fixture(scope="session")
+async def db(neo4j: Connection) -> AsyncIterator[Database]:
+    database = Database.connect(neo4j.uri, neo4j.user, neo4j.password, neo4j.database)
+    await apply_schema(database)
+    yield database
+    await database.close()
+
+
+@pytest.fixture
+async def empty_graph(db: Database) -> Database:
+    await db.write(WIPE)
+    return db
+
+
+@pytest.fixture
+async def seeded(empty_graph: Database) -> Database:
+    await load_seed_dir(empty_graph)
+    return empty_graph
+
+
+@pytest.fixture
+async def client(db: Database, test_settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(test_settings, database=db)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://hub.test") as http:
+            yield http
+
+
+class GraphQLClient:
+    def __init__(self, http: httpx.AsyncClient) -> None:
+        self.http = http
+
+    async def raw(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+        response = await self.http.post("/graphql", json={"query": query, "variables": variables or {}})
+        body: dict[str, Any] = response.json()
+        return body
+
+    async def __call__(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+        """The `data` of a query that must succeed."""
+        body = await self.raw(query, variables)
+        assert "errors" not in body, body["errors"]
+        data: dict[str, Any] = body["data"]
+        return data
+
+
+@pytest.fixture
+def gql(client: httpx.AsyncClient) -> GraphQLClient:
+    return GraphQLClient(client)

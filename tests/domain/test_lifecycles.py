@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+import pytest
+
+from hub.domain.enums import PartnershipStatus, SandboxStatus
+from hub.domain.lifecycles import (
+    PARTNERSHIP_LIFECYCLE,
+    SANDBOX_LIFECYCLE,
+    PartnershipAction,
+    SandboxAction,
+)
+from hub.errors import TransitionError
+
+
+def test_only_a_proposed_partnership_can_be_accepted() -> None:
+    assert PARTNERSHIP_LIFECYCLE.next(PartnershipStatus.PROPOSED, PartnershipAction.ACCEPT) is (
+        PartnershipStatus.ACTIVE
+    )
+    for status in (PartnershipStatus.ACTIVE, PartnershipStatus.DECLINED, PartnershipStatus.ENDED):
+        with pytest.raises(TransitionError, match=f"cannot ACCEPT a {status} partnership"):
+            PARTNERSHIP_LIFECYCLE.next(status, PartnershipAction.ACCEPT)
+
+
+def test_final_states_say_so() -> None:
+    with pytest.raises(TransitionError, match=r"none \(it is final\)"):
+        PARTNERSHIP_LIFECYCLE.next(PartnershipStatus.ENDED, PartnershipAction.END)
+
+
+def test_sandbox_path_to_exit() -> None:
+    status = SandboxStatus.PUBLIC_COMMENT
+    for action in (SandboxAction.REGISTER, SandboxAction.START_TESTING, SandboxAction.EXIT):
+        status = SANDBOX_LIFECYCLE.next(status, action)
+    assert status is SandboxStatus.EXITED
+    with pytest.raises(TransitionError, match="allowed actions: REGISTER, WITHDRAW"):
+        SANDBOX_LIFECYCLE.next(SandboxStatus.PUBLIC_COMMENT, SandboxAction.EXIT)
