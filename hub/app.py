@@ -8,13 +8,13 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from cross_web import HTTPException
-from graphql import ExecutionResult
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 from strawberry.asgi import GraphQL
 from strawberry.schema.exceptions import InvalidOperationTypeError
+from strawberry.types import ExecutionResult
 
 from hub.db.connect import open_database
 from hub.db.database import Database

@@ -25,7 +25,9 @@ from hub.settings import Settings
 T = TypeVar("T")
 
 app = typer.Typer(
-    help="Fintech Integration Hub: GraphQL over a Neo4j graph.", no_args_is_help=True, pretty_exceptions_enable=False
+    help="Fintech Integration Hub: GraphQL over a Neo4j graph.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
 )
 db_app = typer.Typer(help="The Neo4j server the hub manages.", no_args_is_help=True)
 schema_app = typer.Typer(help="The graph and GraphQL schemas.", no_args_is_help=True)

@@ -94,3 +94,8 @@ class GraphQLClient:
 @pytest.fixture
 def gql(client: httpx.AsyncClient) -> GraphQLClient:
     return GraphQLClient(client)
+
+
+@pytest.fixture
+def neo4j_connection_uri(neo4j: Connection) -> str:
+    return neo4j.uri

@@ -21,14 +21,18 @@ def camel(name: str) -> str:
 
 
 @functools.cache
-def _field_kinds(cls: type[Any]) -> tuple[tuple[str, str, Any], ...]:
+def _field_kinds(cls: Any) -> tuple[tuple[str, str, Any, bool], ...]:
+    """(field, property key, type, has a default) for each field of a record class."""
     hints = typing.get_type_hints(cls)
     kinds = []
     for field in dataclasses.fields(cls):
         hint = hints[field.name]
         if isinstance(hint, types.UnionType):  # `X | None`
             hint = next(arg for arg in typing.get_args(hint) if arg is not type(None))
-        kinds.append((field.name, camel(field.name), hint))
+        has_default = (
+            field.default is not dataclasses.MISSING or field.default_factory is not dataclasses.MISSING
+        )
+        kinds.append((field.name, camel(field.name), hint, has_default))
     return tuple(kinds)
 
 
@@ -45,11 +49,11 @@ def _native(value: Any, hint: Any) -> Any:
 
 
 def from_props(cls: type[T], props: dict[str, Any]) -> T:
-    """A domain record from a node's property map; missing optional properties become None."""
+    """A domain record from a node's property map; an absent property is None or its default."""
     values = {
         name: _native(props.get(key), hint)
-        for name, key, hint in _field_kinds(cls)
-        if key in props or name == "id"
+        for name, key, hint, has_default in _field_kinds(typing.cast(Any, cls))
+        if key in props or not has_default
     }
     return cls(**values)
 

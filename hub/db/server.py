@@ -161,7 +161,9 @@ class ManagedNeo4j:
     def status(self) -> ServerStatus:
         state = self._read_state()
         pid, port = state.get("pid"), state.get("port")
-        running = isinstance(pid, int) and _alive(pid) and isinstance(port, int) and not _port_free(port)
+        if not (isinstance(pid, int) and isinstance(port, int)):
+            pid = port = None
+        running = pid is not None and port is not None and _alive(pid) and not _port_free(port)
         return ServerStatus(
             running=running,
             pid=pid if running else None,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import strawberry
 
 from hub.graphql.context import Info
@@ -34,7 +36,7 @@ class LookupQueries:
     async def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[Node | None]:
         if len(ids) > MAX_PAGE:
             raise bad_argument("ids", f"at most {MAX_PAGE} ids at once (got {len(ids)})")
-        return [await _load(info, i) for i in ids]
+        return list(await asyncio.gather(*(_load(info, i) for i in ids)))
 
     @strawberry.field(
         description="Institutions, tech enterprises and sandbox projects whose English or Chinese "

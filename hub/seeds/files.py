@@ -61,6 +61,8 @@ class _Reader:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.problems: list[SeedProblem] = []
+        # Ids of records refused field by field: references to them are not reported again.
+        self.refused_ids: set[str] = set()
 
     def raw(self, name: str) -> Any:
         path = self.root / name
@@ -89,6 +91,8 @@ class _Reader:
             try:
                 parsed.append(model.model_validate(item))
             except ValidationError as exc:
+                if isinstance(item.get("id"), str):
+                    self.refused_ids.add(item["id"])
                 for error in exc.errors():
                     path = ".".join(str(part) for part in error["loc"]) or "(record)"
                     self.problems.append(SeedProblem(where, label, f"{path}: {error['msg']}"))
@@ -121,7 +125,7 @@ def read_seed_dir(root: Path) -> SeedSet:
         projects=reader.records("sandbox.yaml", SandboxProjectRecord, sandbox.get("projects"), "projects"),
         awards=reader.records("awards.yaml", AwardRecord, reader.raw("awards.yaml")),
     )
-    reader.problems.extend(check_references(seeds))
+    reader.problems.extend(check_references(seeds, reader.refused_ids))
     if reader.problems:
         raise SeedError(reader.problems)
     return seeds
@@ -136,8 +140,13 @@ def _duplicates(file: str, ids: Iterable[str]) -> list[SeedProblem]:
     ]
 
 
-def check_references(s: SeedSet) -> list[SeedProblem]:
-    """Rules across records: unique ids, known references, kinds and lifecycles that agree."""
+def check_references(s: SeedSet, refused: set[str] | None = None) -> list[SeedProblem]:
+    """Rules across records: unique ids, known references, kinds and lifecycles that agree.
+
+    `refused` holds ids of records already refused for their own fields; references to them
+    are taken as known so one bad record is reported once, not at every mention.
+    """
+    refused = refused or set()
     problems: list[SeedProblem] = []
     problems += _duplicates("zones.yaml", (r.id for r in s.zones))
     problems += _duplicates("capabilities.yaml", (r.id for r in s.capabilities))
@@ -150,12 +159,12 @@ def check_references(s: SeedSet) -> list[SeedProblem]:
     problems += _duplicates("sandbox.yaml [projects]", (r.id for r in s.projects))
     problems += _duplicates("awards.yaml", (r.id for r in s.awards))
 
-    zones = {r.id for r in s.zones}
-    capabilities = {r.id for r in s.capabilities}
-    institutions = {r.id for r in s.institutions}
-    enterprises = {r.id for r in s.tech_enterprises}
-    batches = {r.id for r in s.batches}
-    projects = {r.id for r in s.projects}
+    zones = {r.id for r in s.zones} | refused
+    capabilities = {r.id for r in s.capabilities} | refused
+    institutions = {r.id for r in s.institutions} | refused
+    enterprises = {r.id for r in s.tech_enterprises} | refused
+    batches = {r.id for r in s.batches} | refused
+    projects = {r.id for r in s.projects} | refused
 
     def unknown(file: str, record: str, field_name: str, value: str, kind: str) -> None:
         problems.append(SeedProblem(file, record, f"{field_name}: unknown {kind} {value!r}"))

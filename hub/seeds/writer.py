@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, LiteralString
 
 from hub.db.database import Database, Transaction
+from hub.errors import SeedError, SeedProblem
 from hub.seeds.files import SeedSet
 
 MERGE_ZONES = "UNWIND $rows AS row MERGE (n:Zone {id: row.id}) SET n = row"
@@ -71,6 +72,18 @@ WITH a, row
 MATCH (p:SandboxProject {id: row.project})
 MERGE (p)-[:WON]->(a)
 """
+
+# An organisation id already held by a node of the other kind (an institution cannot become
+# a tech enterprise by being seeded again under the same id).
+KIND_CLASHES = """
+UNWIND $rows AS row
+MATCH (n:Organisation {id: row.id})
+WHERE NOT row.label IN labels(n)
+RETURN row.id AS id, row.label AS wanted,
+       CASE WHEN n:Institution THEN 'Institution' ELSE 'TechEnterprise' END AS existing
+"""
+
+_FILES = {"Institution": "institutions.yaml", "TechEnterprise": "tech_enterprises.yaml"}
 
 # In dependency order: nodes before the relationships that join them.
 STATEMENTS: tuple[tuple[str, LiteralString], ...] = (
@@ -144,17 +157,17 @@ def rows_from_seeds(seeds: SeedSet) -> Rows:
         rows.add("projects", _props(project, "batch", "applicants", "providers", "technologies"))
         if project.batch:
             rows.add("in_batch", {"project": project.id, "batch": project.batch})
-        for a in project.applicants:
-            rows.add("participants", {"organisation": a, "project": project.id, "role": "APPLICANT"})
-        for t in project.providers:
+        for applicant in project.applicants:
+            rows.add("participants", {"organisation": applicant, "project": project.id, "role": "APPLICANT"})
+        for provider in project.providers:
             rows.add(
                 "participants",
-                {"organisation": t, "project": project.id, "role": "TECHNOLOGY_PROVIDER"},
+                {"organisation": provider, "project": project.id, "role": "TECHNOLOGY_PROVIDER"},
             )
         for cap in project.technologies:
             rows.add("uses", {"project": project.id, "capability": cap})
-    for a in seeds.awards:
-        rows.add("awards", {"props": _props(a, "project"), "project": a.project})
+    for award in seeds.awards:
+        rows.add("awards", {"props": _props(award, "project"), "project": award.project})
     return rows
 
 
@@ -163,10 +176,28 @@ def _chunks(rows: list[dict[str, Any]], size: int) -> Iterator[list[dict[str, An
         yield rows[start : start + size]
 
 
+async def _refuse_kind_clashes(tx: Transaction, rows: Rows) -> None:
+    organisations = [{"id": r["id"], "label": "Institution"} for r in rows.tables["institutions"]]
+    organisations += [{"id": r["id"], "label": "TechEnterprise"} for r in rows.tables["tech_enterprises"]]
+    clashes = await tx.read(KIND_CLASHES, rows=organisations)
+    if clashes:
+        raise SeedError(
+            [
+                SeedProblem(
+                    _FILES[c["wanted"]],
+                    f"id {c['id']!r}",
+                    f"the graph already holds a {c['existing']} with this id",
+                )
+                for c in clashes
+            ]
+        )
+
+
 async def write_in_one_transaction(db: Database, rows: Rows, batch_size: int = 5000) -> None:
     """All rows in one transaction: if any statement fails, nothing of the load remains."""
 
     async def work(tx: Transaction) -> None:
+        await _refuse_kind_clashes(tx, rows)
         for table, statement in STATEMENTS:
             for chunk in _chunks(rows.tables[table], batch_size):
                 await tx.write(statement, rows=chunk)

@@ -20,13 +20,18 @@ RETURN node {.*, __type: CASE WHEN node:Institution THEN 'Institution'
 _LUCENE_SPECIAL = re.compile(r'([+\-&|!(){}\[\]^"~*?:\\/])')
 
 
-def lucene_query(text: str) -> str:
-    """A Lucene query that matches each word of `text` exactly or as a prefix.
+NAME_BOOST = 3
 
-    Every character Lucene gives a meaning is escaped, so user text cannot form operators.
+
+def lucene_query(text: str) -> str:
+    """A Lucene query that matches each word of `text` exactly or as a prefix, names first.
+
+    Every character Lucene gives a meaning is escaped, and the words are lower-cased so none is
+    read as an operator (AND, OR, NOT): user text cannot form Lucene syntax.
     """
-    words = [_LUCENE_SPECIAL.sub(r"\\\1", word) for word in text.split()]
-    return " ".join(f"({word} OR {word}*)" for word in words)
+    words = [_LUCENE_SPECIAL.sub(r"\\\1", word.lower()) for word in text.split()]
+    terms = " ".join(f"{word} {word}*" for word in words)
+    return f"name:({terms})^{NAME_BOOST} nameZh:({terms})^{NAME_BOOST} description:({terms})"
 
 
 @dataclass(frozen=True, slots=True)
