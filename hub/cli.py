@@ -175,10 +175,14 @@ def serve(
     port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
 ) -> None:
     """Serve the GraphQL API with uvicorn (starting the managed Neo4j if needed)."""
-    import uvicorn
-
     settings = _settings()
     _ensure_server(settings)
+    _serve(settings, host, port)
+
+
+def _serve(settings: Settings, host: str | None, port: int | None) -> None:
+    import uvicorn
+
     uvicorn.run("hub.app:create_app", factory=True, host=host or settings.host, port=port or settings.port)
 
 
