@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import httpx
 
+from hub.app import create_app
 from hub.db.database import Database
+from hub.db.server import Connection
+from hub.settings import Environment, Settings
 
 
 async def test_healthz(client: httpx.AsyncClient) -> None:
@@ -42,3 +47,35 @@ async def test_syntax_error_has_a_code_and_no_internals(client: httpx.AsyncClien
     body = response.json()
     assert body["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
     assert "Traceback" not in response.text
+
+
+async def test_graphiql_is_off_in_production(db: Database, test_settings: Settings) -> None:
+    app = create_app(test_settings.model_copy(update={"env": Environment.PRODUCTION}), database=db)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://hub.test") as http,
+    ):
+        response = await http.get("/graphql", headers={"accept": "text/html"})
+    assert "graphiql" not in response.text.lower()
+
+
+async def test_existing_neo4j_through_environment(
+    seeded: Database, neo4j: Connection, test_settings: Settings, tmp_path: Path
+) -> None:
+    # NEO4J_URI and friends point the hub at a server it does not manage: it opens its own driver
+    # and never looks at a managed server's home (an empty folder here).
+    settings = Settings(
+        home=tmp_path / "unused",
+        neo4j_uri=neo4j.uri,
+        neo4j_user=neo4j.user,
+        neo4j_password=neo4j.password,
+        neo4j_database=neo4j.database,
+    )
+    app = create_app(settings)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://hub.test") as http,
+    ):
+        response = await http.post("/graphql", json={"query": "{ zones { totalCount } }"})
+    assert response.json() == {"data": {"zones": {"totalCount": 5}}}
+    assert not (tmp_path / "unused").exists()

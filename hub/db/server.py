@@ -292,14 +292,18 @@ def _port_free(port: int) -> bool:
 
 
 def _alive(pid: int) -> bool:
+    """Whether `pid` runs; a zombie (exited, not yet reaped by its parent) does not."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         return True
+    child = _CHILDREN.get(pid)
+    if child is not None:
+        return child.poll() is None
     try:
-        waited, _ = os.waitpid(pid, os.WNOHANG)
-    except ChildProcessError:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
         return True
-    return waited == 0
+    return stat.rsplit(")", 1)[-1].split()[0] != "Z"
