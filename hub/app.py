@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
@@ -25,6 +26,7 @@ from hub.graphql.errors import shaped
 from hub.graphql.loaders import Loaders
 from hub.graphql.schema import schema
 from hub.services.catalogue import Catalogue
+from hub.services.matchmaking.service import Matchmaker
 from hub.services.organisations import OrganisationService
 from hub.services.partnerships import PartnershipService
 from hub.services.sandbox import SandboxService
@@ -34,11 +36,13 @@ log = logging.getLogger("hub")
 
 
 def build_services(db: Database) -> Services:
+    partnerships = PartnershipService(db)
     return Services(
         catalogue=Catalogue(db),
         organisations=OrganisationService(db),
-        partnerships=PartnershipService(db),
+        partnerships=partnerships,
         sandbox=SandboxService(db),
+        matchmaker=Matchmaker(db, partnerships),
     )
 
 
@@ -77,6 +81,16 @@ async def readyz(request: Request) -> JSONResponse:
     return JSONResponse({"status": "ready", "neo4j": "reachable"})
 
 
+async def _refresh_periodically(matchmaker: Matchmaker, every: int) -> None:
+    """Keeps the capabilities' leading providers and seekers fresh after changes."""
+    while True:
+        try:
+            await matchmaker.refresh()
+        except Exception:  # a failed refresh must not stop the next one
+            log.exception("refreshing the matchmaking leaders failed")
+        await asyncio.sleep(every)
+
+
 def create_app(settings: Settings | None = None, *, database: Database | None = None) -> Starlette:
     """The hub. With `database` the caller owns the driver (tests); otherwise the lifespan does."""
     settings = settings or Settings()
@@ -84,12 +98,21 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         db = database or open_database(settings)
+        refresher: asyncio.Task[None] | None = None
         try:
             await apply_schema(db)
             app.state.db = db
             app.state.services = build_services(db)
+            if settings.matchmaking_refresh_seconds:
+                refresher = asyncio.create_task(
+                    _refresh_periodically(app.state.services.matchmaker, settings.matchmaking_refresh_seconds)
+                )
             yield
         finally:
+            if refresher is not None:
+                refresher.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await refresher
             if database is None:
                 await db.close()
 

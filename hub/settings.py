@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     java_home: Path | None = None
 
     max_page_size: int = Field(default=100, ge=1, le=1000)
+    # How often the API re-ranks each capability's leading providers and seekers (0: never).
+    matchmaking_refresh_seconds: int = Field(default=600, ge=0)
 
     @field_validator("neo4j_uri")
     @classmethod

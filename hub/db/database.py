@@ -48,7 +48,13 @@ class Database:
 
     @classmethod
     def connect(cls, uri: str, user: str, password: str, database: str) -> Database:
-        driver = AsyncGraphDatabase.driver(uri, auth=(user, password), max_connection_pool_size=50)
+        driver = AsyncGraphDatabase.driver(
+            uri,
+            auth=(user, password),
+            max_connection_pool_size=50,
+            # A fresh graph lacks some labels and types (no dismissal yet): not worth a warning.
+            notifications_disabled_classifications=["UNRECOGNIZED"],
+        )
         return cls(driver, database)
 
     async def close(self) -> None:

@@ -9,6 +9,7 @@ from strawberry.types import Info as StrawberryInfo
 
 from hub.graphql.loaders import Loaders
 from hub.services.catalogue import Catalogue
+from hub.services.matchmaking.service import Matchmaker
 from hub.services.organisations import OrganisationService
 from hub.services.partnerships import PartnershipService
 from hub.services.sandbox import SandboxService
@@ -20,6 +21,7 @@ class Services:
     organisations: OrganisationService
     partnerships: PartnershipService
     sandbox: SandboxService
+    matchmaker: Matchmaker
 
 
 @dataclass

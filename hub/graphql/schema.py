@@ -7,6 +7,7 @@ from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.printer import print_schema
 
 from hub.graphql.directory import DirectoryQueries
+from hub.graphql.matchmaking import MatchmakingMutations, MatchmakingQueries
 from hub.graphql.nodes import (
     Award,
     Capability,
@@ -24,12 +25,19 @@ from hub.graphql.search import LookupQueries
 
 
 @strawberry.type
-class Query(LookupQueries, OrganisationQueries, PartnershipQueries, SandboxQueries, DirectoryQueries):
+class Query(
+    LookupQueries,
+    OrganisationQueries,
+    PartnershipQueries,
+    SandboxQueries,
+    DirectoryQueries,
+    MatchmakingQueries,
+):
     pass
 
 
 @strawberry.type
-class Mutation(OrganisationMutations, PartnershipMutations, SandboxMutations):
+class Mutation(OrganisationMutations, PartnershipMutations, SandboxMutations, MatchmakingMutations):
     pass
 
 

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from hub.db.database import Database
+from hub.db.repositories.matchmaking import refresh_leaders
 from hub.seeds.files import read_seed_dir
 from hub.seeds.synthetic import generate
 from hub.seeds.writer import rows_from_seeds, write_in_batches, write_in_one_transaction
@@ -20,6 +21,7 @@ async def load_seed_dir(db: Database, root: Path = DEFAULT_SEED_DIR) -> int:
     """Validates every seed file, then writes them all in one transaction. Returns rows written."""
     rows = rows_from_seeds(read_seed_dir(root))
     await write_in_one_transaction(db, rows)
+    await refresh_leaders(db)
     return rows.count()
 
 
@@ -32,6 +34,7 @@ async def load_synthetic(
 ) -> int:
     rows = generate(n, seed, read_seed_dir(taxonomy_root))
     await write_in_batches(db, rows, progress=progress)
+    await refresh_leaders(db)
     return rows.count()
 
 

@@ -1,0 +1,156 @@
+"""Recommended partners, with reasons, and feedback on them."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+import strawberry
+
+from hub.domain.enums import InstitutionKind
+from hub.graphql.context import Info
+from hub.graphql.nodes import Organisation, Partnership, to_node
+from hub.graphql.organisations import ORGANISATION_TYPES
+from hub.graphql.payloads import UserError, attempt
+from hub.graphql.relay import MAX_PAGE, bad_argument, decode_id
+from hub.services.matchmaking.scoring import ReasonKind
+from hub.services.matchmaking.service import Recommendation as RecommendationRecord
+from hub.services.matchmaking.service import RecommendationFilter
+
+strawberry.enum(ReasonKind, description="What kind of evidence a reason is.")
+
+
+@strawberry.type(description="One piece of evidence for a recommendation.")
+class RecommendationReason:
+    kind: ReasonKind
+    detail: str = strawberry.field(description="The evidence in words, naming what matched.")
+    contribution: float = strawberry.field(description="How much of the score it gives.")
+
+
+@strawberry.type(description="A recommended partner.")
+class Recommendation:
+    candidate: Organisation
+    score: float = strawberry.field(description="Between 0 and 1; the sum of the reasons' contributions.")
+    reasons: list[RecommendationReason]
+
+    @classmethod
+    def from_record(cls, r: RecommendationRecord) -> Recommendation:
+        return cls(
+            candidate=to_node(r.candidate),
+            score=r.score,
+            reasons=[
+                RecommendationReason(kind=x.kind, detail=x.detail, contribution=round(x.contribution, 6))
+                for x in r.reasons
+            ],
+        )
+
+
+@strawberry.input
+class RecommendationFilterInput:
+    kind: InstitutionKind | None = strawberry.field(default=None, description="Institution candidates only.")
+    home_country: str | None = None
+    zone_id: strawberry.ID | None = None
+    capability_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Candidates offering (tech) or seeking (institutions) it."
+    )
+
+    def to_filter(self) -> RecommendationFilter:
+        return RecommendationFilter(
+            kind=self.kind.value if self.kind else None,
+            home_country=self.home_country,
+            zone_id=None if self.zone_id is None else decode_id(self.zone_id, "filter.zoneId", ("Zone",)),
+            capability_id=None
+            if self.capability_id is None
+            else decode_id(self.capability_id, "filter.capabilityId", ("Capability",)),
+        )
+
+
+def _first(first: int) -> int:
+    if not 1 <= first <= MAX_PAGE:
+        raise bad_argument("first", f"must be between 1 and {MAX_PAGE} (got {first})")
+    return first
+
+
+@strawberry.type
+class MatchmakingQueries:
+    @strawberry.field(description="Tech enterprises an institution could cooperate with, best first.")
+    async def recommended_tech_partners(
+        self,
+        info: Info,
+        institution_id: strawberry.ID,
+        first: int = 10,
+        filter: RecommendationFilterInput | None = None,
+    ) -> list[Recommendation]:
+        key = decode_id(institution_id, "institutionId", ("Institution",))
+        where = (filter or RecommendationFilterInput()).to_filter()
+        found = await info.context.services.matchmaker.tech_partners(key, _first(first), where)
+        return [Recommendation.from_record(r) for r in found]
+
+    @strawberry.field(description="Institutions for intra-sector collaboration with an institution.")
+    async def recommended_peers(
+        self,
+        info: Info,
+        institution_id: strawberry.ID,
+        first: int = 10,
+        filter: RecommendationFilterInput | None = None,
+    ) -> list[Recommendation]:
+        key = decode_id(institution_id, "institutionId", ("Institution",))
+        where = (filter or RecommendationFilterInput()).to_filter()
+        found = await info.context.services.matchmaker.peers(key, _first(first), where)
+        return [Recommendation.from_record(r) for r in found]
+
+    @strawberry.field(description="Institutions a tech enterprise could cooperate with, best first.")
+    async def recommended_institutions(
+        self,
+        info: Info,
+        tech_enterprise_id: strawberry.ID,
+        first: int = 10,
+        filter: RecommendationFilterInput | None = None,
+    ) -> list[Recommendation]:
+        key = decode_id(tech_enterprise_id, "techEnterpriseId", ("TechEnterprise",))
+        where = (filter or RecommendationFilterInput()).to_filter()
+        found = await info.context.services.matchmaker.institutions(key, _first(first), where)
+        return [Recommendation.from_record(r) for r in found]
+
+
+@strawberry.enum
+class FeedbackAction(StrEnum):
+    ACCEPT = "ACCEPT"
+    DISMISS = "DISMISS"
+
+
+@strawberry.input
+class RecommendationFeedbackInput:
+    party_id: strawberry.ID = strawberry.field(description="Who was given the recommendation.")
+    candidate_id: strawberry.ID = strawberry.field(description="Who was recommended.")
+    action: FeedbackAction = strawberry.field(
+        description="ACCEPT proposes a partnership to the candidate; DISMISS stops recommending it."
+    )
+    title: str | None = strawberry.field(default=None, description="Title of the proposal, for ACCEPT.")
+
+
+@strawberry.type
+class RecommendationFeedbackPayload:
+    partnership: Partnership | None = strawberry.field(description="The proposal made by ACCEPT.")
+    user_errors: list[UserError]
+
+
+@strawberry.type
+class MatchmakingMutations:
+    @strawberry.mutation(description="Accept (propose a partnership) or dismiss a recommendation.")
+    async def recommendation_feedback(
+        self, info: Info, input: RecommendationFeedbackInput
+    ) -> RecommendationFeedbackPayload:
+        matchmaker = info.context.services.matchmaker
+
+        async def call() -> object:
+            party = decode_id(input.party_id, "partyId", ORGANISATION_TYPES)
+            candidate = decode_id(input.candidate_id, "candidateId", ORGANISATION_TYPES)
+            if input.action is FeedbackAction.DISMISS:
+                await matchmaker.dismiss(party, candidate)
+                return None
+            return await matchmaker.accept(party, candidate, input.title)
+
+        record, errors = await attempt(call)
+        return RecommendationFeedbackPayload(
+            partnership=to_node(record) if record else None, user_errors=errors
+        )
