@@ -13,6 +13,7 @@ import typer
 from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+from rich.table import Table
 
 from hub.db.connect import open_database
 from hub.db.database import Database
@@ -156,6 +157,51 @@ async def _synthetic(db: Database, n: int, seed_value: int) -> int:
             bar.update(tasks[table], completed=done)
 
         return await load_synthetic(db, n, seed_value, progress=progress)
+
+
+@app.command("eval")
+def evaluate(
+    holdout: Annotated[
+        float, typer.Option(min=0.01, max=0.9, help="Share of the newest partnerships held out.")
+    ] = 0.2,
+) -> None:
+    """Hold out the newest cooperation partnerships; print Hits@10 and MRR beside the baselines."""
+    from hub.db.repositories.evaluation import snapshot
+    from hub.services.matchmaking.evaluation import evaluate as run_evaluation
+    from hub.services.matchmaking.service import Matchmaker
+    from hub.services.partnerships import PartnershipService
+
+    settings = _settings()
+
+    async def work(db: Database) -> None:
+        snap = await snapshot(db)
+        _say(
+            f"{len(snap.edges)} cooperation partnerships, {len(snap.techs)} tech enterprises; holding out the newest {holdout:.0%}"
+        )
+        matchmaker = Matchmaker(db, PartnershipService(db))
+        with Progress(
+            TextColumn("ranking"),
+            BarColumn(),
+            TextColumn("{task.completed}/{task.total} institutions"),
+            TimeElapsedColumn(),
+            console=out,
+        ) as bar:
+            task = bar.add_task("rank", total=None)
+
+            def progress(done: int, total: int) -> None:
+                bar.update(task, completed=done, total=total)
+
+            split, results = await run_evaluation(matchmaker, snap, holdout, progress)
+        table = Table(
+            title=f"Cooperation partners, split at {split.cutoff.isoformat()} ({results[0].queries} held-out pairs)"
+        )
+        for column in ("method", "Hits@10", "MRR"):
+            table.add_column(column, justify="left" if column == "method" else "right")
+        for r in results:
+            table.add_row(r.method, f"{r.hits:.3f}", f"{r.mrr:.3f}")
+        out.print(table)
+
+    _with_db(settings, work)
 
 
 @schema_app.command("export")

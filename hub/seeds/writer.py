@@ -85,6 +85,43 @@ RETURN row.id AS id, row.label AS wanted,
 
 _FILES = {"Institution": "institutions.yaml", "TechEnterprise": "tech_enterprises.yaml"}
 
+# Seeded nodes get exactly the relationships their files give them: a re-seed after an edit
+# replaces them (a changed zone, party or capability list does not leave the old one behind).
+CLEAR_INSTITUTION_LINKS = """
+UNWIND $rows AS row
+MATCH (o:Institution {id: row.id})-[r:LOCATED_IN|SEEKS]->()
+DELETE r
+"""
+CLEAR_TECH_ENTERPRISE_LINKS = """
+UNWIND $rows AS row
+MATCH (o:TechEnterprise {id: row.id})-[r:LOCATED_IN|OFFERS]->()
+DELETE r
+"""
+CLEAR_PARTIES = """
+UNWIND $rows AS row
+MATCH (:Partnership {id: row.props.id})<-[r:PARTY_TO]-()
+DELETE r
+"""
+CLEAR_PROJECT_LINKS = """
+UNWIND $rows AS row
+MATCH (p:SandboxProject {id: row.id})
+CALL (p) { MATCH (p)<-[r:PARTICIPATES_IN]-() DELETE r }
+CALL (p) { MATCH (p)-[r:IN_BATCH|USES]->() DELETE r }
+"""
+CLEAR_WINNERS = """
+UNWIND $rows AS row
+MATCH (:Award {id: row.props.id})<-[r:WON]-()
+DELETE r
+"""
+
+CLEARS: tuple[tuple[str, LiteralString], ...] = (
+    ("institutions", CLEAR_INSTITUTION_LINKS),
+    ("tech_enterprises", CLEAR_TECH_ENTERPRISE_LINKS),
+    ("partnerships", CLEAR_PARTIES),
+    ("projects", CLEAR_PROJECT_LINKS),
+    ("awards", CLEAR_WINNERS),
+)
+
 # In dependency order: nodes before the relationships that join them.
 STATEMENTS: tuple[tuple[str, LiteralString], ...] = (
     ("zones", MERGE_ZONES),
@@ -198,7 +235,7 @@ async def write_in_one_transaction(db: Database, rows: Rows, batch_size: int = 5
 
     async def work(tx: Transaction) -> None:
         await _refuse_kind_clashes(tx, rows)
-        for table, statement in STATEMENTS:
+        for table, statement in (*CLEARS, *STATEMENTS):
             for chunk in _chunks(rows.tables[table], batch_size):
                 await tx.write(statement, rows=chunk)
 
@@ -212,7 +249,7 @@ async def write_in_batches(
     progress: Callable[[str, int, int], None] | None = None,
 ) -> None:
     """Rows committed batch by batch, for loads too large for one transaction."""
-    for table, statement in STATEMENTS:
+    for table, statement in (*CLEARS, *STATEMENTS):
         total = len(rows.tables[table])
         done = 0
         for chunk in _chunks(rows.tables[table], batch_size):

@@ -89,3 +89,28 @@ async def test_synthetic_load_writes_what_it_generated(empty_graph: Database) ->
     assert written > 2000
     await load_synthetic(empty_graph, 500, 3)
     assert await graph_counts(empty_graph) == counts
+
+
+async def test_reseeding_an_edited_file_replaces_relationships(seeded: Database, tmp_path: Path) -> None:
+    root = tmp_path / "seeds"
+    shutil.copytree(DEFAULT_SEED_DIR, root)
+    partnerships = yaml.safe_load((root / "partnerships.yaml").read_text(encoding="utf-8"))
+    first = partnerships[0]
+    new_recipient = "jiuzhou-secure" if first["recipient"] != "jiuzhou-secure" else "huaxin-secure"
+    first["recipient"] = new_recipient
+    first["kind"] = "COOPERATION"
+    first["proposer"] = "hudson-ridge-bank"
+    (root / "partnerships.yaml").write_text(
+        yaml.safe_dump(partnerships, allow_unicode=True), encoding="utf-8"
+    )
+    before = await graph_counts(seeded)
+    await load_seed_dir(seeded, root)
+    rows = await seeded.read(
+        "MATCH (o)-[r:PARTY_TO]->(:Partnership {id: $id}) RETURN o.id AS id, r.role AS role ORDER BY role",
+        id=first["id"],
+    )
+    assert rows == [
+        {"id": "hudson-ridge-bank", "role": "PROPOSER"},
+        {"id": new_recipient, "role": "RECIPIENT"},
+    ]
+    assert await graph_counts(seeded) == before

@@ -33,11 +33,13 @@ MATURITY_WEIGHT = {"EMERGING": 0.5, "PROVEN": 0.8, "MATURE": 1.0}
 
 @dataclass(frozen=True, slots=True)
 class CooperationWeights:
-    capability_fit: float = 0.35
-    similar_parties: float = 0.25
-    track_record: float = 0.2
-    experience: float = 0.1
-    shared_sandbox: float = 0.05
+    capability_fit: float = 0.7
+    similar_parties: float = 0.1
+    track_record: float = 0.1
+    experience: float = 0.05
+    # Shown as a reason but weighted 0: on both evaluation graphs a shared sandbox project did not
+    # predict a later cooperation (docs/matchmaking.md), so it does not move the ranking.
+    shared_sandbox: float = 0.0
     same_zone: float = 0.05
 
 

@@ -58,7 +58,8 @@ def track_record(degree: int, max_degree: int) -> float:
 
 
 def _add(reasons: list[Reason], kind: ReasonKind, weight: float, value: float, detail: str) -> None:
-    if value > 0 and weight > 0:
+    """Records evidence that is present; a zero weight shows it with a zero contribution."""
+    if value > 0:
         reasons.append(Reason(kind, detail, weight * value))
 
 
