@@ -52,7 +52,10 @@ def _similar(party: LiteralString, via: LiteralString, same: LiteralString) -> L
         "OPTIONAL MATCH (" + party + ")-[:PARTY_TO]->(p1:Partnership)<-[:PARTY_TO]-(m:" + via + ") "
         "WHERE " + _visible("p1") + " "
         "WITH DISTINCT m "
-        "WITH m, 1.0 / log(2 + COUNT { (m)-[:PARTY_TO]->(q:Partnership) WHERE " + _visible("q") + " }) AS w "
+        "WITH m, COUNT { (m)-[:PARTY_TO]->(q:Partnership) WHERE " + _visible("q") + " } AS degree "
+        # The rarest shared partners carry the most Adamic-Adar weight; the busiest are left out.
+        "ORDER BY degree, m.id LIMIT $sharedLimit "
+        "WITH m, 1.0 / log(2 + degree) AS w "
         "MATCH (m)-[:PARTY_TO]->(p2:Partnership)<-[:PARTY_TO]-(s:" + same + ") "
         "WHERE s <> " + party + " AND " + _visible("p2") + " "
         "WITH s, sum(w) AS weight ORDER BY weight DESC, s.id LIMIT $similarLimit "
@@ -199,7 +202,9 @@ PEERS_FOR_INSTITUTION: LiteralString = (
     + _excluded("i")
     + "CALL (i) { OPTIONAL MATCH (i)-[:SEEKS]->(c:Capability) RETURN collect(c.id) AS sought } "
     + _similar("i", "TechEnterprise", "Institution")
-    + "CALL (i, excluded) { "
+    + "CALL (i) { OPTIONAL MATCH (i)-[:PARTY_TO]->(a:Partnership)<-[:PARTY_TO]-(m:TechEnterprise) "
+    "WHERE " + _visible("a") + " RETURN collect(DISTINCT m) AS myTechs } "
+    "CALL (i, excluded) { "
     "OPTIONAL MATCH (i)-[:PARTY_TO]->(p1:Partnership {kind: 'INTRA_SECTOR'})<-[:PARTY_TO]-(k:Institution)"
     "-[:PARTY_TO]->(p2:Partnership {kind: 'INTRA_SECTOR'})<-[:PARTY_TO]-(n:Institution) "
     "WHERE n <> i AND " + _visible("p1") + " AND " + _visible("p2") + " AND NOT n.id IN excluded "
@@ -215,20 +220,20 @@ PEERS_FOR_INSTITUTION: LiteralString = (
     "WITH cid, collect(n)[..$perCapability] AS top "
     "UNWIND top AS n "
     "RETURN collect(DISTINCT n) AS fromCapabilities } "
-    "WITH i, sought, similar, partnersOfPartners, "
+    "WITH i, sought, similar, partnersOfPartners, myTechs, "
     "[s IN similar WHERE NOT s.node.id IN excluded | s.node] AS fromSimilar, fromCapabilities "
-    "WITH i, sought, similar, partnersOfPartners, "
+    "WITH i, sought, similar, partnersOfPartners, myTechs, "
     "fromCapabilities + [x IN fromSimilar + [f IN partnersOfPartners | f.node] WHERE NOT x IN fromCapabilities] AS pool "
     "UNWIND pool AS n "
-    "WITH DISTINCT i, sought, similar, partnersOfPartners, n "
+    "WITH DISTINCT i, sought, similar, partnersOfPartners, myTechs, n "
     "WHERE " + _org_filter("n") + " "
-    "WITH i, sought, similar, partnersOfPartners, n, [(n)-[:SEEKS]->(c:Capability) | c] AS seeks "
+    "WITH i, sought, similar, partnersOfPartners, myTechs, n, [(n)-[:SEEKS]->(c:Capability) | c] AS seeks "
     "RETURN n {.*, __type: 'Institution'} AS candidate, "
     "n.kind = i.kind AS sameSector, "
     "n.homeCountry = i.homeCountry AS sameHomeCountry, "
     "[s IN similar WHERE s.node = n | s.weight][0] AS sharedPartnersWeight, "
-    "[(i)-[:PARTY_TO]->(a:Partnership)<-[:PARTY_TO]-(m:TechEnterprise)-[:PARTY_TO]->(b:Partnership)<-[:PARTY_TO]-(n) "
-    "  WHERE " + _visible("a") + " AND " + _visible("b") + " | m.name] AS sharedPartners, "
+    "[(n)-[:PARTY_TO]->(b:Partnership)<-[:PARTY_TO]-(m:TechEnterprise) "
+    "  WHERE m IN myTechs AND " + _visible("b") + " | m.name] AS sharedPartners, "
     "[f IN partnersOfPartners WHERE f.node = n | f.via][0] AS partnersOfPartners, "
     "[c IN seeks WHERE c.id IN sought | c.name] AS overlap, "
     "size(seeks) + size([x IN sought WHERE NOT x IN [c IN seeks | c.id]]) AS union, "
@@ -252,6 +257,7 @@ class Query:
     limit_per_capability: int
     similar_limit: int
     from_similar: int
+    shared_limit: int = 20
     as_of: date | None = None
     kind: str | None = None
     home_country: str | None = None
@@ -266,6 +272,7 @@ class Query:
             "similarLimit": self.similar_limit,
             "fromSimilar": self.from_similar,
             "leaders": LEADERS,
+            "sharedLimit": self.shared_limit,
             "kind": self.kind,
             "homeCountry": self.home_country,
             "zoneId": self.zone_id,

@@ -59,9 +59,10 @@ class PeerWeights:
 class Limits:
     """How far candidate generation reaches: it stays in the party's neighbourhood."""
 
-    per_capability: int = 40
-    similar_parties: int = 30
-    from_similar: int = 80
+    per_capability: int = 30
+    similar_parties: int = 20
+    from_similar: int = 50
+    shared_partners: int = 20  # the party's rarest partners through which similar parties are found
 
 
 COOPERATION = CooperationWeights()

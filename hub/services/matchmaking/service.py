@@ -71,6 +71,7 @@ class Matchmaker:
             limit_per_capability=self.limits.per_capability,
             similar_limit=self.limits.similar_parties,
             from_similar=self.limits.from_similar,
+            shared_limit=self.limits.shared_partners,
             as_of=as_of,
             kind=where.kind,
             home_country=where.home_country,

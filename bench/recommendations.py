@@ -1,0 +1,210 @@
+"""Latency of the recommendation queries, with the bare evidence statement as the floor.
+
+Runs the hub (uvicorn, its own process) against the graph HUB_HOME / NEO4J_URI point at, sends
+the three recommendation queries one at a time for a sample of parties, and times the same
+evidence statements through the Python driver alone. Writes Markdown and JSON to bench/results/.
+
+    HUB_HOME=.hub/bench .venv/bin/python bench/recommendations.py --requests 300
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from hub.db.connect import open_database
+from hub.db.repositories import matchmaking as repo
+from hub.graphql.relay import to_global_id
+from hub.services.matchmaking.config import LIMITS
+from hub.settings import Settings
+
+RESULTS = Path(__file__).parent / "results"
+
+QUERIES = {
+    "recommendedTechPartners": (
+        "Institution",
+        "query($id: ID!) { recommendedTechPartners(institutionId: $id, first: 10) "
+        "{ score candidate { id name } reasons { kind detail contribution } } }",
+        repo.TECH_FOR_INSTITUTION,
+    ),
+    "recommendedPeers": (
+        "Institution",
+        "query($id: ID!) { recommendedPeers(institutionId: $id, first: 10) "
+        "{ score candidate { id name } reasons { kind detail contribution } } }",
+        repo.PEERS_FOR_INSTITUTION,
+    ),
+    "recommendedInstitutions": (
+        "TechEnterprise",
+        "query($id: ID!) { recommendedInstitutions(techEnterpriseId: $id, first: 10) "
+        "{ score candidate { id name } reasons { kind detail contribution } } }",
+        repo.INSTITUTIONS_FOR_TECH,
+    ),
+}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _percentiles(samples: list[float]) -> dict[str, float]:
+    ordered = sorted(samples)
+    q = statistics.quantiles(ordered, n=100, method="inclusive")
+    return {
+        "p50": q[49] * 1000,
+        "p95": q[94] * 1000,
+        "p99": q[98] * 1000,
+        "mean": statistics.fmean(ordered) * 1000,
+    }
+
+
+async def _sample(label: str, n: int, seed: int) -> list[str]:
+    db = open_database(Settings())
+    try:
+        rows = await db.read(
+            "MATCH (n:Organisation) WHERE $label IN labels(n) RETURN collect(n.id) AS ids", label=label
+        )
+    finally:
+        await db.close()
+    ids: list[str] = rows[0]["ids"]
+    return random.Random(seed).sample(ids, min(n, len(ids)))
+
+
+async def _floor(statement: Any, parties: list[str]) -> list[float]:
+    db = open_database(Settings())
+    timings = []
+    try:
+        for party in parties:
+            q = repo.Query(party, LIMITS.per_capability, LIMITS.similar_parties, LIMITS.from_similar, LIMITS.shared_partners)
+            started = time.perf_counter()
+            await db.read(statement, **q.params())
+            timings.append(time.perf_counter() - started)
+    finally:
+        await db.close()
+    return timings
+
+
+async def _hub(url: str, query: str, label: str, parties: list[str]) -> list[float]:
+    timings = []
+    async with httpx.AsyncClient(base_url=url, timeout=30) as client:
+        for party in parties:
+            started = time.perf_counter()
+            response = await client.post(
+                "/graphql", json={"query": query, "variables": {"id": to_global_id(label, party)}}
+            )
+            timings.append(time.perf_counter() - started)
+            body = response.json()
+            if "errors" in body:
+                raise SystemExit(f"the hub answered an error: {body['errors']}")
+    return timings
+
+
+async def run(url: str, requests: int, warmup: int, seed: int) -> dict[str, Any]:
+    results: dict[str, Any] = {}
+    for name, (label, query, statement) in QUERIES.items():
+        parties = await _sample(label, requests + warmup, seed)
+        print(f"{name}: {len(parties)} parties ...", flush=True)
+        await _hub(url, query, label, parties[:warmup])
+        await _floor(statement, parties[:warmup])
+        hub = await _hub(url, query, label, parties[warmup:])
+        floor = await _floor(statement, parties[warmup:])
+        results[name] = {"hub": _percentiles(hub), "cypher": _percentiles(floor), "requests": len(hub)}
+        h, c = results[name]["hub"], results[name]["cypher"]
+        print(
+            f"  hub p50 {h['p50']:.1f} ms p95 {h['p95']:.1f} ms | cypher p50 {c['p50']:.1f} ms p95 {c['p95']:.1f} ms"
+        )
+    return results
+
+
+def _start_hub() -> tuple[subprocess.Popen[bytes], str]:
+    port = _free_port()
+    env = {**os.environ, "HUB_MATCHMAKING_REFRESH_SECONDS": "0"}
+    command = [sys.executable, "-m", "uvicorn", "hub.app:create_app", "--factory", "--port", str(port)]
+    server = subprocess.Popen([*command, "--log-level", "warning"], env=env)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(150):
+        try:
+            httpx.get(url + "/readyz", timeout=1).raise_for_status()
+            return server, url
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    server.terminate()
+    raise SystemExit("the hub did not become ready")
+
+
+async def _graph_size() -> dict[str, int]:
+    db = open_database(Settings())
+    try:
+        rows = await db.read(
+            "MATCH (o:Organisation) WITH count(o) AS organisations "
+            "MATCH ()-[r]->() RETURN organisations, count(r) AS relationships"
+        )
+    finally:
+        await db.close()
+    return {"organisations": rows[0]["organisations"], "relationships": rows[0]["relationships"]}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--warmup", type=int, default=30)
+    parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--name", default="recommendations")
+    args = parser.parse_args()
+    size = asyncio.run(_graph_size())
+    print(f"graph: {size['organisations']} organisations, {size['relationships']} relationships", flush=True)
+    server, url = _start_hub()
+    try:
+        results = asyncio.run(run(url, args.requests, args.warmup, args.seed))
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    report = {
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+        },
+        "graph": size,
+        "sequential requests, after warm-up": results,
+    }
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / f"{args.name}.json").write_text(json.dumps(report, indent=2) + "\n")
+    lines = [
+        f"# Recommendation latency ({report['when']})",
+        "",
+        f"Graph: {size['organisations']:,} organisations, {size['relationships']:,} relationships. "
+        f"Machine: {os.cpu_count()} cores, Python {platform.python_version()}. One request at a time, "
+        f"{args.warmup} warm-up requests first; the hub runs in its own uvicorn process.",
+        "",
+        "| query | requests | hub p50 ms | hub p95 ms | hub p99 ms | Cypher alone p50 ms | Cypher alone p95 ms | hub/Cypher p50 |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for name, r in results.items():
+        h, c = r["hub"], r["cypher"]
+        lines.append(
+            f"| {name} | {r['requests']} | {h['p50']:.1f} | {h['p95']:.1f} | {h['p99']:.1f} | "
+            f"{c['p50']:.1f} | {c['p95']:.1f} | {h['p50'] / c['p50']:.2f} |"
+        )
+    (RESULTS / f"{args.name}.md").write_text("\n".join(lines) + "\n")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
