@@ -9,10 +9,13 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from cross_web import HTTPException
+from graphql import GraphQLError, parse
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
+from strawberry import Schema
 from strawberry.asgi import GraphQL
 from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult
@@ -22,9 +25,11 @@ from hub.db.database import Database
 from hub.db.migrations import apply_schema
 from hub.errors import DatabaseUnavailable
 from hub.graphql.context import Context, Services
+from hub.graphql.cost import operation_cost
 from hub.graphql.errors import shaped
 from hub.graphql.loaders import Loaders
-from hub.graphql.schema import schema
+from hub.graphql.schema import Protection, build_schema
+from hub.limits import BodySizeLimit
 from hub.services.catalogue import Catalogue
 from hub.services.matchmaking.service import Matchmaker
 from hub.services.organisations import OrganisationService
@@ -47,14 +52,44 @@ def build_services(db: Database) -> Services:
 
 
 class HubGraphQL(GraphQL[Context, None]):
+    def __init__(self, schema: Schema, max_cost: int, **options: Any) -> None:
+        super().__init__(schema, **options)
+        self.max_cost = max_cost
+        self.graphql_schema = schema._schema
+
     async def execute_single(self, request: Any, request_adapter: Any, *args: Any, **kwargs: Any) -> Any:
+        request_data = kwargs.get("request_data") or args[-1]
+        cost = self._cost(request_data)
+        if cost is not None and cost > self.max_cost:
+            refusal = GraphQLError(
+                f"query cost {cost} is above the limit of {self.max_cost}: ask for fewer items per page "
+                "or nest fewer connections",
+                extensions={"code": "QUERY_TOO_COMPLEX", "cost": {"requested": cost, "limit": self.max_cost}},
+            )
+            return ExecutionResult(data=None, errors=[refusal])
         try:
-            return await super().execute_single(request, request_adapter, *args, **kwargs)
+            result = await super().execute_single(request, request_adapter, *args, **kwargs)
         except HTTPException as exc:
             # GraphQL over HTTP: a mutation sent with GET is 405 Method Not Allowed, not 400.
             if request_adapter.method == "GET" and isinstance(exc.__cause__, InvalidOperationTypeError):
                 raise HTTPException(405, exc.reason) from exc
             raise
+        if cost is not None and isinstance(result, ExecutionResult):
+            result.extensions = {
+                **(result.extensions or {}),
+                "cost": {"requested": cost, "limit": self.max_cost},
+            }
+        return result
+
+    def _cost(self, request_data: Any) -> int | None:
+        """The operation's cost, or None when its text does not parse (validation reports that)."""
+        try:
+            document = parse(request_data.query or "", max_tokens=100_000)
+        except GraphQLError:
+            return None
+        return operation_cost(
+            self.graphql_schema, document, request_data.operation_name, request_data.variables
+        )
 
     async def process_result(self, request: Any, result: ExecutionResult) -> Any:
         if result.errors:
@@ -116,8 +151,15 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
             if database is None:
                 await db.close()
 
+    protection = Protection(
+        max_depth=settings.max_query_depth,
+        max_aliases=settings.max_aliases,
+        max_tokens=settings.max_tokens,
+        production=settings.production,
+    )
     graphql = HubGraphQL(
-        schema,
+        build_schema(protection),
+        settings.max_query_cost,
         graphql_ide=None if settings.production else "graphiql",
         allow_queries_via_get=True,
     )
@@ -126,4 +168,5 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         Route("/healthz", healthz),
         Route("/readyz", readyz),
     ]
-    return Starlette(routes=routes, lifespan=lifespan)
+    middleware = [Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)]
+    return Starlette(routes=routes, lifespan=lifespan, middleware=middleware)

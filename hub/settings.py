@@ -40,6 +40,12 @@ class Settings(BaseSettings):
     java_home: Path | None = None
 
     max_page_size: int = Field(default=100, ge=1, le=1000)
+    # Protection from abusive operations.
+    max_query_depth: int = Field(default=12, ge=2)
+    max_aliases: int = Field(default=30, ge=1)
+    max_tokens: int = Field(default=3000, ge=50)
+    max_query_cost: int = Field(default=10_000, ge=1)
+    max_body_bytes: int = Field(default=64 * 1024, ge=1024)
     # How often the API re-ranks each capability's leading providers and seekers (0: never).
     matchmaking_refresh_seconds: int = Field(default=600, ge=0)
 

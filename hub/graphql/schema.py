@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 import strawberry
-from strawberry.extensions import ParserCache, ValidationCache
+from strawberry.extensions import (
+    DisableIntrospection,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
 from strawberry.printer import print_schema
+from strawberry.schema.config import StrawberryConfig
 
 from hub.graphql.directory import DirectoryQueries
 from hub.graphql.matchmaking import MatchmakingMutations, MatchmakingQueries
@@ -41,21 +52,36 @@ class Mutation(OrganisationMutations, PartnershipMutations, SandboxMutations, Ma
     pass
 
 
-def build_schema() -> strawberry.Schema:
+@dataclass(frozen=True, slots=True)
+class Protection:
+    """Limits checked while parsing and validating an operation."""
+
+    max_depth: int = 12
+    max_aliases: int = 30
+    max_tokens: int = 3000
+    production: bool = False
+
+
+NODE_TYPES = [Institution, TechEnterprise, Capability, Partnership, SandboxBatch, SandboxProject, Zone, Award]
+
+
+def build_schema(protection: Protection | None = None) -> strawberry.Schema:
+    protection = protection or Protection()
+    extensions: list[Any] = [
+        lambda: MaxTokensLimiter(max_token_count=protection.max_tokens),
+        lambda: ParserCache(maxsize=256),
+        lambda: ValidationCache(maxsize=256),
+        lambda: QueryDepthLimiter(max_depth=protection.max_depth),
+        lambda: MaxAliasesLimiter(max_alias_count=protection.max_aliases),
+    ]
+    if protection.production:
+        extensions.append(DisableIntrospection)
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
-        types=[
-            Institution,
-            TechEnterprise,
-            Capability,
-            Partnership,
-            SandboxBatch,
-            SandboxProject,
-            Zone,
-            Award,
-        ],
-        extensions=[lambda: ParserCache(maxsize=256), lambda: ValidationCache(maxsize=256)],
+        types=NODE_TYPES,
+        extensions=extensions,
+        config=StrawberryConfig(disable_field_suggestions=protection.production),
     )
 
 

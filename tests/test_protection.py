@@ -1,0 +1,98 @@
+"""Abusive operations are refused before they reach Neo4j; normal portal queries pass."""
+
+from __future__ import annotations
+
+import httpx
+
+from hub.app import create_app
+from hub.db.database import Database
+from hub.settings import Environment, Settings
+from tests.conftest import GraphQLClient
+
+
+async def _refused(
+    gql: GraphQLClient, query: str, variables: dict[str, object] | None = None
+) -> dict[str, object]:
+    body = await gql.raw(query, variables)
+    assert body.get("data") is None, body
+    error: dict[str, object] = body["errors"][0]
+    return error
+
+
+async def test_normal_portal_query_reports_its_cost(seeded: Database, client: httpx.AsyncClient) -> None:
+    query = "{ institutions(first: 20) { nodes { name partnerships(first: 5) { nodes { title } } } } }"
+    body = (await client.post("/graphql", json={"query": query})).json()
+    assert "errors" not in body
+    assert body["extensions"]["cost"] == {"requested": 1 + 20 + 20 * 5, "limit": 10_000}
+
+
+async def test_deep_nesting_is_refused(seeded: Database, gql: GraphQLClient) -> None:
+    inner = "name"
+    for _ in range(8):
+        inner = f"partners(first: 1) {{ nodes {{ {inner} }} }}"
+    error = await _refused(gql, f"{{ institutions(first: 1) {{ nodes {{ {inner} }} }} }}")
+    assert "exceeds maximum operation depth" in str(error["message"])
+
+
+async def test_alias_flood_is_refused(seeded: Database, gql: GraphQLClient) -> None:
+    aliases = " ".join(f"a{i}: zones {{ totalCount }}" for i in range(200))
+    error = await _refused(gql, f"{{ {aliases} }}")
+    assert "aliases" in str(error["message"]).lower()
+
+
+async def test_token_flood_is_refused(seeded: Database, gql: GraphQLClient) -> None:
+    fields = " ".join(["name"] * 4000)
+    error = await _refused(gql, f"{{ zones {{ nodes {{ {fields} }} }} }}")
+    assert "token" in str(error["message"]).lower()
+
+
+async def test_huge_first_is_refused(seeded: Database, gql: GraphQLClient) -> None:
+    error = await _refused(gql, "{ partnerships(first: 500) { totalCount } }")
+    assert error["extensions"] == {"code": "BAD_USER_INPUT", "argument": "first"}
+
+
+async def test_cost_bomb_through_nested_connections(
+    seeded: Database, db: Database, gql: GraphQLClient
+) -> None:
+    before = db.round_trips
+    query = """query($n: Int!) { institutions(first: $n) { nodes {
+        partners(first: $n) { nodes { partnerships(first: $n) { nodes { title } } } } } } }"""
+    error = await _refused(gql, query, {"n": 100})
+    assert error["extensions"]["code"] == "QUERY_TOO_COMPLEX"  # type: ignore[index]
+    assert error["extensions"]["cost"]["requested"] == 1 + 100 + 100 * 100 + 100 * 100 * 100  # type: ignore[index]
+    assert db.round_trips == before  # refused before any Cypher ran
+
+
+async def test_fragment_cycle_is_refused(seeded: Database, gql: GraphQLClient) -> None:
+    query = """{ institutions(first: 1) { nodes { ...A } } }
+        fragment A on Institution { partners(first: 1) { nodes { ...B } } }
+        fragment B on Organisation { ... on Institution { ...A } }"""
+    error = await _refused(gql, query)
+    assert "cannot spread fragment" in str(error["message"]).lower()
+
+
+async def test_oversize_body_is_refused(client: httpx.AsyncClient) -> None:
+    padding = "#" + "x" * 70_000 + "\n"
+    response = await client.post("/graphql", json={"query": padding + "{ zones { totalCount } }"})
+    assert response.status_code == 413
+    assert response.json()["errors"][0]["extensions"]["code"] == "PAYLOAD_TOO_LARGE"
+
+
+async def test_batched_operations_are_refused(seeded: Database, client: httpx.AsyncClient) -> None:
+    batch = [{"query": "{ zones { totalCount } }"}] * 50
+    response = await client.post("/graphql", json=batch)
+    assert response.status_code == 400
+
+
+async def test_production_hides_the_schema(db: Database, test_settings: Settings) -> None:
+    app = create_app(test_settings.model_copy(update={"env": Environment.PRODUCTION}), database=db)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://hub.test") as http,
+    ):
+        introspection = (
+            await http.post("/graphql", json={"query": "{ __schema { types { name } } }"})
+        ).json()
+        typo = (await http.post("/graphql", json={"query": "{ zone { totalCount } }"})).json()
+    assert "introspection" in introspection["errors"][0]["message"].lower()
+    assert "did you mean" not in typo["errors"][0]["message"].lower()
