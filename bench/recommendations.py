@@ -90,7 +90,13 @@ async def _floor(statement: Any, parties: list[str]) -> list[float]:
     timings = []
     try:
         for party in parties:
-            q = repo.Query(party, LIMITS.per_capability, LIMITS.similar_parties, LIMITS.from_similar, LIMITS.shared_partners)
+            q = repo.Query(
+                party,
+                LIMITS.per_capability,
+                LIMITS.similar_parties,
+                LIMITS.from_similar,
+                LIMITS.shared_partners,
+            )
             started = time.perf_counter()
             await db.read(statement, **q.params())
             timings.append(time.perf_counter() - started)
