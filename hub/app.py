@@ -6,29 +6,20 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
-from typing import Any
 
-from cross_web import HTTPException
-from graphql import GraphQLError, parse
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
-from strawberry import Schema
-from strawberry.asgi import GraphQL
-from strawberry.schema.exceptions import InvalidOperationTypeError
-from strawberry.types import ExecutionResult
 
 from hub.db.connect import open_database
 from hub.db.database import Database
 from hub.db.migrations import apply_schema
 from hub.errors import DatabaseUnavailable
-from hub.graphql.context import Context, Services
-from hub.graphql.cost import operation_cost
-from hub.graphql.errors import shaped
-from hub.graphql.loaders import Loaders
+from hub.graphql.context import Services
 from hub.graphql.schema import Protection, build_schema
+from hub.graphql.view import Guards, HubGraphQL
 from hub.limits import BodySizeLimit
 from hub.services.catalogue import Catalogue
 from hub.services.matchmaking.service import Matchmaker
@@ -49,58 +40,6 @@ def build_services(db: Database) -> Services:
         sandbox=SandboxService(db),
         matchmaker=Matchmaker(db, partnerships),
     )
-
-
-class HubGraphQL(GraphQL[Context, None]):
-    def __init__(self, schema: Schema, max_cost: int, **options: Any) -> None:
-        super().__init__(schema, **options)
-        self.max_cost = max_cost
-        self.graphql_schema = schema._schema
-
-    async def execute_single(self, request: Any, request_adapter: Any, *args: Any, **kwargs: Any) -> Any:
-        request_data = kwargs.get("request_data") or args[-1]
-        cost = self._cost(request_data)
-        if cost is not None and cost > self.max_cost:
-            refusal = GraphQLError(
-                f"query cost {cost} is above the limit of {self.max_cost}: ask for fewer items per page "
-                "or nest fewer connections",
-                extensions={"code": "QUERY_TOO_COMPLEX", "cost": {"requested": cost, "limit": self.max_cost}},
-            )
-            return ExecutionResult(data=None, errors=[refusal])
-        try:
-            result = await super().execute_single(request, request_adapter, *args, **kwargs)
-        except HTTPException as exc:
-            # GraphQL over HTTP: a mutation sent with GET is 405 Method Not Allowed, not 400.
-            if request_adapter.method == "GET" and isinstance(exc.__cause__, InvalidOperationTypeError):
-                raise HTTPException(405, exc.reason) from exc
-            raise
-        if cost is not None and isinstance(result, ExecutionResult):
-            result.extensions = {
-                **(result.extensions or {}),
-                "cost": {"requested": cost, "limit": self.max_cost},
-            }
-        return result
-
-    def _cost(self, request_data: Any) -> int | None:
-        """The operation's cost, or None when its text does not parse (validation reports that)."""
-        try:
-            document = parse(request_data.query or "", max_tokens=100_000)
-        except GraphQLError:
-            return None
-        return operation_cost(
-            self.graphql_schema, document, request_data.operation_name, request_data.variables
-        )
-
-    async def process_result(self, request: Any, result: ExecutionResult) -> Any:
-        if result.errors:
-            result.errors = [shaped(e) for e in result.errors]
-        return await super().process_result(request, result)
-
-    async def get_context(self, request: Any, response: Any) -> Context:
-        services: Services = request.app.state.services
-        return Context(
-            services=services, loaders=Loaders(services.catalogue), request=request, response=response
-        )
 
 
 async def healthz(_: Request) -> JSONResponse:
@@ -132,7 +71,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        db = database or open_database(settings)
+        db = database or open_database(settings, timeout=settings.operation_timeout_seconds)
         refresher: asyncio.Task[None] | None = None
         try:
             await apply_schema(db)
@@ -159,7 +98,11 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     )
     graphql = HubGraphQL(
         build_schema(protection),
-        settings.max_query_cost,
+        Guards(
+            max_cost=settings.max_query_cost,
+            points_per_minute=settings.rate_limit_points_per_minute,
+            timeout_seconds=settings.operation_timeout_seconds,
+        ),
         graphql_ide=None if settings.production else "graphiql",
         allow_queries_via_get=True,
     )

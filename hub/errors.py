@@ -4,6 +4,7 @@
     ├── ConfigurationError      settings are missing, malformed or placeholders
     ├── ServerSetupError        the managed Neo4j server could not be fetched, configured or started
     ├── DatabaseUnavailable     Neo4j does not answer
+    ├── OperationTimeout        an operation or its Neo4j transaction ran past its time limit
     ├── SeedError               seed files hold bad records (every problem, with file and record)
     └── UserInputError          a caller's input was refused (field errors)
         ├── NotFoundError       a referenced node does not exist
@@ -30,6 +31,10 @@ class ServerSetupError(HubError):
 
 
 class DatabaseUnavailable(HubError):
+    pass
+
+
+class OperationTimeout(HubError):
     pass
 
 

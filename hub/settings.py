@@ -46,6 +46,10 @@ class Settings(BaseSettings):
     max_tokens: int = Field(default=3000, ge=50)
     max_query_cost: int = Field(default=10_000, ge=1)
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
+    # Points (query cost) each principal may spend per minute; a refusal says when to retry.
+    rate_limit_points_per_minute: int = Field(default=30_000, ge=1)
+    # Wall-clock bound of one operation; it also bounds every Neo4j transaction it runs.
+    operation_timeout_seconds: float = Field(default=10.0, gt=0)
     # How often the API re-ranks each capability's leading providers and seekers (0: never).
     matchmaking_refresh_seconds: int = Field(default=600, ge=0)
 

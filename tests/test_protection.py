@@ -96,3 +96,32 @@ async def test_production_hides_the_schema(db: Database, test_settings: Settings
         typo = (await http.post("/graphql", json={"query": "{ zone { totalCount } }"})).json()
     assert "introspection" in introspection["errors"][0]["message"].lower()
     assert "did you mean" not in typo["errors"][0]["message"].lower()
+
+
+async def test_request_storm_is_rate_limited(seeded: Database, test_settings: Settings) -> None:
+    app = create_app(test_settings.model_copy(update={"rate_limit_points_per_minute": 300}), database=seeded)
+    query = {"query": "{ institutions(first: 20) { nodes { name } } }"}  # costs 21 points
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://hub.test") as http,
+    ):
+        answers = [await http.post("/graphql", json=query) for _ in range(20)]
+    served = [r for r in answers if r.status_code == 200]
+    refused = [r for r in answers if r.status_code == 429]
+    assert len(served) == 300 // 21
+    assert len(refused) == 20 - len(served)
+    error = refused[0].json()["errors"][0]
+    assert error["extensions"]["code"] == "RATE_LIMITED"
+    assert int(refused[0].headers["retry-after"]) == error["extensions"]["retryAfter"] > 0
+
+
+async def test_slow_operation_times_out(seeded: Database, test_settings: Settings) -> None:
+    app = create_app(test_settings.model_copy(update={"operation_timeout_seconds": 0.001}), database=seeded)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://hub.test") as http,
+    ):
+        body = (
+            await http.post("/graphql", json={"query": "{ partnerships(first: 100) { nodes { title } } }"})
+        ).json()
+    assert body["errors"][0]["extensions"]["code"] == "TIMEOUT"

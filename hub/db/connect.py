@@ -18,6 +18,6 @@ def connection_for(settings: Settings) -> Connection:
     )
 
 
-def open_database(settings: Settings) -> Database:
+def open_database(settings: Settings, timeout: float | None = None) -> Database:
     c = connection_for(settings)
-    return Database.connect(c.uri, c.user, c.password, c.database)
+    return Database.connect(c.uri, c.user, c.password, c.database, timeout)

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+import contextlib
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from typing import Any, LiteralString, Protocol, TypeVar
 
-from neo4j import AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction, RoutingControl
-from neo4j.exceptions import ServiceUnavailable
+from neo4j import (
+    AsyncDriver,
+    AsyncGraphDatabase,
+    AsyncManagedTransaction,
+    Query,
+    RoutingControl,
+    unit_of_work,
+)
+from neo4j.exceptions import ClientError, ServiceUnavailable
 
-from hub.errors import DatabaseUnavailable
+from hub.errors import DatabaseUnavailable, OperationTimeout
 
 Row = dict[str, Any]
 Statement = tuple[LiteralString, dict[str, Any]]
@@ -41,13 +49,16 @@ class Transaction:
 class Database:
     """Runs parameterised Cypher. Every statement sent is one round trip, counted for tests."""
 
-    def __init__(self, driver: AsyncDriver, database: str) -> None:
+    def __init__(self, driver: AsyncDriver, database: str, timeout: float | None = None) -> None:
         self.driver = driver
         self.name = database
         self.round_trips = 0
+        self.timeout = timeout  # seconds a transaction may run; None: the server's own limit
 
     @classmethod
-    def connect(cls, uri: str, user: str, password: str, database: str) -> Database:
+    def connect(
+        cls, uri: str, user: str, password: str, database: str, timeout: float | None = None
+    ) -> Database:
         driver = AsyncGraphDatabase.driver(
             uri,
             auth=(user, password),
@@ -55,7 +66,7 @@ class Database:
             # A fresh graph lacks some labels and types (no dismissal yet): not worth a warning.
             notifications_disabled_classifications=["UNRECOGNIZED"],
         )
-        return cls(driver, database)
+        return cls(driver, database, timeout)
 
     async def close(self) -> None:
         await self.driver.close()
@@ -67,17 +78,19 @@ class Database:
             raise DatabaseUnavailable(f"Neo4j does not answer: {exc}") from exc
 
     async def read(self, query: LiteralString, /, **params: Any) -> list[Row]:
-        self.round_trips += 1
-        records, _, _ = await self.driver.execute_query(
-            query, params, routing_=RoutingControl.READ, database_=self.name
-        )
-        return [record.data() for record in records]
+        return await self._execute(query, params, RoutingControl.READ)
 
     async def write(self, query: LiteralString, /, **params: Any) -> list[Row]:
+        return await self._execute(query, params, RoutingControl.WRITE)
+
+    async def _execute(
+        self, query: LiteralString, params: dict[str, Any], routing: RoutingControl
+    ) -> list[Row]:
         self.round_trips += 1
-        records, _, _ = await self.driver.execute_query(
-            query, params, routing_=RoutingControl.WRITE, database_=self.name
-        )
+        with _timeouts_reported():
+            records, _, _ = await self.driver.execute_query(
+                Query(query, timeout=self.timeout), params, routing_=routing, database_=self.name
+            )
         return [record.data() for record in records]
 
     async def transaction(self, work: Callable[[Transaction], Awaitable[T]]) -> T:
@@ -86,11 +99,13 @@ class Database:
         The driver retries `work` on transient failures, so it must be safe to run again.
         """
 
+        @unit_of_work(timeout=self.timeout)
         async def managed(tx: AsyncManagedTransaction) -> T:
             return await work(Transaction(tx, self))
 
-        async with self.driver.session(database=self.name) as session:
-            return await session.execute_write(managed)
+        with _timeouts_reported():
+            async with self.driver.session(database=self.name) as session:
+                return await session.execute_write(managed)
 
     async def write_all(self, statements: Sequence[Statement]) -> None:
         """Runs the statements in order in one write transaction: all of them land, or none."""
@@ -100,3 +115,14 @@ class Database:
                 await tx.write(query, **params)
 
         await self.transaction(work)
+
+
+@contextlib.contextmanager
+def _timeouts_reported() -> Iterator[None]:
+    """Neo4j's transaction-timeout errors become OperationTimeout."""
+    try:
+        yield
+    except ClientError as exc:
+        if "TransactionTimedOut" in (exc.code or ""):
+            raise OperationTimeout("the database transaction ran past its time limit") from exc
+        raise

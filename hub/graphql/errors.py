@@ -6,7 +6,7 @@ import logging
 
 from graphql import GraphQLError
 
-from hub.errors import DatabaseUnavailable, UserInputError
+from hub.errors import DatabaseUnavailable, OperationTimeout, UserInputError
 
 log = logging.getLogger("hub.graphql")
 
@@ -38,7 +38,9 @@ def shaped(error: GraphQLError) -> GraphQLError:
             None,
             {"code": "BAD_USER_INPUT", "fields": [e.field for e in original.errors]},
         )
-    if isinstance(original, DatabaseUnavailable):
+    if isinstance(original, OperationTimeout):
+        message, code = "The operation ran past its time limit; ask for less", "TIMEOUT"
+    elif isinstance(original, DatabaseUnavailable):
         log.warning("database unavailable: %s", original)
         message, code = "The graph database is unavailable; try again shortly", "SERVICE_UNAVAILABLE"
     else:

@@ -1,0 +1,125 @@
+"""The GraphQL endpoint: Strawberry's ASGI view with the hub's guards around each operation.
+
+Before an operation runs: its cost is computed and refused above the limit, and the caller's
+rate-limit points are spent (its cost, in points per minute). While it runs: a wall-clock
+timeout. After: errors shaped (codes, no internals) and the cost reported in `extensions`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from cross_web import HTTPException
+from graphql import GraphQLError, parse
+from limits import RateLimitItemPerMinute
+from limits.aio.storage import MemoryStorage
+from limits.aio.strategies import MovingWindowRateLimiter
+from strawberry import Schema
+from strawberry.asgi import GraphQL
+from strawberry.schema.exceptions import InvalidOperationTypeError
+from strawberry.types import ExecutionResult
+
+from hub.graphql.context import Context, Services
+from hub.graphql.cost import operation_cost
+from hub.graphql.errors import shaped
+from hub.graphql.loaders import Loaders
+
+
+@dataclass(frozen=True, slots=True)
+class Guards:
+    max_cost: int
+    points_per_minute: int
+    timeout_seconds: float
+
+
+def _refusal(message: str, **extensions: Any) -> ExecutionResult:
+    return ExecutionResult(data=None, errors=[GraphQLError(message, extensions=extensions)])
+
+
+class HubGraphQL(GraphQL[Context, None]):
+    def __init__(self, schema: Schema, guards: Guards, **options: Any) -> None:
+        super().__init__(schema, **options)
+        self.guards = guards
+        self.graphql_schema = schema._schema
+        self.limiter = MovingWindowRateLimiter(MemoryStorage())
+        self.rate = RateLimitItemPerMinute(guards.points_per_minute)
+
+    async def execute_single(
+        self,
+        request: Any,
+        request_adapter: Any,
+        sub_response: Any,
+        context: Context,
+        root_value: Any,
+        request_data: Any,
+    ) -> ExecutionResult:
+        cost = self._cost(request_data)
+        limits = {"requested": cost, "limit": self.guards.max_cost}
+        if cost is not None and cost > self.guards.max_cost:
+            return _refusal(
+                f"query cost {cost} is above the limit of {self.guards.max_cost}: "
+                "ask for fewer items per page or nest fewer connections",
+                code="QUERY_TOO_COMPLEX",
+                cost=limits,
+            )
+        principal = self._principal(request)
+        if not await self.limiter.hit(self.rate, principal, cost=max(cost or 1, 1)):
+            stats = await self.limiter.get_window_stats(self.rate, principal)
+            retry_after = max(1, math.ceil(stats.reset_time - time.time()))
+            sub_response.status_code = 429
+            sub_response.headers["Retry-After"] = str(retry_after)
+            return _refusal(
+                f"rate limit of {self.guards.points_per_minute} points per minute reached; "
+                f"retry after {retry_after} s",
+                code="RATE_LIMITED",
+                retryAfter=retry_after,
+            )
+        try:
+            async with asyncio.timeout(self.guards.timeout_seconds):
+                result = await super().execute_single(
+                    request, request_adapter, sub_response, context, root_value, request_data
+                )
+        except TimeoutError:
+            return _refusal(
+                f"the operation ran past its limit of {self.guards.timeout_seconds:g} s; ask for less",
+                code="TIMEOUT",
+            )
+        except HTTPException as exc:
+            # GraphQL over HTTP: a mutation sent with GET is 405 Method Not Allowed, not 400.
+            if request_adapter.method == "GET" and isinstance(exc.__cause__, InvalidOperationTypeError):
+                raise HTTPException(405, exc.reason) from exc
+            raise
+        if cost is not None:
+            result.extensions = {**(result.extensions or {}), "cost": limits}
+        return result
+
+    def _cost(self, request_data: Any) -> int | None:
+        """The operation's cost, or None when its text does not parse (validation reports that)."""
+        try:
+            document = parse(request_data.query or "", max_tokens=100_000)
+        except GraphQLError:
+            return None
+        return operation_cost(
+            self.graphql_schema, document, request_data.operation_name, request_data.variables
+        )
+
+    @staticmethod
+    def _principal(request: Any) -> str:
+        # Until callers authenticate, the client's address stands for the principal.
+        client = getattr(request, "client", None)
+        return f"address:{client.host}" if client else "address:unknown"
+
+    async def process_result(self, request: Any, result: ExecutionResult) -> Any:
+        if result.errors:
+            result.errors = [shaped(e) for e in result.errors]
+        return await super().process_result(request, result)
+
+    async def get_context(self, request: Any, response: Any) -> Context:
+        services: Services = request.app.state.services
+        return Context(
+            services=services, loaders=Loaders(services.catalogue), request=request, response=response
+        )
