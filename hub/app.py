@@ -21,6 +21,9 @@ from hub.graphql.context import Services
 from hub.graphql.schema import Protection, build_schema
 from hub.graphql.view import Guards, HubGraphQL
 from hub.limits import BodySizeLimit
+from hub.security.api_keys import ApiKeys
+from hub.security.authenticate import Authenticator
+from hub.security.tokens import TokenSettings, TokenVerifier
 from hub.services.catalogue import Catalogue
 from hub.services.matchmaking.service import Matchmaker
 from hub.services.organisations import OrganisationService
@@ -55,6 +58,20 @@ async def readyz(request: Request) -> JSONResponse:
     return JSONResponse({"status": "ready", "neo4j": "reachable"})
 
 
+def token_verifier(settings: Settings) -> TokenVerifier | None:
+    if not settings.jwt_configured:
+        return None
+    return TokenVerifier(
+        TokenSettings(
+            audience=settings.jwt_audience,
+            secret=settings.jwt_secret.get_secret_value() if settings.jwt_secret else None,
+            public_key_file=settings.jwt_public_key_file,
+            jwks_file=settings.jwt_jwks_file,
+            issuer=settings.jwt_issuer,
+        )
+    )
+
+
 async def _refresh_periodically(matchmaker: Matchmaker, every: int) -> None:
     """Keeps the capabilities' leading providers and seekers fresh after changes."""
     while True:
@@ -68,6 +85,7 @@ async def _refresh_periodically(matchmaker: Matchmaker, every: int) -> None:
 def create_app(settings: Settings | None = None, *, database: Database | None = None) -> Starlette:
     """The hub. With `database` the caller owns the driver (tests); otherwise the lifespan does."""
     settings = settings or Settings()
+    tokens = token_verifier(settings)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -77,6 +95,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
             await apply_schema(db)
             app.state.db = db
             app.state.services = build_services(db)
+            app.state.authenticator = Authenticator(ApiKeys(db), tokens)
             if settings.matchmaking_refresh_seconds:
                 refresher = asyncio.create_task(
                     _refresh_periodically(app.state.services.matchmaker, settings.matchmaking_refresh_seconds)

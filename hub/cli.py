@@ -18,8 +18,11 @@ from rich.table import Table
 from hub.db.connect import open_database
 from hub.db.database import Database
 from hub.db.migrations import apply_schema
+from hub.db.repositories.api_keys import list_keys
 from hub.db.server import ManagedNeo4j
-from hub.errors import HubError
+from hub.domain.enums import Role
+from hub.errors import AuthenticationError, HubError
+from hub.security.api_keys import ApiKeys
 from hub.seeds.loading import DEFAULT_SEED_DIR, graph_counts, load_seed_dir, load_synthetic
 from hub.settings import Settings
 
@@ -34,6 +37,10 @@ db_app = typer.Typer(help="The Neo4j server the hub manages.", no_args_is_help=T
 schema_app = typer.Typer(help="The graph and GraphQL schemas.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(schema_app, name="schema")
+keys_app = typer.Typer(
+    help="API keys for partner portals, analysts, regulators and admins.", no_args_is_help=True
+)
+app.add_typer(keys_app, name="keys")
 
 out = Console()
 err = Console(stderr=True)
@@ -48,8 +55,8 @@ def _settings() -> Settings:
         raise typer.Exit(2) from None
 
 
-def _say(message: str) -> None:
-    out.print(message)
+def _say(message: str, highlight: bool = True) -> None:
+    out.print(message, highlight=highlight, soft_wrap=not highlight)
 
 
 def _with_db(settings: Settings, work: Callable[[Database], Awaitable[T]]) -> T:
@@ -159,6 +166,70 @@ async def _synthetic(db: Database, n: int, seed_value: int) -> int:
         return await load_synthetic(db, n, seed_value, progress=progress)
 
 
+@keys_app.command("create")
+def keys_create(
+    role: Annotated[Role, typer.Option(case_sensitive=False, help="PARTNER, ANALYST, REGULATOR or ADMIN.")],
+    org: Annotated[str | None, typer.Option(help="The organisation's id (required for PARTNER).")] = None,
+    name: Annotated[str, typer.Option(help="A note to recognise the key by.")] = "",
+) -> None:
+    """Issue a key. It is printed once and stored only as a hash."""
+    issued = _with_db(_settings(), lambda db: ApiKeys(db).create(role, org, name))
+    _say(f"key id {issued.key_id} ({role.value}{' for ' + org if org else ''}); send it as")
+    _say(f"  Authorization: Bearer {issued.key}", highlight=False)
+    _say("It is not shown again.")
+
+
+@keys_app.command("revoke")
+def keys_revoke(
+    key_id: Annotated[str, typer.Argument(help="The key's id, as `hub keys list` shows.")],
+) -> None:
+    """Revoke a key; requests with it are refused from now on."""
+    if _with_db(_settings(), lambda db: ApiKeys(db).revoke(key_id)):
+        _say(f"revoked {key_id}")
+    else:
+        err.print(f"[red]no active key with id {key_id!r}[/red]")
+        raise typer.Exit(1)
+
+
+@keys_app.command("list")
+def keys_list() -> None:
+    """The keys issued, without their secrets."""
+    rows = _with_db(_settings(), lambda db: list_keys(db))
+    table = Table("id", "role", "organisation", "name", "created", "revoked")
+    for r in rows:
+        table.add_row(
+            r["id"],
+            r["role"],
+            r["organisationId"] or "",
+            r["name"] or "",
+            r["createdAt"],
+            r["revokedAt"] or "",
+        )
+    out.print(table)
+
+
+def _dev_admin_key(settings: Settings) -> str:
+    """The development admin key of this hub home, issued on first use (git-ignored file)."""
+    path = settings.home / "dev-admin-key"
+
+    async def work(db: Database) -> str:
+        keys = ApiKeys(db)
+        if path.exists():
+            key = path.read_text().strip()
+            try:
+                await keys.verify(key)
+                return key
+            except AuthenticationError:
+                pass
+        issued = await keys.create(Role.ADMIN, None, "development admin key (hub up)")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(issued.key + "\n")
+        path.chmod(0o600)
+        return issued.key
+
+    return _with_db(settings, work)
+
+
 @app.command("eval")
 def evaluate(
     holdout: Annotated[
@@ -238,6 +309,12 @@ def up() -> None:
     settings = _settings()
     _ensure_server(settings)
     seed(DEFAULT_SEED_DIR, None, 1)
+    if not settings.production:
+        _dev_admin_key(settings)
+        _say(
+            f"Every request needs a key. A development ADMIN key is in {settings.home / 'dev-admin-key'}:\n"
+            f'  curl -H "Authorization: Bearer $(cat {settings.home / "dev-admin-key"})" ...'
+        )
     _say(
         f"GraphQL at http://{settings.host}:{settings.port}/graphql  (Ctrl-C stops the hub; `hub db stop` stops Neo4j)"
     )

@@ -5,6 +5,7 @@
     ├── ServerSetupError        the managed Neo4j server could not be fetched, configured or started
     ├── DatabaseUnavailable     Neo4j does not answer
     ├── OperationTimeout        an operation or its Neo4j transaction ran past its time limit
+    ├── AuthenticationError     credentials are missing, malformed, expired or revoked
     ├── SeedError               seed files hold bad records (every problem, with file and record)
     └── UserInputError          a caller's input was refused (field errors)
         ├── NotFoundError       a referenced node does not exist
@@ -27,6 +28,10 @@ class ConfigurationError(HubError):
 
 
 class ServerSetupError(HubError):
+    pass
+
+
+class AuthenticationError(HubError):
     pass
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from pathlib import Path
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 NEO4J_VERSION = "2026.08.1"
@@ -46,6 +46,13 @@ class Settings(BaseSettings):
     max_tokens: int = Field(default=3000, ge=50)
     max_query_cost: int = Field(default=10_000, ge=1)
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
+    # JWT bearer tokens from an identity provider (any one of secret, public key, JWKS file).
+    jwt_secret: SecretStr | None = None
+    jwt_public_key_file: Path | None = None
+    jwt_jwks_file: Path | None = None
+    jwt_audience: str = "fintech-hub"
+    jwt_issuer: str | None = None
+
     # Points (query cost) each principal may spend per minute; a refusal says when to retry.
     rate_limit_points_per_minute: int = Field(default=30_000, ge=1)
     # Wall-clock bound of one operation; it also bounds every Neo4j transaction it runs.
@@ -69,6 +76,10 @@ class Settings(BaseSettings):
         if value is not None and value.strip().lower() in {"", "changeme", "password", "neo4j"}:
             raise ValueError("NEO4J_PASSWORD is empty or a placeholder; set the real password")
         return value
+
+    @property
+    def jwt_configured(self) -> bool:
+        return bool(self.jwt_secret or self.jwt_public_key_file or self.jwt_jwks_file)
 
     @property
     def uses_managed_server(self) -> bool:

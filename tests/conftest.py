@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -14,13 +15,15 @@ from hub.app import create_app
 from hub.db.database import Database
 from hub.db.migrations import apply_schema
 from hub.db.server import Connection, ManagedNeo4j
+from hub.domain.enums import Role
+from hub.security.api_keys import ApiKeys
 from hub.seeds.loading import load_seed_dir
 from hub.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 TEST_HOME = ROOT / ".hub" / "test"
 
-WIPE = "MATCH (n) DETACH DELETE n"
+WIPE = "MATCH (n) WHERE NOT n:ApiKey DETACH DELETE n"
 
 
 @pytest.fixture(scope="session")
@@ -53,6 +56,17 @@ async def db(neo4j: Connection) -> AsyncIterator[Database]:
     await database.close()
 
 
+@pytest.fixture(scope="session")
+async def admin_key(db: Database) -> str:
+    """An ADMIN API key for the whole session (keys survive the per-test wipes)."""
+    return (await ApiKeys(db).create(Role.ADMIN, None, "test session")).key
+
+
+@pytest.fixture(scope="session")
+def auth(admin_key: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {admin_key}"}
+
+
 @pytest.fixture
 async def empty_graph(db: Database) -> Database:
     await db.write(WIPE)
@@ -65,13 +79,33 @@ async def seeded(empty_graph: Database) -> Database:
     return empty_graph
 
 
+@contextlib.asynccontextmanager
+async def serve(
+    settings: Settings, db: Database | None, headers: dict[str, str] | None = None
+) -> AsyncIterator[httpx.AsyncClient]:
+    """The hub in process, with a client sending `headers` (credentials) on every request."""
+    app = create_app(settings, database=db)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://hub.test", headers=headers
+        ) as http,
+    ):
+        yield http
+
+
 @pytest.fixture
-async def client(db: Database, test_settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(test_settings, database=db)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://hub.test") as http:
-            yield http
+async def client(
+    db: Database, test_settings: Settings, auth: dict[str, str]
+) -> AsyncIterator[httpx.AsyncClient]:
+    async with serve(test_settings, db, auth) as http:
+        yield http
+
+
+@pytest.fixture
+async def anonymous(db: Database, test_settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    async with serve(test_settings, db) as http:
+        yield http
 
 
 class GraphQLClient:

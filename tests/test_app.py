@@ -6,20 +6,20 @@ from pathlib import Path
 
 import httpx
 
-from hub.app import create_app
 from hub.db.database import Database
 from hub.db.server import Connection
 from hub.settings import Environment, Settings
+from tests.conftest import serve
 
 
-async def test_healthz(client: httpx.AsyncClient) -> None:
-    response = await client.get("/healthz")
+async def test_healthz(anonymous: httpx.AsyncClient) -> None:
+    response = await anonymous.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
 
 
-async def test_readyz_reports_neo4j_reachable(client: httpx.AsyncClient) -> None:
-    response = await client.get("/readyz")
+async def test_readyz_reports_neo4j_reachable(anonymous: httpx.AsyncClient) -> None:
+    response = await anonymous.get("/readyz")
     assert response.status_code == 200
     assert response.json()["neo4j"] == "reachable"
 
@@ -36,8 +36,8 @@ async def test_mutation_over_get_is_refused(seeded: Database, client: httpx.Asyn
     assert response.status_code == 405
 
 
-async def test_graphiql_in_development(client: httpx.AsyncClient) -> None:
-    response = await client.get("/graphql", headers={"accept": "text/html"})
+async def test_graphiql_in_development(anonymous: httpx.AsyncClient) -> None:
+    response = await anonymous.get("/graphql", headers={"accept": "text/html"})
     assert response.status_code == 200
     assert "graphiql" in response.text.lower()
 
@@ -49,18 +49,16 @@ async def test_syntax_error_has_a_code_and_no_internals(client: httpx.AsyncClien
     assert "Traceback" not in response.text
 
 
-async def test_graphiql_is_off_in_production(db: Database, test_settings: Settings) -> None:
-    app = create_app(test_settings.model_copy(update={"env": Environment.PRODUCTION}), database=db)
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://hub.test") as http,
-    ):
+async def test_graphiql_is_off_in_production(
+    db: Database, test_settings: Settings, auth: dict[str, str]
+) -> None:
+    async with serve(test_settings.model_copy(update={"env": Environment.PRODUCTION}), db, auth) as http:
         response = await http.get("/graphql", headers={"accept": "text/html"})
     assert "graphiql" not in response.text.lower()
 
 
 async def test_existing_neo4j_through_environment(
-    seeded: Database, neo4j: Connection, test_settings: Settings, tmp_path: Path
+    seeded: Database, neo4j: Connection, tmp_path: Path, auth: dict[str, str]
 ) -> None:
     # NEO4J_URI and friends point the hub at a server it does not manage: it opens its own driver
     # and never looks at a managed server's home (an empty folder here).
@@ -71,11 +69,7 @@ async def test_existing_neo4j_through_environment(
         neo4j_password=neo4j.password,
         neo4j_database=neo4j.database,
     )
-    app = create_app(settings)
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://hub.test") as http,
-    ):
+    async with serve(settings, None, auth) as http:
         response = await http.post("/graphql", json={"query": "{ zones { totalCount } }"})
     assert response.json()["data"] == {"zones": {"totalCount": 5}}
     assert not (tmp_path / "unused").exists()

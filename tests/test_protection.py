@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import httpx
 
-from hub.app import create_app
 from hub.db.database import Database
+from hub.domain.enums import Role
+from hub.security.api_keys import ApiKeys
 from hub.settings import Environment, Settings
-from tests.conftest import GraphQLClient
+from tests.conftest import GraphQLClient, serve
 
 
 async def _refused(
@@ -60,7 +61,7 @@ async def test_cost_bomb_through_nested_connections(
     error = await _refused(gql, query, {"n": 100})
     assert error["extensions"]["code"] == "QUERY_TOO_COMPLEX"  # type: ignore[index]
     assert error["extensions"]["cost"]["requested"] == 1 + 100 + 100 * 100 + 100 * 100 * 100  # type: ignore[index]
-    assert db.round_trips == before  # refused before any Cypher ran
+    assert db.round_trips == before + 1  # the API key lookup only: refused before the operation ran
 
 
 async def test_fragment_cycle_is_refused(seeded: Database, gql: GraphQLClient) -> None:
@@ -84,12 +85,10 @@ async def test_batched_operations_are_refused(seeded: Database, client: httpx.As
     assert response.status_code == 400
 
 
-async def test_production_hides_the_schema(db: Database, test_settings: Settings) -> None:
-    app = create_app(test_settings.model_copy(update={"env": Environment.PRODUCTION}), database=db)
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://hub.test") as http,
-    ):
+async def test_production_hides_the_schema(
+    db: Database, test_settings: Settings, auth: dict[str, str]
+) -> None:
+    async with serve(test_settings.model_copy(update={"env": Environment.PRODUCTION}), db, auth) as http:
         introspection = (
             await http.post("/graphql", json={"query": "{ __schema { types { name } } }"})
         ).json()
@@ -98,14 +97,17 @@ async def test_production_hides_the_schema(db: Database, test_settings: Settings
     assert "did you mean" not in typo["errors"][0]["message"].lower()
 
 
-async def test_request_storm_is_rate_limited(seeded: Database, test_settings: Settings) -> None:
-    app = create_app(test_settings.model_copy(update={"rate_limit_points_per_minute": 300}), database=seeded)
+async def test_request_storm_is_rate_limited(
+    seeded: Database, test_settings: Settings, auth: dict[str, str], db: Database
+) -> None:
     query = {"query": "{ institutions(first: 20) { nodes { name } } }"}  # costs 21 points
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://hub.test") as http,
-    ):
+    limited = test_settings.model_copy(update={"rate_limit_points_per_minute": 300})
+    async with serve(limited, seeded, auth) as http:
         answers = [await http.post("/graphql", json=query) for _ in range(20)]
+        # Another caller has a budget of its own.
+        other = (await ApiKeys(db).create(Role.ANALYST, None, "second caller")).key
+        elsewhere = await http.post("/graphql", json=query, headers={"Authorization": f"Bearer {other}"})
+    assert elsewhere.status_code == 200
     served = [r for r in answers if r.status_code == 200]
     refused = [r for r in answers if r.status_code == 429]
     assert len(served) == 300 // 21
@@ -115,12 +117,12 @@ async def test_request_storm_is_rate_limited(seeded: Database, test_settings: Se
     assert int(refused[0].headers["retry-after"]) == error["extensions"]["retryAfter"] > 0
 
 
-async def test_slow_operation_times_out(seeded: Database, test_settings: Settings) -> None:
-    app = create_app(test_settings.model_copy(update={"operation_timeout_seconds": 0.001}), database=seeded)
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://hub.test") as http,
-    ):
+async def test_slow_operation_times_out(
+    seeded: Database, test_settings: Settings, auth: dict[str, str]
+) -> None:
+    async with serve(
+        test_settings.model_copy(update={"operation_timeout_seconds": 0.001}), seeded, auth
+    ) as http:
         body = (
             await http.post("/graphql", json={"query": "{ partnerships(first: 100) { nodes { title } } }"})
         ).json()

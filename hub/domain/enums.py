@@ -73,3 +73,10 @@ class RiskLevel(StrEnum):
 class OrganisationType(StrEnum):
     INSTITUTION = "Institution"
     TECH_ENTERPRISE = "TechEnterprise"
+
+
+class Role(StrEnum):
+    PARTNER = "PARTNER"  # acts for one organisation
+    ANALYST = "ANALYST"  # reads everything not private to the parties
+    REGULATOR = "REGULATOR"  # also manages sandbox lifecycles and awards, reads the audit log
+    ADMIN = "ADMIN"

@@ -7,6 +7,7 @@ from typing import Any
 
 from strawberry.types import Info as StrawberryInfo
 
+from hub.domain.principal import Principal
 from hub.graphql.loaders import Loaders
 from hub.services.catalogue import Catalogue
 from hub.services.matchmaking.service import Matchmaker
@@ -30,6 +31,7 @@ class Context:
     loaders: Loaders
     request: Any = None
     response: Any = None
+    principal: Principal | None = None  # set once the caller is authenticated
 
 
 Info = StrawberryInfo[Context, None]

@@ -33,10 +33,12 @@ from hub.graphql.organisations import OrganisationMutations, OrganisationQueries
 from hub.graphql.partnerships import PartnershipMutations, PartnershipQueries
 from hub.graphql.sandbox import SandboxMutations, SandboxQueries
 from hub.graphql.search import LookupQueries
+from hub.graphql.viewer import ViewerQueries
 
 
 @strawberry.type
 class Query(
+    ViewerQueries,
     LookupQueries,
     OrganisationQueries,
     PartnershipQueries,

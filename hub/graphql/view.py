@@ -1,6 +1,6 @@
 """The GraphQL endpoint: Strawberry's ASGI view with the hub's guards around each operation.
 
-Before an operation runs: its cost is computed and refused above the limit, and the caller's
+Before an operation runs: the caller is authenticated (401 UNAUTHENTICATED otherwise), its cost is computed and refused above the limit, and the caller's
 rate-limit points are spent (its cost, in points per minute). While it runs: a wall-clock
 timeout. After: errors shaped (codes, no internals) and the cost reported in `extensions`.
 """
@@ -23,10 +23,12 @@ from strawberry.asgi import GraphQL
 from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 
+from hub.errors import AuthenticationError
 from hub.graphql.context import Context, Services
 from hub.graphql.cost import operation_cost
 from hub.graphql.errors import shaped
 from hub.graphql.loaders import Loaders
+from hub.security.authenticate import Authenticator
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +59,13 @@ class HubGraphQL(GraphQL[Context, None]):
         root_value: Any,
         request_data: Any,
     ) -> ExecutionResult:
+        try:
+            authenticator: Authenticator = request.app.state.authenticator
+            context.principal = await authenticator.principal(request.headers.get("authorization"))
+        except AuthenticationError as refused:
+            sub_response.status_code = 401
+            sub_response.headers["WWW-Authenticate"] = 'Bearer realm="fintech-hub"'
+            return _refusal(str(refused), code="UNAUTHENTICATED")
         cost = self._cost(request_data)
         limits = {"requested": cost, "limit": self.guards.max_cost}
         if cost is not None and cost > self.guards.max_cost:
@@ -66,7 +75,7 @@ class HubGraphQL(GraphQL[Context, None]):
                 code="QUERY_TOO_COMPLEX",
                 cost=limits,
             )
-        principal = self._principal(request)
+        principal = context.principal.subject
         if not await self.limiter.hit(self.rate, principal, cost=max(cost or 1, 1)):
             stats = await self.limiter.get_window_stats(self.rate, principal)
             retry_after = max(1, math.ceil(stats.reset_time - time.time()))
@@ -106,12 +115,6 @@ class HubGraphQL(GraphQL[Context, None]):
         return operation_cost(
             self.graphql_schema, document, request_data.operation_name, request_data.variables
         )
-
-    @staticmethod
-    def _principal(request: Any) -> str:
-        # Until callers authenticate, the client's address stands for the principal.
-        client = getattr(request, "client", None)
-        return f"address:{client.host}" if client else "address:unknown"
 
     async def process_result(self, request: Any, result: ExecutionResult) -> Any:
         if result.errors:

@@ -34,6 +34,9 @@ class Catalogue:
         cls = RECORD_TYPES[label]
         return {i: from_props(cls, props) for i, props in found.items()}
 
+    async def organisations_by_id(self, ids: list[str]) -> dict[str, models.Organisation]:
+        return await organisations.organisations_by_id(self.db, ids=ids)
+
     async def institutions(
         self,
         where: organisations.InstitutionFilter,

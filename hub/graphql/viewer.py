@@ -1,0 +1,37 @@
+"""`viewer`: who the caller is, as the hub authenticated it."""
+
+from __future__ import annotations
+
+import strawberry
+
+from hub.domain.enums import Role
+from hub.graphql.context import Info
+from hub.graphql.nodes import Organisation, to_node
+
+strawberry.enum(Role, description="What a caller may do: PARTNER, ANALYST, REGULATOR or ADMIN.")
+
+
+@strawberry.type(description="The authenticated caller.")
+class Viewer:
+    subject: str = strawberry.field(description="`key:<id>` for an API key, `jwt:<sub>` for a token.")
+    role: Role
+    organisation_id: strawberry.Private[str | None]
+
+    @strawberry.field(description="The organisation a partner acts for.")
+    async def organisation(self, info: Info) -> Organisation | None:
+        if self.organisation_id is None:
+            return None
+        found = await info.context.services.catalogue.organisations_by_id([self.organisation_id])
+        record = found.get(self.organisation_id)
+        return to_node(record) if record else None
+
+
+@strawberry.type
+class ViewerQueries:
+    @strawberry.field(description="Who is calling.")
+    def viewer(self, info: Info) -> Viewer:
+        principal = info.context.principal
+        assert principal is not None  # the view refuses unauthenticated operations
+        return Viewer(
+            subject=principal.subject, role=principal.role, organisation_id=principal.organisation_id
+        )
