@@ -11,6 +11,7 @@ from hub.graphql.context import Info
 from hub.graphql.nodes import Organisation, Partnership, to_node
 from hub.graphql.organisations import ORGANISATION_TYPES
 from hub.graphql.payloads import UserError, attempt
+from hub.graphql.permissions import CanAnswerRecommendation, CanReadRecommendations
 from hub.graphql.relay import MAX_PAGE, bad_argument, decode_id
 from hub.services.matchmaking.scoring import ReasonKind
 from hub.services.matchmaking.service import Recommendation as RecommendationRecord
@@ -72,7 +73,10 @@ def _first(first: int) -> int:
 
 @strawberry.type
 class MatchmakingQueries:
-    @strawberry.field(description="Tech enterprises an institution could cooperate with, best first.")
+    @strawberry.field(
+        description="Tech enterprises an institution could cooperate with, best first.",
+        permission_classes=[CanReadRecommendations],
+    )
     async def recommended_tech_partners(
         self,
         info: Info,
@@ -85,7 +89,10 @@ class MatchmakingQueries:
         found = await info.context.services.matchmaker.tech_partners(key, _first(first), where)
         return [Recommendation.from_record(r) for r in found]
 
-    @strawberry.field(description="Institutions for intra-sector collaboration with an institution.")
+    @strawberry.field(
+        description="Institutions for intra-sector collaboration with an institution.",
+        permission_classes=[CanReadRecommendations],
+    )
     async def recommended_peers(
         self,
         info: Info,
@@ -98,7 +105,10 @@ class MatchmakingQueries:
         found = await info.context.services.matchmaker.peers(key, _first(first), where)
         return [Recommendation.from_record(r) for r in found]
 
-    @strawberry.field(description="Institutions a tech enterprise could cooperate with, best first.")
+    @strawberry.field(
+        description="Institutions a tech enterprise could cooperate with, best first.",
+        permission_classes=[CanReadRecommendations],
+    )
     async def recommended_institutions(
         self,
         info: Info,
@@ -136,7 +146,10 @@ class RecommendationFeedbackPayload:
 
 @strawberry.type
 class MatchmakingMutations:
-    @strawberry.mutation(description="Accept (propose a partnership) or dismiss a recommendation.")
+    @strawberry.mutation(
+        description="Accept (propose a partnership) or dismiss a recommendation.",
+        permission_classes=[CanAnswerRecommendation],
+    )
     async def recommendation_feedback(
         self, info: Info, input: RecommendationFeedbackInput
     ) -> RecommendationFeedbackPayload:

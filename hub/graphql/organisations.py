@@ -14,6 +14,7 @@ from hub.graphql.context import Info
 from hub.graphql.enums import OrderDirection
 from hub.graphql.nodes import Institution, Organisation, TechEnterprise, to_node
 from hub.graphql.payloads import UserError, attempt
+from hub.graphql.permissions import CanRegisterOrganisation, CanUpdateOrganisation
 from hub.graphql.relay import Connection, connection, decode_id, decode_ids, page_request
 
 ORGANISATION_TYPES = ("Institution", "TechEnterprise")
@@ -201,7 +202,10 @@ class OrganisationPayload:
 
 @strawberry.type
 class OrganisationMutations:
-    @strawberry.mutation(description="Registers a foreign-invested financial institution.")
+    @strawberry.mutation(
+        description="Registers a foreign-invested financial institution.",
+        permission_classes=[CanRegisterOrganisation],
+    )
     async def register_institution(self, info: Info, input: RegisterInstitutionInput) -> InstitutionPayload:
         service = info.context.services.organisations
 
@@ -223,7 +227,9 @@ class OrganisationMutations:
         record, errors = await attempt(call)
         return InstitutionPayload(institution=to_node(record) if record else None, user_errors=errors)
 
-    @strawberry.mutation(description="Registers a technology enterprise.")
+    @strawberry.mutation(
+        description="Registers a technology enterprise.", permission_classes=[CanRegisterOrganisation]
+    )
     async def register_tech_enterprise(
         self, info: Info, input: RegisterTechEnterpriseInput
     ) -> TechEnterprisePayload:
@@ -245,7 +251,10 @@ class OrganisationMutations:
         record, errors = await attempt(call)
         return TechEnterprisePayload(tech_enterprise=to_node(record) if record else None, user_errors=errors)
 
-    @strawberry.mutation(description="Changes an institution's or tech enterprise's details.")
+    @strawberry.mutation(
+        description="Changes an institution's or tech enterprise's details.",
+        permission_classes=[CanUpdateOrganisation],
+    )
     async def update_organisation(self, info: Info, input: UpdateOrganisationInput) -> OrganisationPayload:
         service = info.context.services.organisations
 
@@ -267,7 +276,10 @@ class OrganisationMutations:
         record, errors = await attempt(call)
         return OrganisationPayload(organisation=to_node(record) if record else None, user_errors=errors)
 
-    @strawberry.mutation(description="Declares the capabilities an institution seeks.")
+    @strawberry.mutation(
+        description="Declares the capabilities an institution seeks.",
+        permission_classes=[CanUpdateOrganisation],
+    )
     async def declare_sought_capabilities(
         self, info: Info, input: DeclareSoughtCapabilitiesInput
     ) -> InstitutionPayload:
@@ -282,7 +294,10 @@ class OrganisationMutations:
         record, errors = await attempt(call)
         return InstitutionPayload(institution=to_node(record) if record else None, user_errors=errors)
 
-    @strawberry.mutation(description="Declares the capabilities a tech enterprise offers.")
+    @strawberry.mutation(
+        description="Declares the capabilities a tech enterprise offers.",
+        permission_classes=[CanUpdateOrganisation],
+    )
     async def declare_offered_capabilities(
         self, info: Info, input: DeclareOfferedCapabilitiesInput
     ) -> TechEnterprisePayload:

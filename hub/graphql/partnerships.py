@@ -15,6 +15,7 @@ from hub.graphql.enums import OrderDirection
 from hub.graphql.nodes import Partnership, to_node
 from hub.graphql.organisations import ORGANISATION_TYPES
 from hub.graphql.payloads import UserError, attempt
+from hub.graphql.permissions import CanDecidePartnership, CanEndPartnership, CanProposePartnership
 from hub.graphql.relay import Connection, connection, decode_id, page_request
 
 
@@ -101,7 +102,8 @@ def _key(input: PartnershipDecisionInput) -> str:
 class PartnershipMutations:
     @strawberry.mutation(
         description="Proposes a partnership: COOPERATION between an institution and a tech "
-        "enterprise, INTRA_SECTOR between two institutions."
+        "enterprise, INTRA_SECTOR between two institutions.",
+        permission_classes=[CanProposePartnership],
     )
     async def propose_partnership(self, info: Info, input: ProposePartnershipInput) -> PartnershipPayload:
         service = info.context.services.partnerships
@@ -119,19 +121,24 @@ class PartnershipMutations:
         record, errors = await attempt(call)
         return PartnershipPayload(partnership=to_node(record) if record else None, user_errors=errors)
 
-    @strawberry.mutation(description="Accepts a PROPOSED partnership; it becomes ACTIVE.")
+    @strawberry.mutation(
+        description="Accepts a PROPOSED partnership; it becomes ACTIVE.",
+        permission_classes=[CanDecidePartnership],
+    )
     async def accept_partnership(self, info: Info, input: PartnershipDecisionInput) -> PartnershipPayload:
         service = info.context.services.partnerships
         record, errors = await attempt(lambda: service.accept(_key(input)))
         return PartnershipPayload(partnership=to_node(record) if record else None, user_errors=errors)
 
-    @strawberry.mutation(description="Declines a PROPOSED partnership.")
+    @strawberry.mutation(
+        description="Declines a PROPOSED partnership.", permission_classes=[CanDecidePartnership]
+    )
     async def decline_partnership(self, info: Info, input: PartnershipDecisionInput) -> PartnershipPayload:
         service = info.context.services.partnerships
         record, errors = await attempt(lambda: service.decline(_key(input)))
         return PartnershipPayload(partnership=to_node(record) if record else None, user_errors=errors)
 
-    @strawberry.mutation(description="Ends an ACTIVE partnership.")
+    @strawberry.mutation(description="Ends an ACTIVE partnership.", permission_classes=[CanEndPartnership])
     async def end_partnership(self, info: Info, input: PartnershipDecisionInput) -> PartnershipPayload:
         service = info.context.services.partnerships
         record, errors = await attempt(lambda: service.end(_key(input)))

@@ -14,6 +14,7 @@ from hub.graphql.context import Info
 from hub.graphql.enums import OrderDirection
 from hub.graphql.nodes import SandboxBatch, SandboxProject, to_node
 from hub.graphql.payloads import UserError, attempt
+from hub.graphql.permissions import CanApplyToSandbox, CanMoveSandboxProject
 from hub.graphql.relay import Connection, connection, decode_id, decode_ids, page_request
 
 
@@ -129,7 +130,10 @@ def _payload(record: object | None, errors: list[UserError]) -> SandboxProjectPa
 
 @strawberry.type
 class SandboxMutations:
-    @strawberry.mutation(description="Applies a project to the sandbox; it opens for public comment.")
+    @strawberry.mutation(
+        description="Applies a project to the sandbox; it opens for public comment.",
+        permission_classes=[CanApplyToSandbox],
+    )
     async def apply_to_sandbox(self, info: Info, input: ApplyToSandboxInput) -> SandboxProjectPayload:
         service = info.context.services.sandbox
 
@@ -150,7 +154,10 @@ class SandboxMutations:
 
         return _payload(*await attempt(call))
 
-    @strawberry.mutation(description="Registers a project after public comment, in a batch.")
+    @strawberry.mutation(
+        description="Registers a project after public comment, in a batch.",
+        permission_classes=[CanMoveSandboxProject],
+    )
     async def register_sandbox_project(
         self, info: Info, input: RegisterSandboxProjectInput
     ) -> SandboxProjectPayload:
@@ -162,17 +169,24 @@ class SandboxMutations:
 
         return _payload(*await attempt(call))
 
-    @strawberry.mutation(description="Starts the monitored test of a REGISTERED project.")
+    @strawberry.mutation(
+        description="Starts the monitored test of a REGISTERED project.",
+        permission_classes=[CanMoveSandboxProject],
+    )
     async def start_sandbox_testing(self, info: Info, input: SandboxProjectInput) -> SandboxProjectPayload:
         service = info.context.services.sandbox
         return _payload(*await attempt(lambda: service.start_testing(_key(input.id))))
 
-    @strawberry.mutation(description="A project in TESTING exits the sandbox.")
+    @strawberry.mutation(
+        description="A project in TESTING exits the sandbox.", permission_classes=[CanMoveSandboxProject]
+    )
     async def exit_sandbox(self, info: Info, input: SandboxProjectInput) -> SandboxProjectPayload:
         service = info.context.services.sandbox
         return _payload(*await attempt(lambda: service.exit(_key(input.id))))
 
-    @strawberry.mutation(description="Withdraws a project that has not yet exited.")
+    @strawberry.mutation(
+        description="Withdraws a project that has not yet exited.", permission_classes=[CanMoveSandboxProject]
+    )
     async def withdraw_sandbox_project(self, info: Info, input: SandboxProjectInput) -> SandboxProjectPayload:
         service = info.context.services.sandbox
         return _payload(*await attempt(lambda: service.withdraw(_key(input.id))))
