@@ -16,9 +16,12 @@ from neo4j import (
 )
 from neo4j.exceptions import ClientError, ServiceUnavailable
 
+from hub.domain import audit
 from hub.errors import DatabaseUnavailable, OperationTimeout
 
 Row = dict[str, Any]
+
+RECORD_AUDIT: LiteralString = "CREATE (a:AuditEntry) SET a = $entry, a.id = randomUUID(), a.at = datetime()"
 Statement = tuple[LiteralString, dict[str, Any]]
 T = TypeVar("T")
 
@@ -99,13 +102,23 @@ class Database:
         The driver retries `work` on transient failures, so it must be safe to run again.
         """
 
+        draft = audit.CURRENT.get()
+        record = draft is not None and not draft.written
+
         @unit_of_work(timeout=self.timeout)
         async def managed(tx: AsyncManagedTransaction) -> T:
-            return await work(Transaction(tx, self))
+            transaction = Transaction(tx, self)
+            result = await work(transaction)
+            if record and draft is not None:  # the change and its audit entry commit together
+                await transaction.write(RECORD_AUDIT, entry=draft.row("ALLOWED"))
+            return result
 
         with _timeouts_reported():
             async with self.driver.session(database=self.name) as session:
-                return await session.execute_write(managed)
+                result = await session.execute_write(managed)
+        if record and draft is not None:
+            draft.written = True
+        return result
 
     async def write_all(self, statements: Sequence[Statement]) -> None:
         """Runs the statements in order in one write transaction: all of them land, or none."""

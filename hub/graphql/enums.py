@@ -17,6 +17,7 @@ for _enum in (
     enums.SandboxRole,
     enums.ServiceType,
     enums.RiskLevel,
+    enums.Role,
 ):
     strawberry.enum(_enum)
 

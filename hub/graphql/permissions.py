@@ -120,3 +120,7 @@ class CanReadRecommendations(_Policy):
 
     async def organisations(self, info: Info, kwargs: dict[str, Any]) -> list[str]:
         return _keys([kwargs.get("institution_id"), kwargs.get("tech_enterprise_id")])
+
+
+class CanReadAuditLog(_Policy):
+    action = Action.READ_AUDIT_LOG

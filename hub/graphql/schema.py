@@ -17,6 +17,8 @@ from strawberry.extensions import (
 from strawberry.printer import print_schema
 from strawberry.schema.config import StrawberryConfig
 
+from hub.graphql.audit_log import AuditQueries
+from hub.graphql.auditing import AuditMutations
 from hub.graphql.directory import DirectoryQueries
 from hub.graphql.matchmaking import MatchmakingMutations, MatchmakingQueries
 from hub.graphql.nodes import (
@@ -45,6 +47,7 @@ class Query(
     SandboxQueries,
     DirectoryQueries,
     MatchmakingQueries,
+    AuditQueries,
 ):
     pass
 
@@ -75,6 +78,7 @@ def build_schema(protection: Protection | None = None) -> strawberry.Schema:
         lambda: ValidationCache(maxsize=256),
         lambda: QueryDepthLimiter(max_depth=protection.max_depth),
         lambda: MaxAliasesLimiter(max_alias_count=protection.max_aliases),
+        AuditMutations,
     ]
     if protection.production:
         extensions.append(DisableIntrospection)

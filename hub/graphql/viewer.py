@@ -5,10 +5,9 @@ from __future__ import annotations
 import strawberry
 
 from hub.domain.enums import Role
+from hub.graphql import enums as _registered  # noqa: F401  (registers Role)
 from hub.graphql.context import Info
 from hub.graphql.nodes import Organisation, to_node
-
-strawberry.enum(Role, description="What a caller may do: PARTNER, ANALYST, REGULATOR or ADMIN.")
 
 
 @strawberry.type(description="The authenticated caller.")

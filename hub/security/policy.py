@@ -1,7 +1,8 @@
 """Who may do what: every rule of the hub in one place, as pure functions of the principal.
 
 - ADMIN may do everything.
-- REGULATOR registers organisations and moves sandbox projects through their lifecycle.
+- REGULATOR registers organisations, moves sandbox projects through their lifecycle and reads
+  the audit log.
 - ANALYST reads; it changes nothing.
 - PARTNER acts only for its own organisation: changes its own details and capabilities,
   proposes in its own name, accepts or declines only proposals addressed to it, ends only its
@@ -29,12 +30,18 @@ class Action(StrEnum):
     MOVE_SANDBOX_PROJECT = "move sandbox projects through their lifecycle"
     ANSWER_RECOMMENDATION = "answer recommendations made to this organisation"
     READ_RECOMMENDATIONS = "read recommendations for this organisation"
+    READ_AUDIT_LOG = "read the audit log"
 
 
 _ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
     Role.ADMIN: frozenset(Action),
     Role.REGULATOR: frozenset(
-        {Action.REGISTER_ORGANISATION, Action.MOVE_SANDBOX_PROJECT, Action.READ_RECOMMENDATIONS}
+        {
+            Action.REGISTER_ORGANISATION,
+            Action.MOVE_SANDBOX_PROJECT,
+            Action.READ_RECOMMENDATIONS,
+            Action.READ_AUDIT_LOG,
+        }
     ),
     Role.ANALYST: frozenset({Action.READ_RECOMMENDATIONS}),
     Role.PARTNER: frozenset(),

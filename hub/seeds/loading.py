@@ -13,7 +13,9 @@ from hub.seeds.writer import rows_from_seeds, write_in_batches, write_in_one_tra
 
 DEFAULT_SEED_DIR = Path(__file__).resolve().parents[2] / "graph_seeds"
 
-COUNT_NODES = "MATCH (n) WHERE NOT n:ApiKey RETURN labels(n) AS labels, count(*) AS count"
+COUNT_NODES = (
+    "MATCH (n) WHERE NOT n:ApiKey AND NOT n:AuditEntry RETURN labels(n) AS labels, count(*) AS count"
+)
 COUNT_RELATIONSHIPS = "MATCH ()-[r]->() RETURN type(r) AS type, count(*) AS count"
 
 

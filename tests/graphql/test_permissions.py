@@ -158,9 +158,11 @@ async def test_policy_matrix(
     query = await rule.build(seeded, test_settings, auth)
     key = await _key(seeded, who)
     before = await graph_counts(seeded)
+    entries_before = await _audit(seeded)
     async with serve(test_settings, seeded, {"Authorization": f"Bearer {key}"}) as http:
         body = (await http.post("/graphql", json={"query": query})).json()
     codes = [e.get("extensions", {}).get("code") for e in body.get("errors", [])]
+    new_entries = (await _audit(seeded))[len(entries_before) :]
     if who in rule.allowed:
         assert "FORBIDDEN" not in codes, body
         assert body["data"] is not None
@@ -168,6 +170,24 @@ async def test_policy_matrix(
         assert codes == ["FORBIDDEN"], body
         assert body["data"] is None
         assert await graph_counts(seeded) == before
+    if query.startswith("mutation"):
+        # Every mutation, allowed or refused, leaves exactly one audit entry.
+        assert [(e["operation"], e["outcome"]) for e in new_entries] == [
+            (
+                rule.name,
+                "ALLOWED"
+                if who in rule.allowed and not body["data"][rule.name].get("userErrors")
+                else "REFUSED",
+            )
+        ]
+    else:
+        assert new_entries == []
+
+
+async def _audit(db: Database) -> list[dict[str, Any]]:
+    return await db.read(
+        "MATCH (a:AuditEntry) RETURN a.operation AS operation, a.outcome AS outcome ORDER BY a.at, a.id"
+    )
 
 
 async def test_refusal_does_not_leak_existence(

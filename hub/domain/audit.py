@@ -1,0 +1,55 @@
+"""The audit trail of changes: who did what, for which organisation, with what input and outcome.
+
+The GraphQL layer opens a draft for each mutation (`begin`); the first write transaction the
+mutation's service runs writes the draft as ALLOWED in that same transaction, so the change and
+its record land together or not at all. A refused mutation (policy, input, lifecycle) rolled
+back whatever it began, so its REFUSED record is written on its own.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from typing import Any
+
+from hub.domain.principal import Principal
+
+_SECRET = re.compile(r"(?i)password|secret|token|apikey|api_key|credential")
+
+
+@dataclass
+class AuditDraft:
+    principal: Principal
+    operation: str
+    input: str
+    written: bool = False
+    errors: list[str] = field(default_factory=list)
+
+    def row(self, outcome: str) -> dict[str, Any]:
+        return {
+            "subject": self.principal.subject,
+            "role": self.principal.role.value,
+            "organisationId": self.principal.organisation_id,
+            "operation": self.operation,
+            "input": self.input,
+            "outcome": outcome,
+            "errors": self.errors,
+        }
+
+
+CURRENT: ContextVar[AuditDraft | None] = ContextVar("hub_audit_draft", default=None)
+
+
+def redacted(value: Any) -> Any:
+    """The value with every field that looks like a secret replaced."""
+    if isinstance(value, dict):
+        return {k: "[redacted]" if _SECRET.search(str(k)) else redacted(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [redacted(v) for v in value]
+    return value
+
+
+def serialise(arguments: dict[str, Any]) -> str:
+    return json.dumps(redacted(arguments), default=str, sort_keys=True, ensure_ascii=False)

@@ -1,0 +1,82 @@
+"""The audit log, for regulators and admins."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+import strawberry
+
+from hub.db.repositories.audit import AuditFilter, audit_page
+from hub.domain.enums import Role
+from hub.graphql import enums as _registered  # noqa: F401  (registers Role)
+from hub.graphql.context import Info
+from hub.graphql.permissions import CanReadAuditLog
+from hub.graphql.relay import Connection, connection, page_request
+
+
+@strawberry.enum
+class AuditOutcome(StrEnum):
+    ALLOWED = "ALLOWED"
+    REFUSED = "REFUSED"
+
+
+@strawberry.type(description="One mutation, allowed or refused.")
+class AuditEntry:
+    at: str
+    subject: str
+    role: Role
+    organisation_id: str | None = strawberry.field(description="The organisation the caller acts for.")
+    operation: str
+    input: str = strawberry.field(description="The arguments as JSON, secrets redacted.")
+    outcome: AuditOutcome
+    errors: list[str]
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> AuditEntry:
+        return cls(
+            at=row["at"],
+            subject=row["subject"],
+            role=Role(row["role"]),
+            organisation_id=row.get("organisationId"),
+            operation=row["operation"],
+            input=row["input"],
+            outcome=AuditOutcome(row["outcome"]),
+            errors=list(row.get("errors") or []),
+        )
+
+
+@strawberry.input
+class AuditFilterInput:
+    operation: str | None = None
+    subject: str | None = None
+    organisation_id: str | None = None
+    outcome: AuditOutcome | None = None
+    from_: datetime | None = strawberry.field(default=None, name="from")
+    to: datetime | None = None
+
+
+@strawberry.type
+class AuditQueries:
+    @strawberry.field(description="Who changed what, newest first.", permission_classes=[CanReadAuditLog])
+    async def audit_log(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        filter: AuditFilterInput | None = None,
+    ) -> Connection[AuditEntry]:
+        f = filter or AuditFilterInput()
+        where = AuditFilter(
+            operation=f.operation,
+            subject=f.subject,
+            organisation_id=f.organisation_id,
+            outcome=f.outcome.value if f.outcome else None,
+            from_=f.from_,
+            to=f.to,
+        )
+        page = await audit_page(
+            info.context.services.catalogue.db, where=where, page=page_request(first, after)
+        )
+        return connection(page, AuditEntry.from_row)
