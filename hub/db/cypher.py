@@ -44,3 +44,11 @@ def related_page(
         "RETURN collect(" + projection + ") AS items } "
         "RETURN id, total, items"
     )
+
+
+def visible_partnership(p: LiteralString) -> LiteralString:
+    """Whether the caller (`$viewerOrg`, `$seesAll`) may see partnership `p`."""
+    return (
+        "($seesAll OR " + p + ".status IN ['ACTIVE', 'ENDED'] "
+        "OR EXISTS { (:Organisation {id: $viewerOrg})-[:PARTY_TO]->(" + p + ") })"
+    )

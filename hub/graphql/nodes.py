@@ -202,12 +202,15 @@ class PartnershipParty:
     organisation: Organisation
 
 
-@strawberry.type(description="A partnership between two organisations, with its lifecycle.")
+@strawberry.type(
+    description="A partnership between two organisations, with its lifecycle. PROPOSED and DECLINED "
+    "ones are visible only to their parties, regulators and admins."
+)
 class Partnership(Node):
     kind: PartnershipKind
     status: PartnershipStatus
     title: str
-    terms: str | None
+    private_terms: strawberry.Private[str | None]
     proposed_on: date
     decided_on: date | None
     started_on: date | None
@@ -221,11 +224,23 @@ class Partnership(Node):
             kind=r.kind,
             status=r.status,
             title=r.title,
-            terms=r.terms,
+            private_terms=r.terms,
             proposed_on=r.proposed_on,
             decided_on=r.decided_on,
             started_on=r.started_on,
             ended_on=r.ended_on,
+        )
+
+    @strawberry.field(description="The terms: only for the parties, regulators and admins.")
+    async def terms(self, info: Info) -> str | None:
+        visibility = info.context.loaders.visibility
+        if visibility.sees_all or self.private_terms is None:
+            return self.private_terms
+        parties = await _listed(info, "partnership.parties", self.key)
+        return (
+            self.private_terms
+            if visibility.organisation_id in {p.organisation.id for p in parties or []}
+            else None
         )
 
     @strawberry.field(description="The two parties: the proposer and the recipient.")

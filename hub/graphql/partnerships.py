@@ -71,6 +71,7 @@ class PartnershipQueries:
             page_request(first, after),
             order.field.value,
             order.direction is OrderDirection.DESC,
+            info.context.loaders.visibility,
         )
         return connection(page, Partnership.from_record)
 

@@ -29,6 +29,7 @@ from hub.graphql.cost import operation_cost
 from hub.graphql.errors import shaped
 from hub.graphql.loaders import Loaders
 from hub.security.authenticate import Authenticator
+from hub.security.policy import visibility
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +63,7 @@ class HubGraphQL(GraphQL[Context, None]):
         try:
             authenticator: Authenticator = request.app.state.authenticator
             context.principal = await authenticator.principal(request.headers.get("authorization"))
+            context.loaders.visibility = visibility(context.principal)
         except AuthenticationError as refused:
             sub_response.status_code = 401
             sub_response.headers["WWW-Authenticate"] = 'Bearer realm="fintech-hub"'

@@ -17,7 +17,7 @@ from collections.abc import Collection
 from enum import StrEnum
 
 from hub.domain.enums import Role
-from hub.domain.principal import Principal
+from hub.domain.principal import Principal, Visibility
 
 
 class Action(StrEnum):
@@ -76,3 +76,9 @@ def allowed(principal: Principal, action: Action, organisations: Collection[str]
         and principal.organisation_id is not None
         and principal.organisation_id in organisations
     )
+
+
+def visibility(principal: Principal) -> Visibility:
+    """PROPOSED and DECLINED partnerships, and every partnership's terms, are private to their
+    parties, regulators and admins; analysts see them only in aggregates."""
+    return Visibility(principal.organisation_id, principal.role in {Role.REGULATOR, Role.ADMIN})

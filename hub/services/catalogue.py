@@ -10,6 +10,7 @@ from hub.db.repositories import directory, lookups, organisations, partnerships,
 from hub.db.repositories import search as search_repo
 from hub.domain import models
 from hub.domain.paging import Page, PageRequest
+from hub.domain.principal import EVERYTHING, Visibility
 
 RECORD_TYPES: dict[str, type[Any]] = {
     "Institution": models.Institution,
@@ -27,10 +28,10 @@ class Catalogue:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def by_ids(self, label: str, ids: list[str]) -> dict[str, Any]:
+    async def by_ids(self, label: str, ids: list[str], visibility: Visibility = EVERYTHING) -> dict[str, Any]:
         if label not in RECORD_TYPES:
             return {}
-        found = await lookups.props_by_id(self.db, label=label, ids=ids)
+        found = await lookups.props_by_id(self.db, label=label, ids=ids, visibility=visibility)
         cls = RECORD_TYPES[label]
         return {i: from_props(cls, props) for i, props in found.items()}
 
@@ -59,9 +60,10 @@ class Catalogue:
         page: PageRequest,
         order_by: str,
         descending: bool,
+        visibility: Visibility,
     ) -> Page[models.Partnership]:
         return await partnerships.partnerships_page(
-            self.db, where=where, page=page, order_by=order_by, descending=descending
+            self.db, where=where, page=page, order_by=order_by, descending=descending, visibility=visibility
         )
 
     async def sandbox_projects(

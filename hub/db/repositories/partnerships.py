@@ -6,12 +6,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from hub.db.cypher import ordered, root_page
+from hub.db.cypher import ordered, root_page, visible_partnership
 from hub.db.database import Runner
 from hub.db.mapping import from_props, to_props
 from hub.domain.enums import PartnershipKind, PartnershipStatus
 from hub.domain.models import Partnership
 from hub.domain.paging import Page, PageRequest
+from hub.domain.principal import Visibility
 
 PARTNERSHIPS_PAGE = root_page(
     "MATCH (n:Partnership) "
@@ -20,7 +21,8 @@ PARTNERSHIPS_PAGE = root_page(
     "AND ($proposedFrom IS NULL OR n.proposedOn >= $proposedFrom) "
     "AND ($proposedTo IS NULL OR n.proposedOn <= $proposedTo) "
     "AND ($organisationId IS NULL OR EXISTS { "
-    "    (:Organisation {id: $organisationId})-[:PARTY_TO]->(n) })",
+    "    (:Organisation {id: $organisationId})-[:PARTY_TO]->(n) }) "
+    "AND " + visible_partnership("n"),
     ordered("CASE $orderBy WHEN 'TITLE' THEN n.title ELSE n.proposedOn END"),
     "n {.*}",
 )
@@ -66,10 +68,17 @@ class PartnershipFilter:
 
 
 async def partnerships_page(
-    db: Runner, *, where: PartnershipFilter, page: PageRequest, order_by: str, descending: bool
+    db: Runner,
+    *,
+    where: PartnershipFilter,
+    page: PageRequest,
+    order_by: str,
+    descending: bool,
+    visibility: Visibility,
 ) -> Page[Partnership]:
     rows = await db.read(
         PARTNERSHIPS_PAGE,
+        **visibility.params(),
         kind=where.kind,
         status=where.status,
         proposedFrom=where.proposed_from,

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, LiteralString
 
-from hub.db.cypher import organisation_map, related_page
+from hub.db.cypher import organisation_map, related_page, visible_partnership
 from hub.db.database import Runner
 from hub.db.mapping import from_props, organisation
 from hub.domain import models
@@ -38,22 +38,24 @@ PAGED: dict[str, Relation] = {
         related_page(
             _ORGANISATION,
             "MATCH (a)-[:PARTY_TO]->(n:Partnership) "
-            "WHERE ($status IS NULL OR n.status = $status) AND ($kind IS NULL OR n.kind = $kind)",
+            "WHERE ($status IS NULL OR n.status = $status) AND ($kind IS NULL OR n.kind = $kind) "
+            "AND " + visible_partnership("n"),
             "n.proposedOn DESC, n.id",
             "n {.*}",
         ),
-        ("status", "kind"),
+        ("status", "kind", "viewerOrg", "seesAll"),
         _record(models.Partnership),
     ),
     "organisation.partners": Relation(
         related_page(
             _ORGANISATION,
             "MATCH (a)-[:PARTY_TO]->(p:Partnership)<-[:PARTY_TO]-(n:Organisation) "
-            "WHERE n <> a AND ($status IS NULL OR p.status = $status) WITH DISTINCT n",
+            "WHERE n <> a AND ($status IS NULL OR p.status = $status) AND " + visible_partnership("p") + " "
+            "WITH DISTINCT n",
             "n.name, n.id",
             organisation_map("n"),
         ),
-        ("status",),
+        ("status", "viewerOrg", "seesAll"),
         organisation,
     ),
     "organisation.sandboxProjects": Relation(
