@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
@@ -20,7 +21,7 @@ from hub.errors import DatabaseUnavailable
 from hub.graphql.context import Services
 from hub.graphql.schema import Protection, build_schema
 from hub.graphql.view import Guards, HubGraphQL
-from hub.limits import BodySizeLimit
+from hub.limits import BodySizeLimit, GraphQLResponseMediaType
 from hub.security.api_keys import ApiKeys
 from hub.security.authenticate import Authenticator
 from hub.security.tokens import TokenSettings, TokenVerifier
@@ -130,5 +131,14 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         Route("/healthz", healthz),
         Route("/readyz", readyz),
     ]
-    middleware = [Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)]
+    middleware = [
+        Middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "Content-Type"],
+        ),
+        Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes),
+        Middleware(GraphQLResponseMediaType),
+    ]
     return Starlette(routes=routes, lifespan=lifespan, middleware=middleware)

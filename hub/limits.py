@@ -56,3 +56,61 @@ class BodySizeLimit:
 
 class _TooLarge(Exception):
     pass
+
+
+GRAPHQL_RESPONSE = "application/graphql-response+json"
+
+
+class GraphQLResponseMediaType:
+    """GraphQL over HTTP: a client accepting `application/graphql-response+json` gets that media
+    type, and a 4xx status when the request failed as a whole (no `data`), as the spec asks."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        accept = dict(scope.get("headers") or []).get(b"accept", b"").decode("latin-1")
+        if scope["type"] != "http" or GRAPHQL_RESPONSE not in accept:
+            await self.app(scope, receive, send)
+            return
+        start: Message | None = None
+        chunks: list[bytes] = []
+
+        async def buffered(message: Message) -> None:
+            nonlocal start
+            if message["type"] == "http.response.start":
+                start = message
+                return
+            if message["type"] != "http.response.body" or start is None:
+                await send(message)
+                return
+            chunks.append(message.get("body", b""))
+            if message.get("more_body"):
+                return
+            await self._finish(send, start, b"".join(chunks))
+
+        await self.app(scope, receive, buffered)
+
+    @staticmethod
+    async def _finish(send: Send, start: Message, body: bytes) -> None:
+        headers = [
+            (k, v) for k, v in start["headers"] if k.lower() not in {b"content-type", b"content-length"}
+        ]
+        status = start["status"]
+        content_type = dict(start["headers"]).get(b"content-type", b"")
+        if content_type.startswith(b"application/json"):
+            content_type = GRAPHQL_RESPONSE.encode()
+            try:
+                payload = json.loads(body)
+            except ValueError:
+                payload = None
+            if (
+                status == 200
+                and isinstance(payload, dict)
+                and payload.get("data") is None
+                and payload.get("errors")
+            ):
+                status = 400
+        headers += [(b"content-type", content_type), (b"content-length", str(len(body)).encode())]
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": body})

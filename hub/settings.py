@@ -53,6 +53,9 @@ class Settings(BaseSettings):
     jwt_audience: str = "fintech-hub"
     jwt_issuer: str | None = None
 
+    # Browser origins allowed to call the API (CORS); none by default.
+    cors_origins: list[str] = Field(default_factory=list)
+
     # Points (query cost) each principal may spend per minute; a refusal says when to retry.
     rate_limit_points_per_minute: int = Field(default=30_000, ge=1)
     # Wall-clock bound of one operation; it also bounds every Neo4j transaction it runs.

@@ -127,3 +127,31 @@ async def test_slow_operation_times_out(
             await http.post("/graphql", json={"query": "{ partnerships(first: 100) { nodes { title } } }"})
         ).json()
     assert body["errors"][0]["extensions"]["code"] == "TIMEOUT"
+
+
+async def test_graphql_response_media_type(seeded: Database, client: httpx.AsyncClient) -> None:
+    accept = {"accept": "application/graphql-response+json"}
+    ok = await client.post("/graphql", json={"query": "{ zones { totalCount } }"}, headers=accept)
+    assert (ok.status_code, ok.headers["content-type"]) == (200, "application/graphql-response+json")
+    broken = await client.post("/graphql", json={"query": "{ zones { totalCount "}, headers=accept)
+    assert broken.status_code == 400
+    assert broken.json()["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+    plain = await client.post("/graphql", json={"query": "{ zones { totalCount "})
+    assert (plain.status_code, plain.headers["content-type"]) == (200, "application/json")
+
+
+async def test_post_needs_json(client: httpx.AsyncClient) -> None:
+    response = await client.post(
+        "/graphql", content="query={zones{totalCount}}", headers={"content-type": "text/plain"}
+    )
+    assert response.status_code in {400, 415}
+
+
+async def test_cors_allowlist(db: Database, test_settings: Settings, auth: dict[str, str]) -> None:
+    allowed = test_settings.model_copy(update={"cors_origins": ["https://portal.example"]})
+    async with serve(allowed, db, auth) as http:
+        preflight = {"origin": "https://portal.example", "access-control-request-method": "POST"}
+        ok = await http.options("/graphql", headers=preflight)
+        other = await http.options("/graphql", headers=preflight | {"origin": "https://evil.example"})
+    assert ok.headers["access-control-allow-origin"] == "https://portal.example"
+    assert "access-control-allow-origin" not in other.headers
