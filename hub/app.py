@@ -25,6 +25,7 @@ from hub.limits import BodySizeLimit, GraphQLResponseMediaType
 from hub.security.api_keys import ApiKeys
 from hub.security.authenticate import Authenticator
 from hub.security.tokens import TokenSettings, TokenVerifier
+from hub.services.awards import AwardService
 from hub.services.catalogue import Catalogue
 from hub.services.matchmaking.service import Matchmaker
 from hub.services.organisations import OrganisationService
@@ -43,6 +44,7 @@ def build_services(db: Database) -> Services:
         partnerships=partnerships,
         sandbox=SandboxService(db),
         matchmaker=Matchmaker(db, partnerships),
+        awards=AwardService(db),
     )
 
 

@@ -9,6 +9,7 @@ from strawberry.types import Info as StrawberryInfo
 
 from hub.domain.principal import Principal
 from hub.graphql.loaders import Loaders
+from hub.services.awards import AwardService
 from hub.services.catalogue import Catalogue
 from hub.services.matchmaking.service import Matchmaker
 from hub.services.organisations import OrganisationService
@@ -23,6 +24,7 @@ class Services:
     partnerships: PartnershipService
     sandbox: SandboxService
     matchmaker: Matchmaker
+    awards: AwardService
 
 
 @dataclass

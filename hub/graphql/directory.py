@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import strawberry
 
+from hub.domain.models import Award as AwardRecord
 from hub.graphql.context import Info
 from hub.graphql.nodes import Award, Capability, Zone
-from hub.graphql.relay import Connection, connection, page_request
+from hub.graphql.payloads import UserError, attempt
+from hub.graphql.permissions import CanManageAwards
+from hub.graphql.relay import Connection, connection, decode_id, page_request
 
 
 @strawberry.type
@@ -31,3 +34,36 @@ class DirectoryQueries:
     ) -> Connection[Award]:
         page = await info.context.services.catalogue.awards(year, page_request(first, after))
         return connection(page, Award.from_record)
+
+
+@strawberry.input
+class GrantAwardInput:
+    project_id: strawberry.ID
+    name: str
+    year: int
+    prize_yuan: int = strawberry.field(description="Prize money in yuan.")
+
+
+@strawberry.type
+class AwardPayload:
+    award: Award | None
+    user_errors: list[UserError]
+
+
+@strawberry.type
+class DirectoryMutations:
+    @strawberry.mutation(
+        description="Grants a Capital Financial Innovation Award to a sandbox project.",
+        permission_classes=[CanManageAwards],
+    )
+    async def grant_award(self, info: Info, input: GrantAwardInput) -> AwardPayload:
+        service = info.context.services.awards
+
+        async def call() -> object:
+            project = decode_id(input.project_id, "projectId", ("SandboxProject",))
+            return await service.grant(project, input.name, input.year, input.prize_yuan)
+
+        record, errors = await attempt(call)
+        return AwardPayload(
+            award=Award.from_record(record) if isinstance(record, AwardRecord) else None, user_errors=errors
+        )

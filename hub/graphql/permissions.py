@@ -124,3 +124,7 @@ class CanReadRecommendations(_Policy):
 
 class CanReadAuditLog(_Policy):
     action = Action.READ_AUDIT_LOG
+
+
+class CanManageAwards(_Policy):
+    action = Action.MANAGE_AWARDS

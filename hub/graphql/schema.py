@@ -19,7 +19,7 @@ from strawberry.schema.config import StrawberryConfig
 
 from hub.graphql.audit_log import AuditQueries
 from hub.graphql.auditing import AuditMutations
-from hub.graphql.directory import DirectoryQueries
+from hub.graphql.directory import DirectoryMutations, DirectoryQueries
 from hub.graphql.matchmaking import MatchmakingMutations, MatchmakingQueries
 from hub.graphql.nodes import (
     Award,
@@ -53,7 +53,9 @@ class Query(
 
 
 @strawberry.type
-class Mutation(OrganisationMutations, PartnershipMutations, SandboxMutations, MatchmakingMutations):
+class Mutation(
+    OrganisationMutations, PartnershipMutations, SandboxMutations, MatchmakingMutations, DirectoryMutations
+):
     pass
 
 

@@ -1,8 +1,8 @@
 """Who may do what: every rule of the hub in one place, as pure functions of the principal.
 
 - ADMIN may do everything.
-- REGULATOR registers organisations, moves sandbox projects through their lifecycle and reads
-  the audit log.
+- REGULATOR registers organisations, moves sandbox projects through their lifecycle, grants
+  awards and reads the audit log.
 - ANALYST reads; it changes nothing.
 - PARTNER acts only for its own organisation: changes its own details and capabilities,
   proposes in its own name, accepts or declines only proposals addressed to it, ends only its
@@ -31,6 +31,7 @@ class Action(StrEnum):
     ANSWER_RECOMMENDATION = "answer recommendations made to this organisation"
     READ_RECOMMENDATIONS = "read recommendations for this organisation"
     READ_AUDIT_LOG = "read the audit log"
+    MANAGE_AWARDS = "grant awards"
 
 
 _ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
@@ -41,6 +42,7 @@ _ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.MOVE_SANDBOX_PROJECT,
             Action.READ_RECOMMENDATIONS,
             Action.READ_AUDIT_LOG,
+            Action.MANAGE_AWARDS,
         }
     ),
     Role.ANALYST: frozenset({Action.READ_RECOMMENDATIONS}),

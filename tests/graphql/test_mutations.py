@@ -310,3 +310,38 @@ async def test_sandbox_application_refusals(seeded: Database, gql: GraphQLClient
         )["applyToSandbox"]
         assert errors_of(payload) == expected, fields
     await unchanged(seeded, before)
+
+
+async def test_grant_award(seeded: Database, gql: GraphQLClient) -> None:
+    project = to_global_id("SandboxProject", "sbx-001")
+    mutation = """mutation($input: GrantAwardInput!) { grantAward(input: $input) {
+        award { name year prizeYuan project { id } } userErrors { field code } } }"""
+    ok = await gql(
+        mutation, {"input": {"projectId": project, "name": "CFIA 2021", "year": 2021, "prizeYuan": 5_000_000}}
+    )
+    assert ok["grantAward"]["award"] == {
+        "name": "CFIA 2021",
+        "year": 2021,
+        "prizeYuan": 5_000_000,
+        "project": {"id": project},
+    }
+    before = await graph_counts(seeded)
+    bad = await gql(mutation, {"input": {"projectId": project, "name": " ", "year": 1999, "prizeYuan": -1}})
+    assert errors_of(bad["grantAward"]) == [
+        ("input.name", "REQUIRED"),
+        ("input.year", "OUT_OF_RANGE"),
+        ("input.prizeYuan", "OUT_OF_RANGE"),
+    ]
+    missing = await gql(
+        mutation,
+        {
+            "input": {
+                "projectId": to_global_id("SandboxProject", "nope"),
+                "name": "X",
+                "year": 2021,
+                "prizeYuan": 1,
+            }
+        },
+    )
+    assert errors_of(missing["grantAward"]) == [("input.projectId", "NOT_FOUND")]
+    await unchanged(seeded, before)

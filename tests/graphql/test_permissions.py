@@ -143,6 +143,14 @@ RULES = [
         ),
     ),
     Rule(
+        "grantAward",
+        frozenset({"regulator", "admin"}),
+        _fixed(
+            f'mutation {{ grantAward(input: {{projectId: "{to_global_id("SandboxProject", "sbx-001")}", '
+            'name: "Capital Financial Innovation Award 2021", year: 2021, prizeYuan: 5000000}) { userErrors { code } } }'
+        ),
+    ),
+    Rule(
         "recommendedTechPartners",
         frozenset({"partner:own", "analyst", "regulator", "admin"}),
         _fixed(f'{{ recommendedTechPartners(institutionId: "{G_HUDSON}", first: 3) {{ score }} }}'),
