@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from enum import StrEnum
 
 import strawberry
@@ -65,10 +66,16 @@ class RecommendationFilterInput:
         )
 
 
-def _first(first: int) -> int:
+Recommend = Callable[[str, int, RecommendationFilter], Awaitable[list[RecommendationRecord]]]
+
+
+async def _recommend(
+    recommend: Recommend, key: str, first: int, filter: RecommendationFilterInput | None
+) -> list[Recommendation]:
     if not 1 <= first <= MAX_PAGE:
         raise bad_argument("first", f"must be between 1 and {MAX_PAGE} (got {first})")
-    return first
+    found = await recommend(key, first, (filter or RecommendationFilterInput()).to_filter())
+    return [Recommendation.from_record(r) for r in found]
 
 
 @strawberry.type
@@ -85,9 +92,7 @@ class MatchmakingQueries:
         filter: RecommendationFilterInput | None = None,
     ) -> list[Recommendation]:
         key = decode_id(institution_id, "institutionId", ("Institution",))
-        where = (filter or RecommendationFilterInput()).to_filter()
-        found = await info.context.services.matchmaker.tech_partners(key, _first(first), where)
-        return [Recommendation.from_record(r) for r in found]
+        return await _recommend(info.context.services.matchmaker.tech_partners, key, first, filter)
 
     @strawberry.field(
         description="Institutions for intra-sector collaboration with an institution.",
@@ -101,9 +106,7 @@ class MatchmakingQueries:
         filter: RecommendationFilterInput | None = None,
     ) -> list[Recommendation]:
         key = decode_id(institution_id, "institutionId", ("Institution",))
-        where = (filter or RecommendationFilterInput()).to_filter()
-        found = await info.context.services.matchmaker.peers(key, _first(first), where)
-        return [Recommendation.from_record(r) for r in found]
+        return await _recommend(info.context.services.matchmaker.peers, key, first, filter)
 
     @strawberry.field(
         description="Institutions a tech enterprise could cooperate with, best first.",
@@ -117,9 +120,7 @@ class MatchmakingQueries:
         filter: RecommendationFilterInput | None = None,
     ) -> list[Recommendation]:
         key = decode_id(tech_enterprise_id, "techEnterpriseId", ("TechEnterprise",))
-        where = (filter or RecommendationFilterInput()).to_filter()
-        found = await info.context.services.matchmaker.institutions(key, _first(first), where)
-        return [Recommendation.from_record(r) for r in found]
+        return await _recommend(info.context.services.matchmaker.institutions, key, first, filter)
 
 
 @strawberry.enum

@@ -45,15 +45,9 @@ class OrganisationService:
             founded=cmd.founded,
             description=cmd.description,
         )
-
-        async def work(tx: Transaction) -> Institution:
-            await require_zone(tx, cmd.zone_id)
-            created = await repo.create_institution(tx, institution=record)
-            if cmd.zone_id is not None:
-                await repo.set_zone(tx, org_id=created.id, zone_id=cmd.zone_id)
-            return created
-
-        return await self.db.transaction(work)
+        created = await self._register(record, cmd.zone_id)
+        assert isinstance(created, Institution)
+        return created
 
     async def register_tech_enterprise(self, cmd: commands.RegisterTechEnterprise) -> TechEnterprise:
         checks = Checks()
@@ -74,12 +68,22 @@ class OrganisationService:
             employees=cmd.employees,
             description=cmd.description,
         )
+        created = await self._register(record, cmd.zone_id)
+        assert isinstance(created, TechEnterprise)
+        return created
 
-        async def work(tx: Transaction) -> TechEnterprise:
-            await require_zone(tx, cmd.zone_id)
-            created = await repo.create_tech_enterprise(tx, enterprise=record)
-            if cmd.zone_id is not None:
-                await repo.set_zone(tx, org_id=created.id, zone_id=cmd.zone_id)
+    async def _register(self, record: Organisation, zone_id: str | None) -> Organisation:
+        """Creates the organisation and places it in its zone, in one transaction."""
+
+        async def work(tx: Transaction) -> Organisation:
+            await require_zone(tx, zone_id)
+            created: Organisation
+            if isinstance(record, Institution):
+                created = await repo.create_institution(tx, institution=record)
+            else:
+                created = await repo.create_tech_enterprise(tx, enterprise=record)
+            if zone_id is not None:
+                await repo.set_zone(tx, org_id=created.id, zone_id=zone_id)
             return created
 
         return await self.db.transaction(work)
