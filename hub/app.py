@@ -30,6 +30,7 @@ from hub.services.catalogue import Catalogue
 from hub.services.matchmaking.service import Matchmaker
 from hub.services.organisations import OrganisationService
 from hub.services.partnerships import PartnershipService
+from hub.services.risk import RiskViews
 from hub.services.sandbox import SandboxService
 from hub.settings import Settings
 
@@ -45,6 +46,7 @@ def build_services(db: Database) -> Services:
         sandbox=SandboxService(db),
         matchmaker=Matchmaker(db, partnerships),
         awards=AwardService(db),
+        risk=RiskViews(db),
     )
 
 

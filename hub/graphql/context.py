@@ -14,6 +14,7 @@ from hub.services.catalogue import Catalogue
 from hub.services.matchmaking.service import Matchmaker
 from hub.services.organisations import OrganisationService
 from hub.services.partnerships import PartnershipService
+from hub.services.risk import RiskViews
 from hub.services.sandbox import SandboxService
 
 
@@ -25,6 +26,7 @@ class Services:
     sandbox: SandboxService
     matchmaker: Matchmaker
     awards: AwardService
+    risk: RiskViews
 
 
 @dataclass

@@ -128,3 +128,7 @@ class CanReadAuditLog(_Policy):
 
 class CanManageAwards(_Policy):
     action = Action.MANAGE_AWARDS
+
+
+class CanReadRiskViews(_Policy):
+    action = Action.READ_RISK_VIEWS

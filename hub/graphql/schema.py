@@ -33,6 +33,7 @@ from hub.graphql.nodes import (
 )
 from hub.graphql.organisations import OrganisationMutations, OrganisationQueries
 from hub.graphql.partnerships import PartnershipMutations, PartnershipQueries
+from hub.graphql.risk import RiskQueries
 from hub.graphql.sandbox import SandboxMutations, SandboxQueries
 from hub.graphql.search import LookupQueries
 from hub.graphql.viewer import ViewerQueries
@@ -48,6 +49,7 @@ class Query(
     DirectoryQueries,
     MatchmakingQueries,
     AuditQueries,
+    RiskQueries,
 ):
     pass
 

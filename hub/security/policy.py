@@ -3,7 +3,7 @@
 - ADMIN may do everything.
 - REGULATOR registers organisations, moves sandbox projects through their lifecycle, grants
   awards and reads the audit log.
-- ANALYST reads; it changes nothing.
+- ANALYST reads, including the risk views; it changes nothing.
 - PARTNER acts only for its own organisation: changes its own details and capabilities,
   proposes in its own name, accepts or declines only proposals addressed to it, ends only its
   own partnerships, applies to the sandbox only as one of the applicants, answers only its own
@@ -32,6 +32,7 @@ class Action(StrEnum):
     READ_RECOMMENDATIONS = "read recommendations for this organisation"
     READ_AUDIT_LOG = "read the audit log"
     MANAGE_AWARDS = "grant awards"
+    READ_RISK_VIEWS = "read the risk views"
 
 
 _ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
@@ -43,9 +44,10 @@ _ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.READ_RECOMMENDATIONS,
             Action.READ_AUDIT_LOG,
             Action.MANAGE_AWARDS,
+            Action.READ_RISK_VIEWS,
         }
     ),
-    Role.ANALYST: frozenset({Action.READ_RECOMMENDATIONS}),
+    Role.ANALYST: frozenset({Action.READ_RECOMMENDATIONS, Action.READ_RISK_VIEWS}),
     Role.PARTNER: frozenset(),
 }
 
