@@ -17,6 +17,7 @@ from strawberry.extensions import (
 from strawberry.printer import print_schema
 from strawberry.schema.config import StrawberryConfig
 
+from hub.graphql.aggregates import AggregateQueries
 from hub.graphql.audit_log import AuditQueries
 from hub.graphql.auditing import AuditMutations
 from hub.graphql.directory import DirectoryMutations, DirectoryQueries
@@ -50,6 +51,7 @@ class Query(
     MatchmakingQueries,
     AuditQueries,
     RiskQueries,
+    AggregateQueries,
 ):
     pass
 
