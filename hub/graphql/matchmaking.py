@@ -13,7 +13,7 @@ from hub.graphql.nodes import Organisation, Partnership, to_node
 from hub.graphql.organisations import ORGANISATION_TYPES
 from hub.graphql.payloads import UserError, attempt
 from hub.graphql.permissions import CanAnswerRecommendation, CanReadRecommendations
-from hub.graphql.relay import MAX_PAGE, bad_argument, decode_id
+from hub.graphql.relay import bounded_first, decode_id
 from hub.services.matchmaking.scoring import ReasonKind
 from hub.services.matchmaking.service import Recommendation as RecommendationRecord
 from hub.services.matchmaking.service import RecommendationFilter
@@ -72,9 +72,7 @@ Recommend = Callable[[str, int, RecommendationFilter], Awaitable[list[Recommenda
 async def _recommend(
     recommend: Recommend, key: str, first: int, filter: RecommendationFilterInput | None
 ) -> list[Recommendation]:
-    if not 1 <= first <= MAX_PAGE:
-        raise bad_argument("first", f"must be between 1 and {MAX_PAGE} (got {first})")
-    found = await recommend(key, first, (filter or RecommendationFilterInput()).to_filter())
+    found = await recommend(key, bounded_first(first), (filter or RecommendationFilterInput()).to_filter())
     return [Recommendation.from_record(r) for r in found]
 
 

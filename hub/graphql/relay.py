@@ -56,11 +56,16 @@ def bad_argument(argument: str, message: str) -> GraphQLError:
     return GraphQLError(f"{argument}: {message}", extensions={"code": "BAD_USER_INPUT", "argument": argument})
 
 
+def bounded_first(first: int) -> int:
+    """`first` itself, or a BAD_USER_INPUT refusal when it is outside 1..MAX_PAGE (never clamped)."""
+    if not 1 <= first <= MAX_PAGE:
+        raise bad_argument("first", f"must be between 1 and {MAX_PAGE} (got {first})")
+    return first
+
+
 def page_request(first: int | None, after: str | None) -> PageRequest:
     """The slice a `first`/`after` pair asks for; out-of-range values are refused, not clamped."""
-    size = DEFAULT_PAGE if first is None else first
-    if not 1 <= size <= MAX_PAGE:
-        raise bad_argument("first", f"must be between 1 and {MAX_PAGE} (got {size})")
+    size = bounded_first(DEFAULT_PAGE if first is None else first)
     skip = 0
     if after is not None:
         offset = _cursor_offset(after)

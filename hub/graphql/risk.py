@@ -7,14 +7,8 @@ import strawberry
 from hub.graphql.context import Info
 from hub.graphql.nodes import Capability, Institution, SandboxProject, TechEnterprise
 from hub.graphql.permissions import CanReadRiskViews
-from hub.graphql.relay import MAX_PAGE, bad_argument
+from hub.graphql.relay import bad_argument, bounded_first
 from hub.services.risk import MAX_TEST_DAYS
-
-
-def _first(first: int) -> int:
-    if not 1 <= first <= MAX_PAGE:
-        raise bad_argument("first", f"must be between 1 and {MAX_PAGE} (got {first})")
-    return first
 
 
 @strawberry.type
@@ -68,7 +62,7 @@ class RiskQueries:
         description="Providers ranked by dependent institutions.", permission_classes=[CanReadRiskViews]
     )
     async def provider_dependence(self, info: Info, first: int = 20) -> list[ProviderDependence]:
-        found = await info.context.services.risk.provider_dependence(_first(first))
+        found = await info.context.services.risk.provider_dependence(bounded_first(first))
         return [
             ProviderDependence(
                 provider=TechEnterprise.from_record(d.provider),
@@ -82,7 +76,7 @@ class RiskQueries:
         description="Capabilities, most concentrated first.", permission_classes=[CanReadRiskViews]
     )
     async def capability_concentration(self, info: Info, first: int = 20) -> list[CapabilityConcentration]:
-        found = await info.context.services.risk.concentration(_first(first))
+        found = await info.context.services.risk.concentration(bounded_first(first))
         return [
             CapabilityConcentration(
                 capability=Capability.from_record(c.capability),
@@ -102,7 +96,7 @@ class RiskQueries:
         description="Institutions resting on a single provider.", permission_classes=[CanReadRiskViews]
     )
     async def sole_provider_reliance(self, info: Info, first: int = 50) -> list[SoleReliance]:
-        found = await info.context.services.risk.sole_reliance(_first(first))
+        found = await info.context.services.risk.sole_reliance(bounded_first(first))
         return [
             SoleReliance(
                 institution=Institution.from_record(s.institution),
@@ -120,7 +114,7 @@ class RiskQueries:
     ) -> list[StuckProject]:
         if max_test_days < 1:
             raise bad_argument("maxTestDays", f"must be at least 1 (got {max_test_days})")
-        found = await info.context.services.risk.stuck_projects(_first(first), max_test_days)
+        found = await info.context.services.risk.stuck_projects(bounded_first(first), max_test_days)
         return [
             StuckProject(
                 project=SandboxProject.from_record(s.project),

@@ -8,7 +8,7 @@ import strawberry
 
 from hub.graphql.context import Info
 from hub.graphql.nodes import NODE_TYPES, SearchResult, to_node
-from hub.graphql.relay import MAX_PAGE, Node, bad_argument, from_global_id
+from hub.graphql.relay import MAX_PAGE, Node, bad_argument, bounded_first, from_global_id
 
 
 @strawberry.type
@@ -45,7 +45,5 @@ class LookupQueries:
     async def search(self, info: Info, text: str, first: int = 20) -> list[SearchHit]:
         if not text.strip():
             raise bad_argument("text", "must not be blank")
-        if not 1 <= first <= MAX_PAGE:
-            raise bad_argument("first", f"must be between 1 and {MAX_PAGE} (got {first})")
-        hits = await info.context.services.catalogue.search(text, first)
+        hits = await info.context.services.catalogue.search(text, bounded_first(first))
         return [SearchHit(score=h.score, node=to_node(h.node)) for h in hits]

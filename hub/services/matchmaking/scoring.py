@@ -86,14 +86,7 @@ def score_cooperation(
         similar_strength([s["weight"] for s in similar]),
         f"{party_word} with partners in common partnered with it: {_names([s['name'] for s in similar])}",
     )
-    degree = facts["degree"]
-    _add(
-        reasons,
-        ReasonKind.TRACK_RECORD,
-        w.track_record,
-        track_record(degree, max_degree),
-        f"{degree} partnership{'s' if degree != 1 else ''} on the platform",
-    )
+    _track_record(reasons, w.track_record, facts["degree"], max_degree)
     kind_n, country_n = facts["sameKindServed"], facts["sameCountryServed"]
     experience = 0.7 * min(1.0, kind_n / 3) + 0.3 * min(1.0, country_n / 2)
     _add(
@@ -105,6 +98,17 @@ def score_cooperation(
     )
     _shared_facts(reasons, facts, w.shared_sandbox, w.same_zone)
     return sum(r.contribution for r in reasons), reasons
+
+
+def _track_record(reasons: list[Reason], weight: float, degree: int, max_degree: int) -> None:
+    plural = "s" if degree != 1 else ""
+    _add(
+        reasons,
+        ReasonKind.TRACK_RECORD,
+        weight,
+        track_record(degree, max_degree),
+        f"{degree} partnership{plural} on the platform",
+    )
 
 
 def _shared_facts(reasons: list[Reason], facts: Mapping[str, Any], sandbox: float, zone: float) -> None:
@@ -158,14 +162,7 @@ def score_peer(facts: Mapping[str, Any], max_degree: int, w: PeerWeights) -> tup
         min(1.0, len(via) / 2),
         f"both have collaborated with {_names(via)}",
     )
-    degree = facts["degree"]
-    _add(
-        reasons,
-        ReasonKind.TRACK_RECORD,
-        w.track_record,
-        track_record(degree, max_degree),
-        f"{degree} partnership{'s' if degree != 1 else ''} on the platform",
-    )
+    _track_record(reasons, w.track_record, facts["degree"], max_degree)
     _shared_facts(reasons, facts, w.shared_sandbox, w.same_zone)
     _add(
         reasons,
