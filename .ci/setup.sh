@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
-# Sets up everything the hub and its tests need on a fresh clone: system packages (Maven, a JDK
-# for Neo4j if none is new enough), the virtual environment, the package, and the Neo4j server jars.
+# Sets up everything the hub and its tests need on a fresh clone: system packages (Maven, Node.js,
+# Chromium), the virtual environment, the package, the explorer's front-end libraries and the Neo4j
+# server jars.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need_apt=()
 command -v mvn >/dev/null 2>&1 || need_apt+=(maven)
 command -v python3 >/dev/null 2>&1 || need_apt+=(python3 python3-venv)
+command -v npm >/dev/null 2>&1 || need_apt+=(nodejs npm)
+# The explorer's browser tests drive Debian's Chromium (Playwright's own browser download cannot work here).
+[ -x /usr/bin/chromium ] || need_apt+=(chromium)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "==> installing system packages: ${need_apt[*]}"
   if [ "$(id -u)" = 0 ]; then apt-get update -q && apt-get install -y -q "${need_apt[@]}";
@@ -22,3 +26,6 @@ echo "==> installing the hub and its development tools into .venv"
 
 echo "==> fetching the Neo4j server (cached after the first time)"
 .venv/bin/hub db fetch
+
+echo "==> building the explorer's front-end libraries (pinned by hub/explorer/package-lock.json)"
+(cd hub/explorer && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import UTC, datetime
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -27,7 +28,9 @@ from hub.security.authenticate import Authenticator
 from hub.security.tokens import TokenSettings, TokenVerifier
 from hub.services.awards import AwardService
 from hub.services.catalogue import Catalogue
+from hub.services.exploration import Explorer
 from hub.services.matchmaking.service import Matchmaker
+from hub.services.network.service import NetworkMeasures
 from hub.services.organisations import OrganisationService
 from hub.services.partnerships import PartnershipService
 from hub.services.risk import RiskViews
@@ -47,6 +50,8 @@ def build_services(db: Database) -> Services:
         matchmaker=Matchmaker(db, partnerships),
         awards=AwardService(db),
         risk=RiskViews(db),
+        explorer=Explorer(db),
+        network=NetworkMeasures(db),
     )
 
 
@@ -77,14 +82,26 @@ def token_verifier(settings: Settings) -> TokenVerifier | None:
     )
 
 
-async def _refresh_periodically(matchmaker: Matchmaker, every: int) -> None:
-    """Keeps the capabilities' leading providers and seekers fresh after changes."""
+async def _every(
+    seconds: int, job: Callable[[], Awaitable[object]], what: str, first_wait: float = 0
+) -> None:
+    """Runs `job` every `seconds`, after `first_wait`; a failure is logged and does not stop the next."""
+    await asyncio.sleep(first_wait)
     while True:
         try:
-            await matchmaker.refresh()
-        except Exception:  # a failed refresh must not stop the next one
-            log.exception("refreshing the matchmaking leaders failed")
-        await asyncio.sleep(every)
+            await job()
+        except Exception:
+            log.exception("%s failed", what)
+        await asyncio.sleep(seconds)
+
+
+async def _network_first_wait(services: Services, every: int) -> float:
+    """Seconds until the network measures are due: now if never computed or older than `every`."""
+    snapshot = await services.network.snapshot()
+    if snapshot is None:
+        return 0
+    age = (datetime.now(UTC) - snapshot.computed_at).total_seconds()
+    return max(0.0, every - age)
 
 
 def create_app(settings: Settings | None = None, *, database: Database | None = None) -> Starlette:
@@ -95,19 +112,23 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         db = database or open_database(settings, timeout=settings.operation_timeout_seconds)
-        refresher: asyncio.Task[None] | None = None
+        refreshers: list[asyncio.Task[None]] = []
         try:
             await apply_schema(db)
             app.state.db = db
-            app.state.services = build_services(db)
+            services = app.state.services = build_services(db)
             app.state.authenticator = Authenticator(ApiKeys(db), tokens)
-            if settings.matchmaking_refresh_seconds:
-                refresher = asyncio.create_task(
-                    _refresh_periodically(app.state.services.matchmaker, settings.matchmaking_refresh_seconds)
-                )
+            if every := settings.matchmaking_refresh_seconds:
+                # Keeps the capabilities' leading providers and seekers fresh after changes.
+                job = _every(every, services.matchmaker.refresh, "refreshing the matchmaking leaders")
+                refreshers.append(asyncio.create_task(job))
+            if every := settings.network_refresh_seconds:
+                wait = await _network_first_wait(services, every)
+                job = _every(every, services.network.refresh, "measuring the network", wait)
+                refreshers.append(asyncio.create_task(job))
             yield
         finally:
-            if refresher is not None:
+            for refresher in refreshers:
                 refresher.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await refresher

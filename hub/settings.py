@@ -62,6 +62,8 @@ class Settings(BaseSettings):
     operation_timeout_seconds: float = Field(default=10.0, gt=0)
     # How often the API re-ranks each capability's leading providers and seekers (0: never).
     matchmaking_refresh_seconds: int = Field(default=600, ge=0)
+    # How often the API re-measures the partnership network (PageRank, betweenness, communities; 0: never).
+    network_refresh_seconds: int = Field(default=900, ge=0)
 
     @field_validator("neo4j_uri")
     @classmethod

@@ -33,3 +33,10 @@ CREATE FULLTEXT INDEX search_text IF NOT EXISTS
 FOR (n:Institution|TechEnterprise|SandboxProject)
 ON EACH [n.name, n.nameZh, n.description]
 OPTIONS {indexConfig: {`fulltext.analyzer`: 'cjk'}};
+
+// The partnership network's measures (hub/db/repositories/network.py), ranked from their indexes.
+CREATE CONSTRAINT network_snapshot_id IF NOT EXISTS FOR (n:NetworkSnapshot) REQUIRE n.id IS UNIQUE;
+CREATE INDEX organisation_network_degree IF NOT EXISTS FOR (n:Organisation) ON (n.networkDegree);
+CREATE INDEX organisation_network_pagerank IF NOT EXISTS FOR (n:Organisation) ON (n.networkPagerank);
+CREATE INDEX organisation_network_betweenness IF NOT EXISTS FOR (n:Organisation) ON (n.networkBetweenness);
+CREATE INDEX network_community_id IF NOT EXISTS FOR (n:NetworkCommunity) ON (n.id);

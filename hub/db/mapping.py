@@ -89,3 +89,19 @@ def as_date(value: Any) -> date | None:
     native = value.to_native() if hasattr(value, "to_native") else value
     assert isinstance(native, date)
     return native
+
+
+NODE_MODELS: dict[str, type[Any]] = {
+    **ORGANISATION_TYPES,
+    "Capability": models.Capability,
+    "Partnership": models.Partnership,
+    "SandboxBatch": models.SandboxBatch,
+    "SandboxProject": models.SandboxProject,
+    "Zone": models.Zone,
+    "Award": models.Award,
+}
+
+
+def node_record(props: dict[str, Any]) -> Any:
+    """The domain record of any node, from a map carrying its label in `__type`."""
+    return from_props(NODE_MODELS[props["__type"]], props)

@@ -11,7 +11,9 @@ from hub.domain.principal import Principal
 from hub.graphql.loaders import Loaders
 from hub.services.awards import AwardService
 from hub.services.catalogue import Catalogue
+from hub.services.exploration import Explorer
 from hub.services.matchmaking.service import Matchmaker
+from hub.services.network.service import NetworkMeasures
 from hub.services.organisations import OrganisationService
 from hub.services.partnerships import PartnershipService
 from hub.services.risk import RiskViews
@@ -27,6 +29,8 @@ class Services:
     matchmaker: Matchmaker
     awards: AwardService
     risk: RiskViews
+    explorer: Explorer
+    network: NetworkMeasures
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """What an operation may cost, computed from its text and variables before anything runs.
 
-A connection (or any field taking `first`) costs `first` items times the items of every
+A connection (or any field taking `first`, or `maxNodes` for a subgraph) costs `first` items times the items of every
 connection around it, as GitHub's API counts; `nodes(ids)` costs one per id. The sum is the
 number of objects the operation could ask the database for.
 """
@@ -28,6 +28,7 @@ from graphql import (
 )
 
 DEFAULT_FIRST = 20
+SIZE_ARGUMENTS = ("first", "maxNodes")  # arguments that bound how many objects a field returns
 
 
 def _argument(field: FieldNode, name: str, variables: Mapping[str, Any]) -> Any:
@@ -91,9 +92,10 @@ def operation_cost(
         if definition is None:
             return 0
         count = 1
-        if "first" in definition.args:
-            given = _argument(field, "first", variables)
-            default = definition.args["first"].default_value
+        sized = next((a for a in SIZE_ARGUMENTS if a in definition.args), None)
+        if sized is not None:
+            given = _argument(field, sized, variables)
+            default = definition.args[sized].default_value
             count = (
                 given if isinstance(given, int) else default if isinstance(default, int) else DEFAULT_FIRST
             )
@@ -101,9 +103,7 @@ def operation_cost(
             ids = _argument(field, "ids", variables)
             count = len(ids) if isinstance(ids, list) else 1
         count = max(count, 0)
-        own = (
-            multiplier * count if count != 1 or "first" in definition.args or "ids" in definition.args else 0
-        )
+        own = multiplier * count if count != 1 or sized is not None or "ids" in definition.args else 0
         child = get_named_type(definition.type)
         return own + walk(field.selection_set, child, multiplier * max(count, 1), seen)
 

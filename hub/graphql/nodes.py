@@ -24,9 +24,11 @@ from hub.domain.enums import (
     SandboxStatus,
     ServiceType,
 )
+from hub.domain.network import NetworkPosition as NetworkPositionRecord
 from hub.graphql import enums as _registered  # noqa: F401  (registers the enums)
 from hub.graphql.context import Info
 from hub.graphql.enums import OrganisationType
+from hub.graphql.permissions import CanAnalyseNetwork
 from hub.graphql.relay import Connection, Node, connection, page_request, to_global_id
 
 
@@ -41,6 +43,21 @@ async def _listed(info: Info, relation: str, key: str) -> Any:
     return await info.context.loaders.listed(relation).load(key)
 
 
+@strawberry.type(description="An organisation's place in the ACTIVE partnership network.")
+class NetworkPosition:
+    degree: int = strawberry.field(description="Distinct partners.")
+    pagerank: float = strawberry.field(description="PageRank; it sums to 1 over all organisations.")
+    betweenness: float = strawberry.field(
+        description="Share of shortest paths between other organisations that pass through it, 0 to "
+        "1 (estimated from sampled sources on graphs of more than 5,000 organisations)."
+    )
+    community: int = strawberry.field(description="Its community (Louvain); 0 is the largest.")
+
+    @classmethod
+    def from_record(cls, r: NetworkPositionRecord) -> NetworkPosition:
+        return cls(degree=r.degree, pagerank=r.pagerank, betweenness=r.betweenness, community=r.community)
+
+
 @strawberry.interface(description="A foreign-invested financial institution or a tech enterprise.")
 class Organisation(Node):
     name: str
@@ -53,6 +70,15 @@ class Organisation(Node):
     async def zone(self, info: Info) -> Zone | None:
         found = await _listed(info, "organisation.zone", self.key)
         return Zone.from_record(found) if found else None
+
+    @strawberry.field(
+        description="Where it stands in the ACTIVE partnership network, as of the last computation "
+        "(`networkMeasures.computedAt`); null if it was registered since.",
+        permission_classes=[CanAnalyseNetwork],
+    )
+    async def network(self, info: Info) -> NetworkPosition | None:
+        found = await _listed(info, "organisation.network", self.key)
+        return NetworkPosition.from_record(found) if found else None
 
     @strawberry.field(description="Partnerships the organisation is party to, newest first.")
     async def partnerships(

@@ -132,3 +132,7 @@ class CanManageAwards(_Policy):
 
 class CanReadRiskViews(_Policy):
     action = Action.READ_RISK_VIEWS
+
+
+class CanAnalyseNetwork(_Policy):
+    action = Action.ANALYSE_NETWORK

@@ -21,7 +21,9 @@ from hub.graphql.aggregates import AggregateQueries
 from hub.graphql.audit_log import AuditQueries
 from hub.graphql.auditing import AuditMutations
 from hub.graphql.directory import DirectoryMutations, DirectoryQueries
+from hub.graphql.exploration import ExplorationQueries
 from hub.graphql.matchmaking import MatchmakingMutations, MatchmakingQueries
+from hub.graphql.network import NetworkMutations, NetworkQueries
 from hub.graphql.nodes import (
     Award,
     Capability,
@@ -52,13 +54,20 @@ class Query(
     AuditQueries,
     RiskQueries,
     AggregateQueries,
+    ExplorationQueries,
+    NetworkQueries,
 ):
     pass
 
 
 @strawberry.type
 class Mutation(
-    OrganisationMutations, PartnershipMutations, SandboxMutations, MatchmakingMutations, DirectoryMutations
+    OrganisationMutations,
+    PartnershipMutations,
+    SandboxMutations,
+    MatchmakingMutations,
+    DirectoryMutations,
+    NetworkMutations,
 ):
     pass
 

@@ -3,7 +3,8 @@
 - ADMIN may do everything.
 - REGULATOR registers organisations, moves sandbox projects through their lifecycle, grants
   awards and reads the audit log.
-- ANALYST reads, including the risk views; it changes nothing.
+- ANALYST reads, including the risk views and network measures, and exports the graph; it changes
+  nothing but may have the network measures recomputed.
 - PARTNER acts only for its own organisation: changes its own details and capabilities,
   proposes in its own name, accepts or declines only proposals addressed to it, ends only its
   own partnerships, applies to the sandbox only as one of the applicants, answers only its own
@@ -33,6 +34,7 @@ class Action(StrEnum):
     READ_AUDIT_LOG = "read the audit log"
     MANAGE_AWARDS = "grant awards"
     READ_RISK_VIEWS = "read the risk views"
+    ANALYSE_NETWORK = "read, refresh and export the partnership network's measures"
 
 
 _ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
@@ -45,9 +47,10 @@ _ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.READ_AUDIT_LOG,
             Action.MANAGE_AWARDS,
             Action.READ_RISK_VIEWS,
+            Action.ANALYSE_NETWORK,
         }
     ),
-    Role.ANALYST: frozenset({Action.READ_RECOMMENDATIONS, Action.READ_RISK_VIEWS}),
+    Role.ANALYST: frozenset({Action.READ_RECOMMENDATIONS, Action.READ_RISK_VIEWS, Action.ANALYSE_NETWORK}),
     Role.PARTNER: frozenset(),
 }
 

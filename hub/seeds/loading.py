@@ -1,4 +1,5 @@
-"""The seeding use cases: the seed files in one transaction, or a synthetic graph in batches."""
+"""The seeding use cases: the seed files in one transaction, or a synthetic graph in batches.
+Both then refresh what is derived from the graph: matchmaking leaders and network measures."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from hub.db.repositories.matchmaking import refresh_leaders
 from hub.seeds.files import read_seed_dir
 from hub.seeds.synthetic import generate
 from hub.seeds.writer import rows_from_seeds, write_in_batches, write_in_one_transaction
+from hub.services.network.service import NetworkMeasures
 
 DEFAULT_SEED_DIR = Path(__file__).resolve().parents[2] / "graph_seeds"
 
@@ -24,6 +26,7 @@ async def load_seed_dir(db: Database, root: Path = DEFAULT_SEED_DIR) -> int:
     rows = rows_from_seeds(read_seed_dir(root))
     await write_in_one_transaction(db, rows)
     await refresh_leaders(db)
+    await NetworkMeasures(db).refresh()
     return rows.count()
 
 
@@ -37,6 +40,11 @@ async def load_synthetic(
     rows = generate(n, seed, read_seed_dir(taxonomy_root))
     await write_in_batches(db, rows, progress=progress)
     await refresh_leaders(db)
+    if progress:
+        progress("network measures", 0, 1)
+    await NetworkMeasures(db).refresh()
+    if progress:
+        progress("network measures", 1, 1)
     return rows.count()
 
 

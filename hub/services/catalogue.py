@@ -6,7 +6,7 @@ from typing import Any
 
 from hub.db.database import Database
 from hub.db.mapping import from_props
-from hub.db.repositories import directory, lookups, organisations, partnerships, relations, sandbox
+from hub.db.repositories import directory, lookups, network, organisations, partnerships, relations, sandbox
 from hub.db.repositories import search as search_repo
 from hub.domain import models
 from hub.domain.paging import Page, PageRequest
@@ -100,6 +100,7 @@ class Catalogue:
 
 LISTS: dict[str, Any] = {
     "organisation.zone": relations.zones_of,
+    "organisation.network": network.positions_of,
     "institution.soughtCapabilities": relations.sought_capabilities_of,
     "techEnterprise.offeredCapabilities": relations.offered_capabilities_of,
     "partnership.parties": relations.parties_of,

@@ -1,0 +1,1 @@
+"""Network measures of the partnership graph, computed off the request path."""
