@@ -1,4 +1,5 @@
-"""The ASGI application: /graphql, /healthz, /readyz. The lifespan owns the Neo4j driver."""
+"""The ASGI application: /graphql, /export, /explorer, /healthz, /readyz. The lifespan owns the
+Neo4j driver and the schedules that keep derived data fresh."""
 
 from __future__ import annotations
 
@@ -7,13 +8,15 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
+from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Route
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
 
 from hub.db.connect import open_database
 from hub.db.database import Database
@@ -22,6 +25,7 @@ from hub.errors import DatabaseUnavailable
 from hub.graphql.context import Services
 from hub.graphql.schema import Protection, build_schema
 from hub.graphql.view import Guards, HubGraphQL
+from hub.http.export import export
 from hub.limits import BodySizeLimit, GraphQLResponseMediaType
 from hub.security.api_keys import ApiKeys
 from hub.security.authenticate import Authenticator
@@ -38,6 +42,8 @@ from hub.services.sandbox import SandboxService
 from hub.settings import Settings
 
 log = logging.getLogger("hub")
+
+EXPLORER = Path(__file__).parent / "explorer" / "static"
 
 
 def build_services(db: Database) -> Services:
@@ -155,6 +161,8 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         Route("/graphql", graphql, methods=["GET", "POST"]),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
+        Route("/export/{name}", export, methods=["GET"]),
+        Mount("/explorer", app=StaticFiles(directory=EXPLORER, html=True, check_dir=False), name="explorer"),
     ]
     middleware = [
         Middleware(

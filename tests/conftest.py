@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
+import socket
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+import uvicorn
 
 from hub.app import create_app
 from hub.db.database import Database
@@ -106,6 +109,25 @@ async def client(
 async def anonymous(db: Database, test_settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
     async with serve(test_settings, db) as http:
         yield http
+
+
+@contextlib.asynccontextmanager
+async def live(settings: Settings, db: Database) -> AsyncIterator[str]:
+    """The hub served by uvicorn on a free loopback port, as a browser reaches it; yields its URL."""
+    app = create_app(settings, database=db)
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
+    task = asyncio.create_task(server.serve(sockets=[sock]))
+    try:
+        while not server.started:
+            if task.done():
+                task.result()  # raises what stopped it
+            await asyncio.sleep(0.02)
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    finally:
+        server.should_exit = True
+        await task
 
 
 class GraphQLClient:

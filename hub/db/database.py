@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Awaitable, Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from typing import Any, LiteralString, Protocol, TypeVar
 
 from neo4j import (
+    READ_ACCESS,
     AsyncDriver,
     AsyncGraphDatabase,
     AsyncManagedTransaction,
@@ -95,6 +96,18 @@ class Database:
                 Query(query, timeout=self.timeout), params, routing_=routing, database_=self.name
             )
         return [record.data() for record in records]
+
+    async def stream(
+        self, query: LiteralString, /, time_limit: float | None = None, **params: Any
+    ) -> AsyncIterator[Row]:
+        """Rows of a read as they arrive, for answers too large to hold (exports). `time_limit`
+        bounds the whole read; None leaves it to the server's own limit."""
+        self.round_trips += 1
+        with _timeouts_reported():
+            async with self.driver.session(database=self.name, default_access_mode=READ_ACCESS) as session:
+                result = await session.run(Query(query, timeout=time_limit), params)
+                async for record in result:
+                    yield record.data()
 
     async def transaction(self, work: Callable[[Transaction], Awaitable[T]]) -> T:
         """Runs `work` in one write transaction: all of it lands, or none (an exception rolls back).

@@ -98,7 +98,8 @@ async def _visible_node(info: Info, global_id: str) -> Any | None:
 class ExplorationQueries:
     @strawberry.field(
         description=f"Nodes within `depth` (1 to {MAX_DEPTH}) relationships of a node, breadth first, "
-        f"at most `maxNodes` (1 to {MAX_NODES}) of them, and the relationships walked among them. "
+        f"at most `maxNodes` (1 to {MAX_NODES}) of them (partnerships kept first when the cap bites), "
+        "and the relationships walked among them. "
         "Null if there is no such node (or it is hidden from you)."
     )
     async def neighbourhood(

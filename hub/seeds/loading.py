@@ -15,8 +15,10 @@ from hub.services.network.service import NetworkMeasures
 
 DEFAULT_SEED_DIR = Path(__file__).resolve().parents[2] / "graph_seeds"
 
+# Keys, the audit log and derived data (network measures) are not part of the seeded graph.
 COUNT_NODES = (
-    "MATCH (n) WHERE NOT n:ApiKey AND NOT n:AuditEntry RETURN labels(n) AS labels, count(*) AS count"
+    "MATCH (n) WHERE NOT (n:ApiKey OR n:AuditEntry OR n:NetworkSnapshot OR n:NetworkCommunity) "
+    "RETURN labels(n) AS labels, count(*) AS count"
 )
 COUNT_RELATIONSHIPS = "MATCH ()-[r]->() RETURN type(r) AS type, count(*) AS count"
 

@@ -16,6 +16,9 @@ LABEL_B: LiteralString = "[l IN labels(b) WHERE l <> 'Organisation'][0]"
 # The relationships an analyst walks; DISMISSED (matchmaking feedback) and audit data are private.
 WALKED: LiteralString = "PARTY_TO|PARTICIPATES_IN|OFFERS|SEEKS|LOCATED_IN|IN_BATCH|USES|WON"
 
+# When the node cap bites, partnerships are kept first, then sandbox participation, then the rest
+# (capabilities, zones, batches, awards), so a capped neighbourhood still shows who works with whom.
+
 # Frontier nodes come grouped by label so every lookup is an index seek.
 FRONTIER_PARAMS = {
     "Organisation": "organisations",
@@ -44,7 +47,9 @@ MATCH (a)-[r:"""
 WHERE NOT b:Partnership OR """
     + visible_partnership("b")
     + """
-WITH a, r, b ORDER BY a.id, type(r), b.id LIMIT $limit
+WITH a, r, b
+ORDER BY CASE type(r) WHEN 'PARTY_TO' THEN 0 WHEN 'PARTICIPATES_IN' THEN 1 ELSE 2 END, a.id, type(r), b.id
+LIMIT $limit
 RETURN """
     + LABEL_A
     + """ AS fromLabel, a.id AS fromId, type(r) AS type, startNode(r) = a AS outgoing,

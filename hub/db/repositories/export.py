@@ -1,0 +1,69 @@
+"""The rows of a filtered subgraph export, streamed: organisations, then the partnerships among them.
+
+Both statements share one organisation filter, so an edge is exported exactly when both of its
+organisations are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any, LiteralString
+
+from hub.db.cypher import visible_partnership
+from hub.db.database import Database, Row
+from hub.domain.principal import Visibility
+
+
+def _selected(o: LiteralString) -> LiteralString:
+    """Whether organisation `o` passes the export's filters ($type, $kind, $country, $zone, $capability)."""
+    return (
+        "($type IS NULL OR ($type = 'Institution' AND " + o + ":Institution) "
+        "OR ($type = 'TechEnterprise' AND " + o + ":TechEnterprise)) "
+        "AND ($kind IS NULL OR " + o + ":TechEnterprise OR " + o + ".kind = $kind) "
+        "AND ($country IS NULL OR " + o + ".homeCountry = $country) "
+        "AND ($zone IS NULL OR EXISTS { (" + o + ")-[:LOCATED_IN]->(:Zone {id: $zone}) }) "
+        "AND ($capability IS NULL OR EXISTS { (" + o + ")-[:OFFERS|SEEKS]->(:Capability {id: $capability}) })"
+    )
+
+
+NODES = (
+    "MATCH (o:Organisation) WHERE "
+    + _selected("o")
+    + """
+OPTIONAL MATCH (o)-[:LOCATED_IN]->(z:Zone)
+RETURN o.id AS id, CASE WHEN o:Institution THEN 'Institution' ELSE 'TechEnterprise' END AS type,
+       o.name AS name, o.nameZh AS nameZh, o.kind AS kind, o.homeCountry AS homeCountry,
+       toString(o.founded) AS founded, z.id AS zone, o.networkDegree AS degree,
+       o.networkPagerank AS pagerank, o.networkBetweenness AS betweenness,
+       o.networkCommunity AS community
+ORDER BY o.id
+"""
+)
+
+EDGES = (
+    """
+MATCH (a:Organisation)-[:PARTY_TO {role: 'PROPOSER'}]->(p:Partnership)<-[:PARTY_TO {role: 'RECIPIENT'}]-(b:Organisation)
+WHERE p.status IN $statuses AND ($partnershipKind IS NULL OR p.kind = $partnershipKind)
+  AND """
+    + visible_partnership("p")
+    + " AND "
+    + _selected("a")
+    + " AND "
+    + _selected("b")
+    + """
+RETURN p.id AS id, a.id AS source, b.id AS target, p.kind AS kind, p.status AS status,
+       toString(p.proposedOn) AS proposedOn, toString(p.startedOn) AS startedOn,
+       toString(p.endedOn) AS endedOn
+ORDER BY p.id
+"""
+)
+
+
+def nodes(db: Database, filters: dict[str, Any], time_limit: float | None) -> AsyncIterator[Row]:
+    return db.stream(NODES, time_limit=time_limit, **filters)
+
+
+def edges(
+    db: Database, filters: dict[str, Any], visibility: Visibility, time_limit: float | None
+) -> AsyncIterator[Row]:
+    return db.stream(EDGES, time_limit=time_limit, **filters, **visibility.params())

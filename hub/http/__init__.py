@@ -1,0 +1,1 @@
+"""HTTP endpoints beside GraphQL: streamed exports and the web explorer."""

@@ -1,0 +1,215 @@
+"""Exports of a filtered subgraph as CSV (nodes, edges) or GraphML, written as the rows stream in.
+
+Nothing is held whole: each format is an async generator of text chunks over the database's
+streamed rows, so an export of the 100,000-organisation graph runs in constant memory.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import AsyncIterator, Iterable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+from xml.sax.saxutils import escape, quoteattr
+
+import pycountry
+
+from hub.db.database import Database, Row
+from hub.db.repositories import export as repo
+from hub.db.repositories.lookups import missing_ids
+from hub.domain.enums import InstitutionKind, PartnershipKind, PartnershipStatus
+from hub.domain.principal import Visibility
+from hub.errors import FieldError, UserInputError
+
+NODE_COLUMNS = (
+    "id",
+    "type",
+    "name",
+    "nameZh",
+    "kind",
+    "homeCountry",
+    "founded",
+    "zone",
+    "degree",
+    "pagerank",
+    "betweenness",
+    "community",
+)
+EDGE_COLUMNS = ("id", "source", "target", "kind", "status", "proposedOn", "startedOn", "endedOn")
+NODE_TYPES = ("Institution", "TechEnterprise")
+ROWS_PER_CHUNK = 500
+EXPORT_TIMEOUT_SECONDS = 120.0  # a whole export; the operation timeout is for single requests
+
+
+class ExportFormat(StrEnum):
+    NODES_CSV = "nodes.csv"
+    EDGES_CSV = "edges.csv"
+    GRAPHML = "graph.graphml"
+
+    @property
+    def media_type(self) -> str:
+        return "application/graphml+xml" if self is ExportFormat.GRAPHML else "text/csv; charset=utf-8"
+
+
+@dataclass(frozen=True, slots=True)
+class ExportFilter:
+    """Which organisations (nodes) and partnerships between them (edges) an export holds."""
+
+    type: str | None = None  # Institution or TechEnterprise
+    kind: InstitutionKind | None = None  # institutions of this kind (tech enterprises unaffected)
+    country: str | None = None
+    zone: str | None = None
+    capability: str | None = None  # organisations offering or seeking it
+    statuses: tuple[PartnershipStatus, ...] = (PartnershipStatus.ACTIVE,)
+    partnership_kind: PartnershipKind | None = None
+
+    def params(self) -> dict[str, Any]:
+        return {
+            "type": self.type,
+            "kind": self.kind.value if self.kind else None,
+            "country": self.country,
+            "zone": self.zone,
+            "capability": self.capability,
+            "statuses": [s.value for s in self.statuses],
+            "partnershipKind": self.partnership_kind.value if self.partnership_kind else None,
+        }
+
+
+def parse_filter(query: Mapping[str, str], statuses: Iterable[str]) -> ExportFilter:
+    """An ExportFilter from query parameters; every bad one is named in one UserInputError."""
+    errors: list[FieldError] = []
+    known = {"type", "kind", "country", "zone", "capability", "status", "partnershipKind"}
+    errors += [FieldError(k, "is not a filter of exports", "UNKNOWN") for k in query if k not in known]
+
+    def choice(name: str, allowed: Iterable[str]) -> str | None:
+        value = query.get(name)
+        options = list(allowed)
+        if value is not None and value not in options:
+            errors.append(FieldError(name, f"must be one of {', '.join(options)} (got {value!r})"))
+            return None
+        return value
+
+    type_ = choice("type", NODE_TYPES)
+    kind = choice("kind", [k.value for k in InstitutionKind])
+    partnership_kind = choice("partnershipKind", [k.value for k in PartnershipKind])
+    chosen: list[PartnershipStatus] = []
+    for value in statuses:
+        if value in PartnershipStatus.__members__:
+            chosen.append(PartnershipStatus(value))
+        else:
+            options = ", ".join(s.value for s in PartnershipStatus)
+            errors.append(FieldError("status", f"must be one of {options} (got {value!r})"))
+    country = query.get("country")
+    if country is not None and (
+        len(country) != 2 or pycountry.countries.get(alpha_2=country.upper()) is None
+    ):
+        errors.append(FieldError("country", f"must be an ISO 3166-1 alpha-2 code (got {country!r})"))
+    if errors:
+        raise UserInputError(errors)
+    return ExportFilter(
+        type=type_,
+        kind=InstitutionKind(kind) if kind else None,
+        country=country.upper() if country else None,
+        zone=query.get("zone"),
+        capability=query.get("capability"),
+        statuses=tuple(dict.fromkeys(chosen)) or (PartnershipStatus.ACTIVE,),
+        partnership_kind=PartnershipKind(partnership_kind) if partnership_kind else None,
+    )
+
+
+class Exporter:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def check(self, chosen: ExportFilter) -> None:
+        """Refuses a filter naming a zone or capability that does not exist, before streaming."""
+        errors = []
+        for name, label, value in (
+            ("zone", "Zone", chosen.zone),
+            ("capability", "Capability", chosen.capability),
+        ):
+            if value is not None and await missing_ids(self.db, label=label, ids=[value]):
+                errors.append(FieldError(name, f"no {label} with id {value!r}", "NOT_FOUND"))
+        if errors:
+            raise UserInputError(errors)
+
+    def export(self, what: ExportFormat, chosen: ExportFilter, visibility: Visibility) -> AsyncIterator[str]:
+        params = chosen.params()
+        if what is ExportFormat.NODES_CSV:
+            return csv_text(repo.nodes(self.db, params, EXPORT_TIMEOUT_SECONDS), NODE_COLUMNS)
+        edges = repo.edges(self.db, params, visibility, EXPORT_TIMEOUT_SECONDS)
+        if what is ExportFormat.EDGES_CSV:
+            return csv_text(edges, EDGE_COLUMNS)
+        # GraphML lists nodes before edges: the edge statement starts once the nodes are written.
+        return graphml_text(repo.nodes(self.db, params, EXPORT_TIMEOUT_SECONDS), edges)
+
+
+async def csv_text(rows: AsyncIterator[Row], columns: tuple[str, ...]) -> AsyncIterator[str]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    count = 0
+    async for row in rows:
+        writer.writerow(["" if row[c] is None else row[c] for c in columns])
+        count += 1
+        if count % ROWS_PER_CHUNK == 0:
+            yield _drain(buffer)
+    yield _drain(buffer)
+
+
+def _drain(buffer: io.StringIO) -> str:
+    text = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    return text
+
+
+_GRAPHML_TYPES = {
+    "degree": "int",
+    "community": "int",
+    "pagerank": "double",
+    "betweenness": "double",
+}
+
+
+def _keys(scope: str, columns: tuple[str, ...]) -> str:
+    return "".join(
+        f'  <key id="{scope[0]}_{c}" for="{scope}" attr.name="{c}" attr.type="{_GRAPHML_TYPES.get(c, "string")}"/>\n'
+        for c in columns
+        if c not in {"id", "source", "target"}
+    )
+
+
+def _data(scope: str, row: Row, columns: tuple[str, ...]) -> str:
+    return "".join(
+        f'<data key="{scope[0]}_{c}">{escape(str(row[c]))}</data>'
+        for c in columns
+        if c not in {"id", "source", "target"} and row[c] is not None
+    )
+
+
+async def graphml_text(nodes: AsyncIterator[Row], edges: AsyncIterator[Row]) -> AsyncIterator[str]:
+    yield (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<graphml xmlns="http://graphml.graphdrawing.org/xmlns">\n'
+        + _keys("node", NODE_COLUMNS)
+        + _keys("edge", EDGE_COLUMNS)
+        + '  <graph id="partnerships" edgedefault="undirected">\n'
+    )
+    chunk: list[str] = []
+    async for row in nodes:
+        chunk.append(f"    <node id={quoteattr(row['id'])}>{_data('node', row, NODE_COLUMNS)}</node>\n")
+        if len(chunk) == ROWS_PER_CHUNK:
+            yield "".join(chunk)
+            chunk = []
+    async for row in edges:
+        chunk.append(
+            f"    <edge id={quoteattr(row['id'])} source={quoteattr(row['source'])} "
+            f"target={quoteattr(row['target'])}>{_data('edge', row, EDGE_COLUMNS)}</edge>\n"
+        )
+        if len(chunk) == ROWS_PER_CHUNK:
+            yield "".join(chunk)
+            chunk = []
+    yield "".join(chunk) + "  </graph>\n</graphml>\n"
