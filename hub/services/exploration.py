@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from hub.db.database import Database
@@ -40,10 +41,15 @@ class Explorer:
             for node in frontier:
                 grouped.setdefault(_frontier_label(node.label), []).append(node.key)
             rows = await repo.neighbours(
-                self.db, frontier=grouped, limit=ROWS_PER_LAYER, visibility=visibility
+                self.db,
+                frontier=grouped,
+                per_node=max_nodes,  # no node can bring more new nodes than the cap
+                limit=ROWS_PER_LAYER,
+                visibility=visibility,
             )
-            if len(rows) == ROWS_PER_LAYER:
-                graph.truncated = True
+            per_group = Counter((row["fromLabel"], row["fromId"], row["priority"]) for row in rows)
+            if len(rows) == ROWS_PER_LAYER or max(per_group.values(), default=0) == max_nodes:
+                graph.truncated = True  # a node had more neighbours than were read
             next_frontier: list[NodeRef] = []
             for row in rows:
                 here = NodeRef(row["fromLabel"], row["fromId"])

@@ -16,10 +16,10 @@ from hub.services.clock import Today, system_today
 MAX_TEST_DAYS = 180  # the FCA sandbox's longest test; Beijing's statements plan similar periods
 
 
-def herfindahl(counts: list[int]) -> float:
-    """The Herfindahl-Hirschman index of market shares, from 0 (dispersed) to 1 (one provider)."""
-    total = sum(counts)
-    return sum((c / total) ** 2 for c in counts) if total else 0.0
+def herfindahl(total: int, sum_of_squares: int) -> float:
+    """The Herfindahl-Hirschman index of market shares, from 0 (dispersed) to 1 (one provider):
+    the sum of squared shares, from the total and the sum of squared counts."""
+    return sum_of_squares / total**2 if total else 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,15 +79,16 @@ class RiskViews:
         rows = await repo.capability_shares(self.db)
         out = []
         for row in rows:
-            counts = [p["count"] for p in row["providers"]]
-            total = sum(counts)
+            total = row["total"]
             leaders = [
-                ProviderShare(p["id"], p["name"], p["count"], p["count"] / total)
-                for p in row["providers"][:5]
+                ProviderShare(p["id"], p["name"], p["count"], p["count"] / total) for p in row["leaders"]
             ]
             out.append(
                 Concentration(
-                    from_props(models.Capability, row["capability"]), herfindahl(counts), total, leaders
+                    from_props(models.Capability, row["capability"]),
+                    herfindahl(total, row["squares"]),
+                    total,
+                    leaders,
                 )
             )
         out.sort(key=lambda c: (-c.hhi, c.capability.id))

@@ -18,9 +18,10 @@ RISK = """{
 
 
 def test_herfindahl() -> None:
-    assert herfindahl([10]) == 1.0
-    assert herfindahl([1, 1, 1, 1]) == 0.25
-    assert herfindahl([]) == 0.0
+    assert herfindahl(10, 100) == 1.0  # one provider with all 10
+    assert herfindahl(4, 4) == 0.25  # four providers with 1 each
+    assert herfindahl(10, 6 * 6 + 4 * 4) == 0.52  # shares 0.6 and 0.4
+    assert herfindahl(0, 0) == 0.0
 
 
 async def test_risk_views_name_the_planted_concentrations(seeded: Database, gql: GraphQLClient) -> None:

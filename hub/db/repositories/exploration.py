@@ -14,10 +14,11 @@ LABEL_A: LiteralString = "[l IN labels(a) WHERE l <> 'Organisation'][0]"
 LABEL_B: LiteralString = "[l IN labels(b) WHERE l <> 'Organisation'][0]"
 
 # The relationships an analyst walks; DISMISSED (matchmaking feedback) and audit data are private.
-WALKED: LiteralString = "PARTY_TO|PARTICIPATES_IN|OFFERS|SEEKS|LOCATED_IN|IN_BATCH|USES|WON"
-
-# When the node cap bites, partnerships are kept first, then sandbox participation, then the rest
-# (capabilities, zones, batches, awards), so a capped neighbourhood still shows who works with whom.
+# When the node cap bites, who works with whom (partnerships, sandbox participation) is kept before
+# the context (capabilities, zones, batches, awards). No node contributes more than `$perNode` of
+# each, so a zone with 20,000 organisations costs no more than a small one.
+COOPERATION: LiteralString = "PARTY_TO|PARTICIPATES_IN"
+CONTEXT: LiteralString = "OFFERS|SEEKS|LOCATED_IN|IN_BATCH|USES|WON"
 
 # Frontier nodes come grouped by label so every lookup is an index seek.
 FRONTIER_PARAMS = {
@@ -41,18 +42,24 @@ CALL () {
   UNION MATCH (a:Zone) WHERE a.id IN $zones RETURN a
   UNION MATCH (a:Award) WHERE a.id IN $awards RETURN a
 }
-MATCH (a)-[r:"""
-    + WALKED
+CALL (a) {
+  MATCH (a)-[r:"""
+    + COOPERATION
     + """]-(b)
-WHERE NOT b:Partnership OR """
+  WHERE NOT b:Partnership OR """
     + visible_partnership("b")
     + """
-WITH a, r, b
-ORDER BY CASE type(r) WHEN 'PARTY_TO' THEN 0 WHEN 'PARTICIPATES_IN' THEN 1 ELSE 2 END, a.id, type(r), b.id
-LIMIT $limit
+  RETURN r, b, 0 AS priority LIMIT $perNode
+  UNION
+  MATCH (a)-[r:"""
+    + CONTEXT
+    + """]-(b)
+  RETURN r, b, 1 AS priority LIMIT $perNode
+}
+WITH a, r, b, priority ORDER BY priority, a.id, type(r), b.id LIMIT $limit
 RETURN """
     + LABEL_A
-    + """ AS fromLabel, a.id AS fromId, type(r) AS type, startNode(r) = a AS outgoing,
+    + """ AS fromLabel, a.id AS fromId, priority, type(r) AS type, startNode(r) = a AS outgoing,
        b {.*, __type: """
     + LABEL_B
     + """} AS node
@@ -106,11 +113,12 @@ RETURN [m IN members | m {.*, __type: [l IN labels(m) WHERE l <> 'Organisation']
 
 
 async def neighbours(
-    db: Runner, *, frontier: dict[str, list[str]], limit: int, visibility: Visibility
+    db: Runner, *, frontier: dict[str, list[str]], per_node: int, limit: int, visibility: Visibility
 ) -> list[dict[str, Any]]:
-    """Every walked relationship of the frontier nodes (by label), at most `limit` of them."""
+    """The walked relationships of the frontier nodes (by label): at most `per_node` of each kind
+    for one node, at most `limit` in all."""
     params = {param: frontier.get(label, []) for label, param in FRONTIER_PARAMS.items()}
-    return await db.read(NEIGHBOURS, limit=limit, **params, **visibility.params())
+    return await db.read(NEIGHBOURS, perNode=per_node, limit=limit, **params, **visibility.params())
 
 
 async def shortest_paths(

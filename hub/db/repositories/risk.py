@@ -15,12 +15,16 @@ WITH t, clients ORDER BY size(clients) DESC, t.id LIMIT $limit
 RETURN t {.*, __type: 'TechEnterprise'} AS provider, [c IN clients | c.kind] AS kinds
 """
 
+# Each provider's ACTIVE cooperations are counted once, then shared out to the capabilities it
+# offers; the index is summed in Cypher so only the five leaders travel.
 CAPABILITY_SHARES = """
-MATCH (c:Capability)<-[:OFFERS]-(t:TechEnterprise)
-WITH c, t, COUNT { (t)-[:PARTY_TO]->(:Partnership {kind: 'COOPERATION', status: 'ACTIVE'}) } AS n
+MATCH (t:TechEnterprise)
+WITH t, COUNT { (t)-[:PARTY_TO]->(:Partnership {kind: 'COOPERATION', status: 'ACTIVE'}) } AS n
 WHERE n > 0
+MATCH (t)-[:OFFERS]->(c:Capability)
 WITH c, t, n ORDER BY n DESC, t.id
-RETURN c {.*} AS capability, collect({id: t.id, name: t.name, count: n}) AS providers
+WITH c, collect({id: t.id, name: t.name, count: n}) AS providers, sum(n) AS total, sum(n * n) AS squares
+RETURN c {.*} AS capability, total, squares, providers[0..5] AS leaders
 """
 
 SOLE_RELIANCE = """
