@@ -315,8 +315,10 @@ def up() -> None:
             f"Every request needs a key. A development ADMIN key is in {settings.home / 'dev-admin-key'}:\n"
             f'  curl -H "Authorization: Bearer $(cat {settings.home / "dev-admin-key"})" ...'
         )
+    base = f"http://{settings.host}:{settings.port}"
     _say(
-        f"GraphQL at http://{settings.host}:{settings.port}/graphql  (Ctrl-C stops the hub; `hub db stop` stops Neo4j)"
+        f"GraphQL at {base}/graphql, the explorer at {base}/explorer/ (paste the key there)\n"
+        "Ctrl-C stops the hub; `hub db stop` stops Neo4j."
     )
     serve(None, None)
 
