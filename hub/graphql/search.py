@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+from enum import StrEnum
 
 import strawberry
 
 from hub.graphql.context import Info
 from hub.graphql.nodes import NODE_TYPES, SearchResult, to_node
 from hub.graphql.relay import MAX_PAGE, Node, bad_argument, bounded_first, from_global_id
+
+
+@strawberry.enum(description="What full-text search looks through.")
+class SearchType(StrEnum):
+    INSTITUTION = "Institution"
+    TECH_ENTERPRISE = "TechEnterprise"
+    SANDBOX_PROJECT = "SandboxProject"
 
 
 @strawberry.type
@@ -40,10 +48,15 @@ class LookupQueries:
 
     @strawberry.field(
         description="Institutions, tech enterprises and sandbox projects whose English or Chinese "
-        "name or description matches `text`, best first."
+        "name or description matches `text`, best first; only those of `types` if given."
     )
-    async def search(self, info: Info, text: str, first: int = 20) -> list[SearchHit]:
+    async def search(
+        self, info: Info, text: str, first: int = 20, types: list[SearchType] | None = None
+    ) -> list[SearchHit]:
         if not text.strip():
             raise bad_argument("text", "must not be blank")
-        hits = await info.context.services.catalogue.search(text, bounded_first(first))
+        if types is not None and not types:
+            raise bad_argument("types", "must name at least one type (or be left out for all)")
+        labels = tuple(t.value for t in types) if types else tuple(t.value for t in SearchType)
+        hits = await info.context.services.catalogue.search(text, bounded_first(first), labels)
         return [SearchHit(score=h.score, node=to_node(h.node)) for h in hits]

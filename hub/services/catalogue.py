@@ -94,8 +94,10 @@ class Catalogue:
     ) -> dict[str, Page[Any]]:
         return await relations.related_pages(self.db, relation=relation, ids=ids, page=page, filters=filters)
 
-    async def search(self, text: str, limit: int) -> list[search_repo.Hit]:
-        return await search_repo.search(self.db, text=text, limit=limit)
+    async def search(
+        self, text: str, limit: int, labels: tuple[str, ...] = search_repo.SEARCHABLE
+    ) -> list[search_repo.Hit]:
+        return await search_repo.search(self.db, text=text, limit=limit, labels=labels)
 
 
 LISTS: dict[str, Any] = {

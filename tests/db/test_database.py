@@ -10,7 +10,8 @@ SLOW = "UNWIND range(1, 200000000) AS x WITH x WHERE x % 7 = 3 RETURN count(x) A
 
 
 async def test_transactions_are_bounded_by_the_timeout(neo4j: Connection) -> None:
-    db = Database.connect(neo4j.uri, neo4j.user, neo4j.password, neo4j.database, timeout=0.5)
+    # Long enough that `RETURN 1` fits even on a loaded machine; far too short for SLOW.
+    db = Database.connect(neo4j.uri, neo4j.user, neo4j.password, neo4j.database, timeout=2.0)
     try:
         with pytest.raises(OperationTimeout):
             await db.read(SLOW)

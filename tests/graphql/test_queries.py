@@ -168,6 +168,19 @@ async def test_search_in_english_and_chinese(seeded: Database, gql: GraphQLClien
     assert scores == sorted(scores, reverse=True)
 
 
+async def test_search_can_be_narrowed_to_types(seeded: Database, gql: GraphQLClient) -> None:
+    query = """query($t: String!, $types: [SearchType!]) { search(text: $t, first: 15, types: $types) {
+        score node { __typename } } }"""
+    every = (await gql(query, {"t": "data", "types": None}))["search"]
+    assert len({h["node"]["__typename"] for h in every}) >= 2
+    tech = (await gql(query, {"t": "data", "types": ["TECH_ENTERPRISE"]}))["search"]
+    assert tech and {h["node"]["__typename"] for h in tech} == {"TechEnterprise"}
+    expected = [h["score"] for h in every if h["node"]["__typename"] == "TechEnterprise"]
+    assert [h["score"] for h in tech][: len(expected)] == expected  # same scores, others left out
+    body = await gql.raw(query, {"t": "cloud", "types": []})
+    assert body["errors"][0]["extensions"]["argument"] == "types"
+
+
 async def test_search_text_cannot_inject_lucene_syntax(seeded: Database, gql: GraphQLClient) -> None:
     for text in ['bank" OR *:*', "AND OR NOT", "name:(x)", "\\", "((("]:
         body = await gql.raw("query($t: String!) { search(text: $t) { score } }", {"t": text})

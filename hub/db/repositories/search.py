@@ -10,8 +10,13 @@ from hub.db.database import Runner
 from hub.db.mapping import from_props, organisation
 from hub.domain import models
 
+SEARCHABLE = ("Institution", "TechEnterprise", "SandboxProject")
+
+# Hits arrive best first; the label filter and LIMIT stop reading as soon as enough are found.
 SEARCH = """
-CALL db.index.fulltext.queryNodes('search_text', $query, {limit: $limit}) YIELD node, score
+CALL db.index.fulltext.queryNodes('search_text', $query) YIELD node, score
+WITH node, score WHERE any(label IN labels(node) WHERE label IN $labels)
+WITH node, score LIMIT $limit
 RETURN node {.*, __type: CASE WHEN node:Institution THEN 'Institution'
                               WHEN node:TechEnterprise THEN 'TechEnterprise'
                               ELSE 'SandboxProject' END} AS item, score
@@ -48,6 +53,9 @@ def _node(
     return organisation(item)
 
 
-async def search(db: Runner, *, text: str, limit: int) -> list[Hit]:
-    rows = await db.read(SEARCH, query=lucene_query(text), limit=limit)
+async def search(
+    db: Runner, *, text: str, limit: int, labels: tuple[str, ...] = SEARCHABLE
+) -> list[Hit]:
+    """The best `limit` hits for `text` among nodes with one of `labels`."""
+    rows = await db.read(SEARCH, query=lucene_query(text), limit=limit, labels=list(labels))
     return [Hit(row["score"], _node(row["item"])) for row in rows]

@@ -1,0 +1,231 @@
+"""The benchmark's operations, each written three ways: for the hub, for the peer
+(@neo4j/graphql 7) and as the hand-written Cypher that is the floor. Each way has a function that
+reduces its answer to the same canonical form, so the three can be proven to return the same data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from hub.db.repositories.search import lucene_query
+from hub.graphql.relay import from_global_id, to_global_id
+
+Canon = Callable[[Any], Any]
+
+
+@dataclass(frozen=True)
+class Target:
+    """What the operations are asked about, picked from the graph before the run."""
+
+    institution: str  # the institution with the most partnerships
+    capability: str  # the capability offered by most tech enterprises
+    text: str = "cloud"
+    country: str = "CN"
+
+
+@dataclass(frozen=True)
+class Operation:
+    name: str
+    description: str
+    hub: str
+    peer: str
+    cypher: str
+    hub_vars: Callable[[Target], dict[str, Any]]
+    peer_vars: Callable[[Target], dict[str, Any]]
+    cypher_params: Callable[[Target], dict[str, Any]]
+    hub_canon: Canon
+    peer_canon: Canon
+    cypher_canon: Canon
+    mutation: bool = False
+
+
+def _key(global_id: str) -> str:
+    parsed = from_global_id(global_id)
+    assert parsed is not None
+    return parsed[1]
+
+
+def _date(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _orgs(items: list[dict[str, Any]], id_of: Callable[[str], str] = lambda i: i) -> list[tuple[Any, ...]]:
+    return [(id_of(o["id"]), o["name"], o["homeCountry"], _date(o.get("founded"))) for o in items]
+
+
+def _page(n: int, kind: str) -> dict[str, Any]:
+    return {"n": n, "kind": kind}
+
+
+OPERATIONS: list[Operation] = [
+    Operation(
+        "page of 20 institutions",
+        "banks, by name, first 20",
+        "query($n: Int!) { institutions(first: $n, filter: {kind: BANK}, orderBy: {field: NAME}) "
+        "{ nodes { id name homeCountry founded } } }",
+        "query($n: Int!) { institutions(where: {kind: {eq: \"BANK\"}}, sort: [{name: ASC}, {id: ASC}], "
+        "limit: $n) { id name homeCountry founded } }",
+        "MATCH (n:Institution {kind: 'BANK'}) WITH n ORDER BY n.name, n.id LIMIT $n "
+        "RETURN n.id AS id, n.name AS name, n.homeCountry AS homeCountry, n.founded AS founded",
+        lambda t: {"n": 20},
+        lambda t: {"n": 20},
+        lambda t: {"n": 20},
+        lambda d: _orgs(d["institutions"]["nodes"], _key),
+        lambda d: _orgs(d["institutions"]),
+        lambda rows: _orgs(rows),
+    ),
+    Operation(
+        "page of 100 tech enterprises",
+        "tech enterprises of one country, by name, first 100",
+        "query($n: Int!, $c: String!) { techEnterprises(first: $n, filter: {homeCountry: $c}, "
+        "orderBy: {field: NAME}) { nodes { id name homeCountry founded } } }",
+        "query($n: Int!, $c: String!) { techEnterprises(where: {homeCountry: {eq: $c}}, "
+        "sort: [{name: ASC}, {id: ASC}], limit: $n) { id name homeCountry founded } }",
+        "MATCH (n:TechEnterprise {homeCountry: $c}) WITH n ORDER BY n.name, n.id LIMIT $n "
+        "RETURN n.id AS id, n.name AS name, n.homeCountry AS homeCountry, n.founded AS founded",
+        lambda t: {"n": 100, "c": t.country},
+        lambda t: {"n": 100, "c": t.country},
+        lambda t: {"n": 100, "c": t.country},
+        lambda d: _orgs(d["techEnterprises"]["nodes"], _key),
+        lambda d: _orgs(d["techEnterprises"]),
+        lambda rows: _orgs(rows),
+    ),
+    Operation(
+        "nested read",
+        "an institution -> its 10 newest partnerships -> their parties -> the capabilities they offer",
+        "query($id: ID!) { node(id: $id) { ... on Institution { name partnerships(first: 10) { nodes { "
+        "title parties { organisation { name ... on TechEnterprise { offeredCapabilities { capability "
+        "{ name } } } } } } } } } }",
+        "query($id: ID!) { institutions(where: {id: {eq: $id}}) { name partnerships(sort: "
+        "[{proposedOn: DESC}, {id: ASC}], limit: 10) { title parties { ... on Institution { name } "
+        "... on TechEnterprise { name offeredCapabilities { name } } } } } }",
+        "MATCH (i:Institution {id: $id}) "
+        "CALL (i) { MATCH (i)-[:PARTY_TO]->(p:Partnership) WITH p ORDER BY p.proposedOn DESC, p.id LIMIT 10 "
+        "CALL (p) { MATCH (o:Organisation)-[:PARTY_TO]->(p) "
+        "RETURN collect({name: o.name, capabilities: COLLECT { MATCH (o)-[:OFFERS]->(c:Capability) "
+        "RETURN c.name }}) AS parties } "
+        "RETURN collect({title: p.title, parties: parties}) AS partnerships } "
+        "RETURN i.name AS name, partnerships",
+        lambda t: {"id": to_global_id("Institution", t.institution)},
+        lambda t: {"id": t.institution},
+        lambda t: {"id": t.institution},
+        lambda d: _nested(
+            d["node"]["name"],
+            [
+                (
+                    p["title"],
+                    [
+                        (
+                            x["organisation"]["name"],
+                            [c["capability"]["name"] for c in x["organisation"].get("offeredCapabilities", [])],
+                        )
+                        for x in p["parties"]
+                    ],
+                )
+                for p in d["node"]["partnerships"]["nodes"]
+            ],
+        ),
+        lambda d: _nested(
+            d["institutions"][0]["name"],
+            [
+                (
+                    p["title"],
+                    [(x["name"], [c["name"] for c in x.get("offeredCapabilities", [])]) for x in p["parties"]],
+                )
+                for p in d["institutions"][0]["partnerships"]
+            ],
+        ),
+        lambda rows: _nested(
+            rows[0]["name"],
+            [
+                (p["title"], [(x["name"], x["capabilities"]) for x in p["parties"]])
+                for p in rows[0]["partnerships"]
+            ],
+        ),
+    ),
+    Operation(
+        "count (totalCount)",
+        "how many partnerships are ACTIVE",
+        "{ partnerships(filter: {status: ACTIVE}) { totalCount } }",
+        '{ partnershipsConnection(where: {status: {eq: "ACTIVE"}}) { totalCount } }',
+        "MATCH (p:Partnership {status: 'ACTIVE'}) RETURN count(p) AS total",
+        lambda t: {},
+        lambda t: {},
+        lambda t: {},
+        lambda d: d["partnerships"]["totalCount"],
+        lambda d: d["partnershipsConnection"]["totalCount"],
+        lambda rows: rows[0]["total"],
+    ),
+    Operation(
+        "full-text search",
+        "the 10 institutions best matching a word (the hub's Lucene query, given to both)",
+        "query($q: String!) { search(text: $q, first: 10, types: [INSTITUTION]) { score node "
+        "{ ... on Institution { name } } } }",
+        "query($q: String!) { searchInstitutions(phrase: $q, first: 10) { edges { score node { name } } } }",
+        "CALL db.index.fulltext.queryNodes('search_text', $q) YIELD node, score "
+        "WITH node, score WHERE node:Institution RETURN node.name AS name, score LIMIT 10",
+        lambda t: {"q": t.text},
+        lambda t: {"q": lucene_query(t.text)},
+        lambda t: {"q": lucene_query(t.text)},
+        lambda d: sorted((h["node"]["name"], round(h["score"], 4)) for h in d["search"]),
+        lambda d: sorted((e["node"]["name"], round(e["score"], 4)) for e in d["searchInstitutions"]["edges"]),
+        lambda rows: sorted((r["name"], round(r["score"], 4)) for r in rows),
+    ),
+    Operation(
+        "filter on related nodes",
+        "tech enterprises offering a capability, by name, first 20",
+        "query($cap: ID!) { techEnterprises(first: 20, filter: {capabilityId: $cap}, orderBy: {field: NAME}) "
+        "{ nodes { id name homeCountry founded } } }",
+        "query($cap: ID!) { techEnterprises(where: {offeredCapabilities: {some: {id: {eq: $cap}}}}, "
+        "sort: [{name: ASC}, {id: ASC}], limit: 20) { id name homeCountry founded } }",
+        "MATCH (n:TechEnterprise)-[:OFFERS]->(:Capability {id: $cap}) WITH n ORDER BY n.name, n.id LIMIT 20 "
+        "RETURN n.id AS id, n.name AS name, n.homeCountry AS homeCountry, n.founded AS founded",
+        lambda t: {"cap": to_global_id("Capability", t.capability)},
+        lambda t: {"cap": t.capability},
+        lambda t: {"cap": t.capability},
+        lambda d: _orgs(d["techEnterprises"]["nodes"], _key),
+        lambda d: _orgs(d["techEnterprises"]),
+        lambda rows: _orgs(rows),
+    ),
+    Operation(
+        "aggregate",
+        "partnerships counted by status",
+        "{ aggregate(subject: PARTNERSHIPS, groupBy: [STATUS]) { keys count } }",
+        "{ "
+        + " ".join(
+            f'{s.lower()}: partnershipsConnection(where: {{status: {{eq: "{s}"}}}}) {{ aggregate {{ count {{ nodes }} }} }}'
+            for s in ("PROPOSED", "ACTIVE", "DECLINED", "ENDED")
+        )
+        + " }",
+        "MATCH (p:Partnership) RETURN p.status AS status, count(*) AS count",
+        lambda t: {},
+        lambda t: {},
+        lambda t: {},
+        lambda d: {g["keys"][0]: g["count"] for g in d["aggregate"] if g["count"]},
+        lambda d: {k.upper(): v["aggregate"]["count"]["nodes"] for k, v in d.items() if v["aggregate"]["count"]["nodes"]},
+        lambda rows: {r["status"]: r["count"] for r in rows},
+    ),
+    Operation(
+        "mutation",
+        "change an institution's description, read it back",
+        "mutation($id: ID!, $d: String!) { updateOrganisation(input: {id: $id, description: $d}) "
+        "{ organisation { ... on Institution { name description } } userErrors { code } } }",
+        "mutation($id: ID!, $d: String!) { updateInstitutions(where: {id: {eq: $id}}, "
+        "update: {description: {set: $d}}) { institutions { name description } } }",
+        "MATCH (n:Institution {id: $id}) SET n.description = $d RETURN n.name AS name, n.description AS description",
+        lambda t: {"id": to_global_id("Institution", t.institution), "d": "benchmark"},
+        lambda t: {"id": t.institution, "d": "benchmark"},
+        lambda t: {"id": t.institution, "d": "benchmark"},
+        lambda d: (d["updateOrganisation"]["organisation"]["name"], d["updateOrganisation"]["organisation"]["description"]),
+        lambda d: (d["updateInstitutions"]["institutions"][0]["name"], d["updateInstitutions"]["institutions"][0]["description"]),
+        lambda rows: (rows[0]["name"], rows[0]["description"]),
+        mutation=True,
+    ),
+]
+
+
+def _nested(name: str, partnerships: list[tuple[str, list[tuple[str, list[str]]]]]) -> Any:
+    """Order within a partnership's parties and a party's capabilities carries no meaning."""
+    return (name, [(title, sorted((n, sorted(c)) for n, c in parties)) for title, parties in partnerships])
