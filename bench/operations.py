@@ -65,7 +65,7 @@ OPERATIONS: list[Operation] = [
         "banks, by name, first 20",
         "query($n: Int!) { institutions(first: $n, filter: {kind: BANK}, orderBy: {field: NAME}) "
         "{ nodes { id name homeCountry founded } } }",
-        "query($n: Int!) { institutions(where: {kind: {eq: \"BANK\"}}, sort: [{name: ASC}, {id: ASC}], "
+        'query($n: Int!) { institutions(where: {kind: {eq: "BANK"}}, sort: [{name: ASC}, {id: ASC}], '
         "limit: $n) { id name homeCountry founded } }",
         "MATCH (n:Institution {kind: 'BANK'}) WITH n ORDER BY n.name, n.id LIMIT $n "
         "RETURN n.id AS id, n.name AS name, n.homeCountry AS homeCountry, n.founded AS founded",
@@ -119,7 +119,10 @@ OPERATIONS: list[Operation] = [
                     [
                         (
                             x["organisation"]["name"],
-                            [c["capability"]["name"] for c in x["organisation"].get("offeredCapabilities", [])],
+                            [
+                                c["capability"]["name"]
+                                for c in x["organisation"].get("offeredCapabilities", [])
+                            ],
                         )
                         for x in p["parties"]
                     ],
@@ -132,7 +135,10 @@ OPERATIONS: list[Operation] = [
             [
                 (
                     p["title"],
-                    [(x["name"], [c["name"] for c in x.get("offeredCapabilities", [])]) for x in p["parties"]],
+                    [
+                        (x["name"], [c["name"] for c in x.get("offeredCapabilities", [])])
+                        for x in p["parties"]
+                    ],
                 )
                 for p in d["institutions"][0]["partnerships"]
             ],
@@ -204,7 +210,11 @@ OPERATIONS: list[Operation] = [
         lambda t: {},
         lambda t: {},
         lambda d: {g["keys"][0]: g["count"] for g in d["aggregate"] if g["count"]},
-        lambda d: {k.upper(): v["aggregate"]["count"]["nodes"] for k, v in d.items() if v["aggregate"]["count"]["nodes"]},
+        lambda d: {
+            k.upper(): v["aggregate"]["count"]["nodes"]
+            for k, v in d.items()
+            if v["aggregate"]["count"]["nodes"]
+        },
         lambda rows: {r["status"]: r["count"] for r in rows},
     ),
     Operation(
@@ -218,8 +228,14 @@ OPERATIONS: list[Operation] = [
         lambda t: {"id": to_global_id("Institution", t.institution), "d": "benchmark"},
         lambda t: {"id": t.institution, "d": "benchmark"},
         lambda t: {"id": t.institution, "d": "benchmark"},
-        lambda d: (d["updateOrganisation"]["organisation"]["name"], d["updateOrganisation"]["organisation"]["description"]),
-        lambda d: (d["updateInstitutions"]["institutions"][0]["name"], d["updateInstitutions"]["institutions"][0]["description"]),
+        lambda d: (
+            d["updateOrganisation"]["organisation"]["name"],
+            d["updateOrganisation"]["organisation"]["description"],
+        ),
+        lambda d: (
+            d["updateInstitutions"]["institutions"][0]["name"],
+            d["updateInstitutions"]["institutions"][0]["description"],
+        ),
         lambda rows: (rows[0]["name"], rows[0]["description"]),
         mutation=True,
     ),

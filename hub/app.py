@@ -123,7 +123,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
             await apply_schema(db)
             app.state.db = db
             services = app.state.services = build_services(db)
-            app.state.authenticator = Authenticator(ApiKeys(db), tokens)
+            app.state.authenticator = Authenticator(ApiKeys(db), tokens, settings.api_key_cache_seconds)
             if every := settings.matchmaking_refresh_seconds:
                 # Keeps the capabilities' leading providers and seekers fresh after changes.
                 job = _every(every, services.matchmaker.refresh, "refreshing the matchmaking leaders")

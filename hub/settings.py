@@ -53,6 +53,9 @@ class Settings(BaseSettings):
     jwt_audience: str = "fintech-hub"
     jwt_issuer: str | None = None
 
+    # How long a verified API key is remembered (a revoked key stops working within this; 0: never).
+    api_key_cache_seconds: float = Field(default=30, ge=0)
+
     # Browser origins allowed to call the API (CORS); none by default.
     cors_origins: list[str] = Field(default_factory=list)
 

@@ -77,6 +77,6 @@ class AuditQueries:
             to=f.to,
         )
         page = await audit_page(
-            info.context.services.catalogue.db, where=where, page=page_request(first, after)
+            info.context.services.catalogue.db, where=where, page=page_request(first, after, info)
         )
         return connection(page, AuditEntry.from_row)

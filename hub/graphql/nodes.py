@@ -35,7 +35,7 @@ from hub.graphql.relay import Connection, Node, connection, page_request, to_glo
 async def _page(
     info: Info, relation: str, key: str, first: int | None, after: str | None, **filters: Any
 ) -> Connection[Any]:
-    page = await info.context.loaders.related(relation, page_request(first, after), **filters).load(key)
+    page = await info.context.loaders.related(relation, page_request(first, after, info), **filters).load(key)
     return connection(page, to_node)
 
 

@@ -98,7 +98,7 @@ class OrganisationQueries:
     ) -> Connection[Institution]:
         page = await info.context.services.catalogue.institutions(
             (filter or InstitutionFilterInput()).to_filter(),
-            page_request(first, after),
+            page_request(first, after, info),
             (order_by or OrganisationOrder()).to_ordering(),
         )
         return connection(page, Institution.from_record)
@@ -114,7 +114,7 @@ class OrganisationQueries:
     ) -> Connection[TechEnterprise]:
         page = await info.context.services.catalogue.tech_enterprises(
             (filter or TechEnterpriseFilterInput()).to_filter(),
-            page_request(first, after),
+            page_request(first, after, info),
             (order_by or OrganisationOrder()).to_ordering(),
         )
         return connection(page, TechEnterprise.from_record)

@@ -68,7 +68,7 @@ class PartnershipQueries:
         order = order_by or PartnershipOrder()
         page = await info.context.services.catalogue.partnerships(
             (filter or PartnershipFilterInput()).to_filter(),
-            page_request(first, after),
+            page_request(first, after, info),
             order.field.value,
             order.direction is OrderDirection.DESC,
             info.context.loaders.visibility,

@@ -9,6 +9,7 @@ from typing import Any, Generic, TypeVar
 
 import strawberry
 from graphql import GraphQLError
+from strawberry.types.nodes import SelectedField, Selection
 
 from hub.domain.paging import Page, PageRequest
 from hub.errors import FieldError, UserInputError
@@ -63,9 +64,27 @@ def bounded_first(first: int) -> int:
     return first
 
 
-def page_request(first: int | None, after: str | None) -> PageRequest:
-    """The slice a `first`/`after` pair asks for; out-of-range values are refused, not clamped."""
+ITEM_FIELDS = frozenset({"edges", "nodes", "pageInfo"})
+
+
+def _selects_items(selections: Iterable[Selection]) -> bool:
+    for selection in selections:
+        if isinstance(selection, SelectedField):
+            if selection.name in ITEM_FIELDS:
+                return True
+        elif _selects_items(selection.selections):  # a fragment
+            return True
+    return False
+
+
+def page_request(first: int | None, after: str | None, info: Any = None) -> PageRequest:
+    """The slice a `first`/`after` pair asks for; out-of-range values are refused, not clamped.
+
+    With the resolver's `info`, a connection asked only for `totalCount` reads no items at all.
+    """
     size = bounded_first(DEFAULT_PAGE if first is None else first)
+    if info is not None and not any(_selects_items(f.selections) for f in info.selected_fields):
+        size = 0
     skip = 0
     if after is not None:
         offset = _cursor_offset(after)

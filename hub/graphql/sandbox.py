@@ -70,7 +70,7 @@ class SandboxQueries:
         order = order_by or SandboxProjectOrder()
         page = await info.context.services.catalogue.sandbox_projects(
             (filter or SandboxProjectFilterInput()).to_filter(),
-            page_request(first, after),
+            page_request(first, after, info),
             order.field.value,
             order.direction is OrderDirection.DESC,
         )
@@ -80,7 +80,7 @@ class SandboxQueries:
     async def sandbox_batches(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[SandboxBatch]:
-        page = await info.context.services.catalogue.sandbox_batches(page_request(first, after))
+        page = await info.context.services.catalogue.sandbox_batches(page_request(first, after, info))
         return connection(page, SandboxBatch.from_record)
 
 

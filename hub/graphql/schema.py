@@ -7,6 +7,7 @@ from typing import Any
 
 import strawberry
 from strawberry.extensions import (
+    AddValidationRules,
     DisableIntrospection,
     MaxAliasesLimiter,
     MaxTokensLimiter,
@@ -87,12 +88,17 @@ NODE_TYPES = [Institution, TechEnterprise, Capability, Partnership, SandboxBatch
 
 def build_schema(protection: Protection | None = None) -> strawberry.Schema:
     protection = protection or Protection()
+    # The limiters' validation rules are built once: the validation cache is keyed by the rules, so
+    # rule classes made anew for each request (as the limiter extensions do) would never hit it.
+    limits = [
+        *QueryDepthLimiter(max_depth=protection.max_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=protection.max_aliases).validation_rules,
+    ]
     extensions: list[Any] = [
         lambda: MaxTokensLimiter(max_token_count=protection.max_tokens),
         lambda: ParserCache(maxsize=256),
+        lambda: AddValidationRules(limits),
         lambda: ValidationCache(maxsize=256),
-        lambda: QueryDepthLimiter(max_depth=protection.max_depth),
-        lambda: MaxAliasesLimiter(max_alias_count=protection.max_aliases),
         AuditMutations,
     ]
     if protection.production:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from pathlib import Path
@@ -64,13 +65,31 @@ async def test_partner_key_identifies_its_organisation(
     }
 
 
-async def test_revoked_key_is_refused(seeded: Database, anonymous: httpx.AsyncClient) -> None:
+async def test_revoked_key_is_refused(seeded: Database, test_settings: Settings) -> None:
     keys = ApiKeys(seeded)
     issued = await keys.create(Role.ANALYST, None, "to revoke")
-    assert (await _ask(anonymous, f"Bearer {issued.key}")).status_code == 200
-    assert await keys.revoke(issued.key_id)
-    assert "revoked" in _refusal(await _ask(anonymous, f"Bearer {issued.key}"))
+    uncached = test_settings.model_copy(update={"api_key_cache_seconds": 0})
+    async with serve(uncached, seeded) as http:
+        assert (await _ask(http, f"Bearer {issued.key}")).status_code == 200
+        assert await keys.revoke(issued.key_id)
+        assert "revoked" in _refusal(await _ask(http, f"Bearer {issued.key}"))
     assert not await keys.revoke(issued.key_id)
+
+
+async def test_a_revoked_key_stops_working_once_its_verification_expires(
+    seeded: Database, test_settings: Settings
+) -> None:
+    keys = ApiKeys(seeded)
+    issued = await keys.create(Role.ANALYST, None, "cached, then revoked")
+    cached = test_settings.model_copy(update={"api_key_cache_seconds": 0.5})
+    async with serve(cached, seeded) as http:
+        assert (await _ask(http, f"Bearer {issued.key}")).status_code == 200
+        await keys.revoke(issued.key_id)
+        assert (await _ask(http, f"Bearer {issued.key}")).status_code == 200  # still remembered
+        await asyncio.sleep(0.6)
+        assert "revoked" in _refusal(await _ask(http, f"Bearer {issued.key}"))
+        # A refusal is never remembered as a success, and a wrong key never reaches the cache.
+        assert (await _ask(http, f"Bearer {issued.key[:-1]}x")).status_code == 401
 
 
 async def test_keys_are_stored_only_as_hashes(seeded: Database) -> None:

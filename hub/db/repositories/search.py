@@ -53,9 +53,7 @@ def _node(
     return organisation(item)
 
 
-async def search(
-    db: Runner, *, text: str, limit: int, labels: tuple[str, ...] = SEARCHABLE
-) -> list[Hit]:
+async def search(db: Runner, *, text: str, limit: int, labels: tuple[str, ...] = SEARCHABLE) -> list[Hit]:
     """The best `limit` hits for `text` among nodes with one of `labels`."""
     rows = await db.read(SEARCH, query=lucene_query(text), limit=limit, labels=list(labels))
     return [Hit(row["score"], _node(row["item"])) for row in rows]

@@ -1,0 +1,384 @@
+"""Side by side: the hub, the Neo4j GraphQL Library 7 (the peer, under Apollo Server) and the raw
+Cypher round trip (the floor), on the same Neo4j database, in one run.
+
+For each operation of bench/operations.py it first proves the three return the same data, then
+drives each at fixed concurrency levels with a load generator in its own process (wrk for the two
+GraphQL servers, bench/floor_load.py for the floor), alternating hub and peer round by round so
+drift of the machine falls on both alike. It records throughput, p50 and p99 latency, the ratios
+hub/peer and hub/floor, and the memory of both servers. Results go to bench/results/ as Markdown
+and JSON (and a PNG chart, bench/chart.py).
+
+    HUB_HOME=$PWD/.hub/bench-seed .venv/bin/python -m bench.compare --graph seed
+bench/run.sh runs the whole comparison on the seed graph and on 100,000 organisations.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from bench.operations import OPERATIONS, Operation, Target
+from hub.db.connect import connection_for, open_database
+from hub.domain.enums import Role
+from hub.security.api_keys import ApiKeys
+from hub.settings import Settings
+
+BENCH = Path(__file__).parent
+RESULTS = BENCH / "results"
+PEER = BENCH / "peer"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait(url: str, what: str, process: subprocess.Popen[bytes]) -> None:
+    for _ in range(300):
+        if process.poll() is not None:
+            raise SystemExit(f"{what} exited with {process.returncode}")
+        try:
+            httpx.post(url, json={"query": "{ __typename }"}, timeout=1)
+            return
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    raise SystemExit(f"{what} did not answer at {url}")
+
+
+def start_hub(workers: int) -> tuple[subprocess.Popen[bytes], str]:
+    port = _free_port()
+    env = {**os.environ, "HUB_MATCHMAKING_REFRESH_SECONDS": "0", "HUB_NETWORK_REFRESH_SECONDS": "0"}
+    # Throughput is the subject here, not abuse: the per-caller rate limit is lifted.
+    env["HUB_RATE_LIMIT_POINTS_PER_MINUTE"] = str(10**9)
+    command = [sys.executable, "-m", "uvicorn", "hub.app:create_app", "--factory", "--port", str(port)]
+    command += ["--workers", str(workers), "--log-level", "warning", "--no-access-log"]
+    process = subprocess.Popen(command, env=env)
+    url = f"http://127.0.0.1:{port}/graphql"
+    _wait(url, "the hub", process)
+    return process, url
+
+
+def start_peer(settings: Settings) -> tuple[subprocess.Popen[bytes], str]:
+    if not (PEER / "node_modules").exists():
+        print("installing the peer (npm ci, pinned by bench/peer/package-lock.json) ...", flush=True)
+        subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=PEER, check=True)
+    c = connection_for(settings)
+    port = _free_port()
+    env = {
+        **os.environ,
+        "NEO4J_URI": c.uri,
+        "NEO4J_USER": c.user,
+        "NEO4J_PASSWORD": c.password,
+        "NEO4J_DATABASE": c.database,
+        "PORT": str(port),
+        "NODE_ENV": "production",
+    }
+    process = subprocess.Popen(["node", "server.mjs"], cwd=PEER, env=env, stdout=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/"
+    _wait(url, "the peer", process)
+    return process, url
+
+
+async def pick_target(settings: Settings) -> tuple[Target, dict[str, int], str]:
+    db = open_database(settings)
+    try:
+        size = (
+            await db.read(
+                "MATCH (o:Organisation) WITH count(o) AS organisations "
+                "MATCH (p:Partnership) RETURN organisations, count(p) AS partnerships"
+            )
+        )[0]
+        institution = await db.read(
+            "MATCH (i:Institution) WITH i, COUNT { (i)-[:PARTY_TO]->() } AS n "
+            "ORDER BY n DESC, i.id LIMIT 1 RETURN i.id AS id"
+        )
+        capability = await db.read(
+            "MATCH (c:Capability) WITH c, COUNT { (c)<-[:OFFERS]-() } AS n "
+            "ORDER BY n DESC, c.id LIMIT 1 RETURN c.id AS id"
+        )
+        key = await ApiKeys(db).create(Role.ADMIN, None, "bench: compare")
+    finally:
+        await db.close()
+    return Target(institution[0]["id"], capability[0]["id"]), size, key.key
+
+
+async def revoke(settings: Settings, key: str) -> None:
+    db = open_database(settings)
+    try:
+        await ApiKeys(db).revoke(key.removeprefix("hub_").split("_", 1)[0])
+    finally:
+        await db.close()
+
+
+def _post(url: str, query: str, variables: dict[str, Any], headers: dict[str, str]) -> dict[str, Any]:
+    body: dict[str, Any] = httpx.post(
+        url, json={"query": query, "variables": variables}, headers=headers, timeout=60
+    ).json()
+    if body.get("errors"):
+        raise SystemExit(f"GraphQL errors: {body['errors']}")
+    return body["data"]  # type: ignore[no-any-return]
+
+
+async def _floor_rows(settings: Settings, op: Operation, target: Target) -> list[dict[str, Any]]:
+    db = open_database(settings)
+    try:
+        run = db.write if op.mutation else db.read
+        return await run(op.cypher, **op.cypher_params(target))  # type: ignore[arg-type]
+    finally:
+        await db.close()
+
+
+def check_equal(
+    settings: Settings, hub: str, peer: str, auth: dict[str, str], target: Target
+) -> dict[str, bool]:
+    """Each operation's three answers, reduced to one canonical form, must be equal."""
+    equal = {}
+    for op in OPERATIONS:
+        from_hub = op.hub_canon(_post(hub, op.hub, op.hub_vars(target), auth))
+        from_peer = op.peer_canon(_post(peer, op.peer, op.peer_vars(target), {}))
+        from_floor = op.cypher_canon(asyncio.run(_floor_rows(settings, op, target)))
+        equal[op.name] = from_hub == from_peer == from_floor
+        verdict = "same data" if equal[op.name] else "DIFFERENT"
+        print(f"  {op.name}: {verdict}", flush=True)
+        if not equal[op.name]:
+            print(
+                f"    hub:   {str(from_hub)[:400]}\n    peer:  {str(from_peer)[:400]}\n    floor: {str(from_floor)[:400]}"
+            )
+    return equal
+
+
+def _lua_string(text: str) -> str:
+    return "[==[" + text + "]==]"
+
+
+def wrk(url: str, body: dict[str, Any], auth: str, concurrency: int, seconds: float) -> dict[str, float]:
+    script = f"BODY = {_lua_string(json.dumps(body))}\nAUTH = {_lua_string(auth)}\n"
+    script += (BENCH / "wrk.lua").read_text()
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
+        f.write(script)
+    try:
+        threads = min(concurrency, 2)
+        command = [
+            "wrk",
+            "-t",
+            str(threads),
+            "-c",
+            str(concurrency),
+            "-d",
+            f"{max(1, round(seconds))}s",
+            "--timeout",
+            "30s",
+        ]
+        out = subprocess.run([*command, "-s", f.name, url], capture_output=True, text=True, check=True).stdout
+    finally:
+        os.unlink(f.name)
+    result: dict[str, float] = json.loads(out.strip().splitlines()[-1])
+    return result
+
+
+def floor(op: Operation, target: Target, concurrency: int, seconds: float) -> dict[str, float]:
+    command = [sys.executable, "-m", "bench.floor_load", "--op", op.name, "--concurrency", str(concurrency)]
+    command += ["--seconds", str(seconds), "--target", json.dumps(target.__dict__)]
+    out = subprocess.run(command, capture_output=True, text=True, check=True, cwd=BENCH.parent).stdout
+    result: dict[str, float] = json.loads(out.strip().splitlines()[-1])
+    return result
+
+
+def _memory_mib(pid: int) -> dict[str, float]:
+    """Resident and peak memory of a process and its children (uvicorn workers)."""
+    pids = [pid]
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    if children.exists():
+        pids += [int(p) for p in children.read_text().split()]
+    rss = hwm = 0
+    for p in pids:
+        try:
+            fields = dict(
+                line.split(":", 1)
+                for line in Path(f"/proc/{p}/status").read_text().splitlines()
+                if ":" in line
+            )
+        except FileNotFoundError:
+            continue
+        rss += int(fields["VmRSS"].split()[0])
+        hwm += int(fields["VmHWM"].split()[0])
+    return {"rss_mib": rss / 1024, "peak_mib": hwm / 1024}
+
+
+def _merge(runs: list[dict[str, float]]) -> dict[str, float]:
+    """Rounds of one side: requests and time add up; latencies are averaged over rounds."""
+    requests = sum(r["requests"] for r in runs)
+    seconds = sum(r["seconds"] for r in runs)
+    return {
+        "requests": requests,
+        "rps": requests / seconds,
+        "p50_ms": sum(r["p50_ms"] for r in runs) / len(runs),
+        "p99_ms": sum(r["p99_ms"] for r in runs) / len(runs),
+        "errors": sum(r["errors"] for r in runs),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--graph", required=True, help="a name for the graph, used in the file names")
+    parser.add_argument("--seconds", type=float, default=5.0, help="length of one load run")
+    parser.add_argument("--rounds", type=int, default=2, help="alternating rounds per measurement")
+    parser.add_argument("--concurrency", default="1,8,32")
+    parser.add_argument("--hub-workers", type=int, default=1)
+    parser.add_argument("--only", default="", help="comma-separated operation names (default: all)")
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is needed: apt-get install wrk (bench/run.sh does)")
+    levels = [int(c) for c in args.concurrency.split(",")]
+    chosen = [o for o in OPERATIONS if not args.only or o.name in args.only.split(",")]
+
+    settings = Settings()
+    target, size, key = asyncio.run(pick_target(settings))
+    auth = f"Bearer {key}"
+    print(
+        f"graph {args.graph}: {size['organisations']:,} organisations, {size['partnerships']:,} partnerships"
+    )
+    hub, hub_url = start_hub(args.hub_workers)
+    peer, peer_url = start_peer(settings)
+    results: dict[str, Any] = {}
+    try:
+        print("same data?", flush=True)
+        equal = check_equal(settings, hub_url, peer_url, {"Authorization": auth}, target)
+        for op in chosen:
+            results[op.name] = {"same data": equal[op.name], "levels": {}}
+            for c in levels:
+                runs: dict[str, list[dict[str, float]]] = {"hub": [], "peer": [], "floor": []}
+                for r in range(args.rounds):
+                    order = ["hub", "peer"] if r % 2 == 0 else ["peer", "hub"]
+                    for side in order:
+                        if side == "hub":
+                            body = {"query": op.hub, "variables": op.hub_vars(target)}
+                            runs["hub"].append(wrk(hub_url, body, auth, c, args.seconds))
+                        else:
+                            body = {"query": op.peer, "variables": op.peer_vars(target)}
+                            runs["peer"].append(wrk(peer_url, body, "", c, args.seconds))
+                    runs["floor"].append(floor(op, target, c, args.seconds))
+                level = {side: _merge(rs) for side, rs in runs.items()}
+                h, p, f = level["hub"], level["peer"], level["floor"]
+                level["ratios"] = {
+                    "rps hub/peer": h["rps"] / p["rps"],
+                    "p50 hub/peer": h["p50_ms"] / p["p50_ms"],
+                    "p99 hub/peer": h["p99_ms"] / p["p99_ms"],
+                    "p50 hub/floor": h["p50_ms"] / f["p50_ms"],
+                }
+                results[op.name]["levels"][str(c)] = level
+                print(
+                    f"  {op.name} @{c}: hub {h['rps']:.0f} req/s p50 {h['p50_ms']:.1f} ms | peer {p['rps']:.0f} "
+                    f"req/s p50 {p['p50_ms']:.1f} ms | floor p50 {f['p50_ms']:.1f} ms | rps hub/peer "
+                    f"{level['ratios']['rps hub/peer']:.2f}"
+                    + (" ERRORS" if h["errors"] or p["errors"] else ""),
+                    flush=True,
+                )
+        memory = {"hub": _memory_mib(hub.pid), "peer": _memory_mib(peer.pid)}
+    finally:
+        for process in (hub, peer):
+            process.terminate()
+            process.wait(timeout=30)
+        asyncio.run(revoke(settings, key))
+    report = {
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+        "graph": {"name": args.graph, **size},
+        "target": target.__dict__,
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+        },
+        "versions": _versions(),
+        "settings": {
+            "seconds per run": args.seconds,
+            "rounds": args.rounds,
+            "hub workers": args.hub_workers,
+            "concurrency": levels,
+        },
+        "memory after the run": memory,
+        "operations": results,
+    }
+    RESULTS.mkdir(exist_ok=True)
+    name = f"compare-{args.graph}"
+    (RESULTS / f"{name}.json").write_text(json.dumps(report, indent=2) + "\n")
+    (RESULTS / f"{name}.md").write_text(markdown(report, chosen))
+    print(f"wrote bench/results/{name}.md and .json")
+
+
+def _versions() -> dict[str, str]:
+    from importlib.metadata import version
+
+    lock = json.loads((PEER / "package-lock.json").read_text())["packages"]
+    node = subprocess.run(["node", "--version"], capture_output=True, text=True).stdout.strip()
+    wrk_version = subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.split("\n")[0]
+    return {
+        "hub": version("fintech-hub"),
+        "strawberry-graphql": version("strawberry-graphql"),
+        "neo4j (Python driver)": version("neo4j"),
+        "uvicorn": version("uvicorn"),
+        "@neo4j/graphql": lock["node_modules/@neo4j/graphql"]["version"],
+        "@apollo/server": lock["node_modules/@apollo/server"]["version"],
+        "neo4j-driver (JavaScript)": lock["node_modules/neo4j-driver"]["version"],
+        "node": node,
+        "neo4j server": Settings().neo4j_version,
+        "wrk": wrk_version.strip(),
+    }
+
+
+def markdown(report: dict[str, Any], ops: list[Operation]) -> str:
+    g = report["graph"]
+    s = report["settings"]
+    lines = [
+        f"# Hub vs @neo4j/graphql vs raw Cypher: {g['name']} graph ({report['when']})",
+        "",
+        f"Graph: {g['organisations']:,} organisations, {g['partnerships']:,} partnerships. Machine: "
+        f"{report['machine']['cpus']} cores, {report['machine']['platform']}. Each cell: {s['rounds']} "
+        f"alternating runs of {s['seconds']:.0f} s per side (wrk in its own process for the GraphQL "
+        f"servers; bench/floor_load.py in its own process for the floor). Hub workers: {s['hub workers']}.",
+        "",
+        "Versions: " + ", ".join(f"{k} {v}" for k, v in report["versions"].items()) + ".",
+        "",
+        "| operation | conc. | hub req/s | peer req/s | **hub/peer req/s** | hub p50 ms | peer p50 ms | "
+        "floor p50 ms | hub p99 ms | peer p99 ms | hub/floor p50 | same data |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :---: |",
+    ]
+    for op in ops:
+        entry = report["operations"][op.name]
+        for c, level in entry["levels"].items():
+            h, p, f, r = level["hub"], level["peer"], level["floor"], level["ratios"]
+            lines.append(
+                f"| {op.name} | {c} | {h['rps']:.0f} | {p['rps']:.0f} | **{r['rps hub/peer']:.2f}** | "
+                f"{h['p50_ms']:.1f} | {p['p50_ms']:.1f} | {f['p50_ms']:.1f} | {h['p99_ms']:.1f} | "
+                f"{p['p99_ms']:.1f} | {r['p50 hub/floor']:.2f} | {'yes' if entry['same data'] else 'NO'} |"
+            )
+    m = report["memory after the run"]
+    lines += [
+        "",
+        f"Memory after the run: hub {m['hub']['rss_mib']:.0f} MiB resident (peak {m['hub']['peak_mib']:.0f} MiB), "
+        f"peer {m['peer']['rss_mib']:.0f} MiB (peak {m['peer']['peak_mib']:.0f} MiB).",
+        "",
+        "Operations (bench/operations.py): " + "; ".join(f"**{o.name}**: {o.description}" for o in ops) + ".",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    main()
