@@ -241,7 +241,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=5.0, help="length of one load run")
     parser.add_argument("--rounds", type=int, default=2, help="alternating rounds per measurement")
     parser.add_argument("--concurrency", default="1,8,32")
-    parser.add_argument("--hub-workers", type=int, default=1)
+    parser.add_argument("--hub-workers", type=int, default=2)
     parser.add_argument("--only", default="", help="comma-separated operation names (default: all)")
     args = parser.parse_args()
     if shutil.which("wrk") is None:

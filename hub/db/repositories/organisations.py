@@ -15,29 +15,76 @@ from hub.domain.paging import Page, PageRequest
 
 _ORDER_KEY: LiteralString = "CASE $orderBy WHEN 'FOUNDED' THEN n.founded ELSE n.name END"
 
-INSTITUTIONS_PAGE = root_page(
-    "MATCH (n:Institution) "
+_INSTITUTION_FILTERS: LiteralString = (
     "WHERE ($kind IS NULL OR n.kind = $kind) "
     "AND ($homeCountry IS NULL OR n.homeCountry = $homeCountry) "
     "AND ($zoneId IS NULL OR EXISTS { (n)-[:LOCATED_IN]->(:Zone {id: $zoneId}) }) "
     "AND ($capabilityId IS NULL OR EXISTS { (n)-[:SEEKS]->(:Capability {id: $capabilityId}) }) "
     "AND ($foundedFrom IS NULL OR n.founded >= $foundedFrom) "
-    "AND ($foundedTo IS NULL OR n.founded <= $foundedTo)",
-    ordered(_ORDER_KEY),
-    "n {.*}",
+    "AND ($foundedTo IS NULL OR n.founded <= $foundedTo)"
 )
 
-TECH_ENTERPRISES_PAGE = root_page(
-    "MATCH (n:TechEnterprise) "
+_TECH_ENTERPRISE_FILTERS: LiteralString = (
     "WHERE ($homeCountry IS NULL OR n.homeCountry = $homeCountry) "
     "AND ($zoneId IS NULL OR EXISTS { (n)-[:LOCATED_IN]->(:Zone {id: $zoneId}) }) "
     "AND ($capabilityId IS NULL OR EXISTS { (n)-[o:OFFERS]->(:Capability {id: $capabilityId}) "
     "    WHERE $maturity IS NULL OR o.maturity = $maturity }) "
     "AND ($foundedFrom IS NULL OR n.founded >= $foundedFrom) "
-    "AND ($foundedTo IS NULL OR n.founded <= $foundedTo)",
-    ordered(_ORDER_KEY),
-    "n {.*}",
+    "AND ($foundedTo IS NULL OR n.founded <= $foundedTo)"
 )
+
+# Where a page starts reading, by the most selective filter given. The filters themselves are the
+# same whatever the start, but a start the planner can seek (a capability's or zone's
+# relationships, an indexed property) reads a few hundred organisations of 100,000, not all.
+INSTITUTIONS_PAGE: dict[str, LiteralString] = {
+    "capability": root_page(
+        "MATCH (:Capability {id: $capabilityId})<-[:SEEKS]-(n:Institution) " + _INSTITUTION_FILTERS,
+        ordered(_ORDER_KEY),
+        "n {.*}",
+    ),
+    "zone": root_page(
+        "MATCH (:Zone {id: $zoneId})<-[:LOCATED_IN]-(n:Institution) " + _INSTITUTION_FILTERS,
+        ordered(_ORDER_KEY),
+        "n {.*}",
+    ),
+    "country": root_page(
+        "MATCH (n:Institution {homeCountry: $homeCountry}) " + _INSTITUTION_FILTERS,
+        ordered(_ORDER_KEY),
+        "n {.*}",
+    ),
+    "kind": root_page(
+        "MATCH (n:Institution {kind: $kind}) " + _INSTITUTION_FILTERS, ordered(_ORDER_KEY), "n {.*}"
+    ),
+    "all": root_page("MATCH (n:Institution) " + _INSTITUTION_FILTERS, ordered(_ORDER_KEY), "n {.*}"),
+}
+
+TECH_ENTERPRISES_PAGE: dict[str, LiteralString] = {
+    "capability": root_page(
+        "MATCH (:Capability {id: $capabilityId})<-[:OFFERS]-(n:TechEnterprise) " + _TECH_ENTERPRISE_FILTERS,
+        ordered(_ORDER_KEY),
+        "n {.*}",
+    ),
+    "zone": root_page(
+        "MATCH (:Zone {id: $zoneId})<-[:LOCATED_IN]-(n:TechEnterprise) " + _TECH_ENTERPRISE_FILTERS,
+        ordered(_ORDER_KEY),
+        "n {.*}",
+    ),
+    "country": root_page(
+        "MATCH (n:TechEnterprise {homeCountry: $homeCountry}) " + _TECH_ENTERPRISE_FILTERS,
+        ordered(_ORDER_KEY),
+        "n {.*}",
+    ),
+    "all": root_page("MATCH (n:TechEnterprise) " + _TECH_ENTERPRISE_FILTERS, ordered(_ORDER_KEY), "n {.*}"),
+}
+
+
+def _start(queries: dict[str, LiteralString], **given: object) -> LiteralString:
+    """The query starting from the first filter in `given` (most selective first) that is set."""
+    for anchor, value in given.items():
+        if value is not None and anchor in queries:
+            return queries[anchor]
+    return queries["all"]
+
 
 ORGANISATIONS_BY_ID = (
     "UNWIND $ids AS id MATCH (n:Organisation {id: id}) RETURN " + organisation_map("n") + " AS item"
@@ -130,8 +177,15 @@ def _page_params(page: PageRequest, ordering: Ordering) -> dict[str, Any]:
 async def institutions_page(
     db: Runner, *, where: InstitutionFilter, page: PageRequest, ordering: Ordering
 ) -> Page[Institution]:
-    rows = await db.read(
+    query = _start(
         INSTITUTIONS_PAGE,
+        capability=where.capability_id,
+        zone=where.zone_id,
+        country=where.home_country,
+        kind=where.kind,
+    )
+    rows = await db.read(
+        query,
         kind=where.kind,
         homeCountry=where.home_country,
         zoneId=where.zone_id,
@@ -147,8 +201,11 @@ async def institutions_page(
 async def tech_enterprises_page(
     db: Runner, *, where: TechEnterpriseFilter, page: PageRequest, ordering: Ordering
 ) -> Page[TechEnterprise]:
+    query = _start(
+        TECH_ENTERPRISES_PAGE, capability=where.capability_id, zone=where.zone_id, country=where.home_country
+    )
     rows = await db.read(
-        TECH_ENTERPRISES_PAGE,
+        query,
         homeCountry=where.home_country,
         zoneId=where.zone_id,
         capabilityId=where.capability_id,
