@@ -31,3 +31,6 @@ echo "==> fetching the Neo4j server (cached after the first time)"
 
 echo "==> building the explorer's front-end libraries (pinned by hub/explorer/package-lock.json)"
 (cd hub/explorer && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build)
+
+echo "==> installing the benchmark's peer, @neo4j/graphql 7 (pinned by bench/peer/package-lock.json)"
+(cd bench/peer && npm ci --no-audit --no-fund --loglevel=error)

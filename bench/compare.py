@@ -243,7 +243,13 @@ def main() -> None:
     parser.add_argument("--concurrency", default="1,8,32")
     parser.add_argument("--hub-workers", type=int, default=2)
     parser.add_argument("--only", default="", help="comma-separated operation names (default: all)")
+    parser.add_argument("--render", action="store_true", help="only rewrite the Markdown from the JSON")
     args = parser.parse_args()
+    if args.render:
+        saved = json.loads((RESULTS / f"compare-{args.graph}.json").read_text())
+        ops = [o for o in OPERATIONS if o.name in saved["operations"]]
+        (RESULTS / f"compare-{args.graph}.md").write_text(markdown(saved, ops))
+        return
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed: apt-get install wrk (bench/run.sh does)")
     levels = [int(c) for c in args.concurrency.split(",")]
@@ -339,7 +345,7 @@ def _versions() -> dict[str, str]:
         "neo4j-driver (JavaScript)": lock["node_modules/neo4j-driver"]["version"],
         "node": node,
         "neo4j server": Settings().neo4j_version,
-        "wrk": wrk_version.strip(),
+        "wrk": " ".join(wrk_version.split()[:2]),
     }
 
 
@@ -351,7 +357,7 @@ def markdown(report: dict[str, Any], ops: list[Operation]) -> str:
         "",
         f"Graph: {g['organisations']:,} organisations, {g['partnerships']:,} partnerships. Machine: "
         f"{report['machine']['cpus']} cores, {report['machine']['platform']}. Each cell: {s['rounds']} "
-        f"alternating runs of {s['seconds']:.0f} s per side (wrk in its own process for the GraphQL "
+        f"alternating runs of {s['seconds per run']:.0f} s per side (wrk in its own process for the GraphQL "
         f"servers; bench/floor_load.py in its own process for the floor). Hub workers: {s['hub workers']}.",
         "",
         "Versions: " + ", ".join(f"{k} {v}" for k, v in report["versions"].items()) + ".",

@@ -8,13 +8,14 @@ timeout. After: errors shaped (codes, no internals) and the cost reported in `ex
 from __future__ import annotations
 
 import asyncio
+import functools
 import math
 import time
 from dataclasses import dataclass
 from typing import Any
 
 from cross_web import HTTPException
-from graphql import GraphQLError, parse
+from graphql import DocumentNode, GraphQLError, parse
 from limits import RateLimitItemPerMinute
 from limits.aio.storage import MemoryStorage
 from limits.aio.strategies import MovingWindowRateLimiter
@@ -30,6 +31,12 @@ from hub.graphql.errors import shaped
 from hub.graphql.loaders import Loaders
 from hub.security.authenticate import Authenticator
 from hub.security.policy import visibility
+
+
+@functools.lru_cache(maxsize=256)
+def _parsed(query: str) -> DocumentNode:
+    """Parsed operations, remembered by their text: clients send the same few again and again."""
+    return parse(query, max_tokens=100_000)
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +118,7 @@ class HubGraphQL(GraphQL[Context, None]):
     def _cost(self, request_data: Any) -> int | None:
         """The operation's cost, or None when its text does not parse (validation reports that)."""
         try:
-            document = parse(request_data.query or "", max_tokens=100_000)
+            document = _parsed(request_data.query or "")
         except GraphQLError:
             return None
         return operation_cost(
