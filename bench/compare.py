@@ -220,6 +220,15 @@ def _memory_mib(pid: int) -> dict[str, float]:
     return {"rss_mib": rss / 1024, "peak_mib": hwm / 1024}
 
 
+def _ratio(a: float, b: float) -> float | None:
+    """a/b, or None when b is 0 (no request finished within the run)."""
+    return a / b if b else None
+
+
+def _fmt(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}"
+
+
 def _merge(runs: list[dict[str, float]]) -> dict[str, float]:
     """Rounds of one side: requests and time add up; latencies are averaged over rounds."""
     requests = sum(r["requests"] for r in runs)
@@ -284,10 +293,10 @@ def main() -> None:
                 level = {side: _merge(rs) for side, rs in runs.items()}
                 h, p, f = level["hub"], level["peer"], level["floor"]
                 level["ratios"] = {
-                    "rps hub/peer": h["rps"] / p["rps"],
-                    "p50 hub/peer": h["p50_ms"] / p["p50_ms"],
-                    "p99 hub/peer": h["p99_ms"] / p["p99_ms"],
-                    "p50 hub/floor": h["p50_ms"] / f["p50_ms"],
+                    "rps hub/peer": _ratio(h["rps"], p["rps"]),
+                    "p50 hub/peer": _ratio(h["p50_ms"], p["p50_ms"]),
+                    "p99 hub/peer": _ratio(h["p99_ms"], p["p99_ms"]),
+                    "p50 hub/floor": _ratio(h["p50_ms"], f["p50_ms"]),
                 }
                 results[op.name]["levels"][str(c)] = level
                 print(
@@ -371,9 +380,9 @@ def markdown(report: dict[str, Any], ops: list[Operation]) -> str:
         for c, level in entry["levels"].items():
             h, p, f, r = level["hub"], level["peer"], level["floor"], level["ratios"]
             lines.append(
-                f"| {op.name} | {c} | {h['rps']:.0f} | {p['rps']:.0f} | **{r['rps hub/peer']:.2f}** | "
+                f"| {op.name} | {c} | {h['rps']:.0f} | {p['rps']:.0f} | **{_fmt(r['rps hub/peer'])}** | "
                 f"{h['p50_ms']:.1f} | {p['p50_ms']:.1f} | {f['p50_ms']:.1f} | {h['p99_ms']:.1f} | "
-                f"{p['p99_ms']:.1f} | {r['p50 hub/floor']:.2f} | {'yes' if entry['same data'] else 'NO'} |"
+                f"{p['p99_ms']:.1f} | {_fmt(r['p50 hub/floor'])} | {'yes' if entry['same data'] else 'NO'} |"
             )
     m = report["memory after the run"]
     lines += [

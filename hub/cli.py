@@ -300,7 +300,13 @@ def serve(
 def _serve(settings: Settings, host: str | None, port: int | None) -> None:
     import uvicorn
 
-    uvicorn.run("hub.app:create_app", factory=True, host=host or settings.host, port=port or settings.port)
+    uvicorn.run(
+        "hub.app:create_app",
+        factory=True,
+        host=host or settings.host,
+        port=port or settings.port,
+        workers=settings.workers,
+    )
 
 
 @app.command("up")

@@ -24,6 +24,8 @@ class Settings(BaseSettings):
     home: Path = Field(default_factory=lambda: Path.cwd() / ".hub")
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
+    # uvicorn worker processes; one per core is the benchmark's choice (bench/profiling.md).
+    workers: int = Field(default=1, ge=1, le=64)
 
     # An existing Neo4j (NEO4J_URI and friends): nothing is downloaded or started.
     neo4j_uri: str | None = Field(default=None, validation_alias="NEO4J_URI")

@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import os
 import socket
-import subprocess
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -37,12 +36,14 @@ async def peer(neo4j: Connection) -> AsyncIterator[str]:
         "NEO4J_DATABASE": neo4j.database,
         "PORT": str(port),
     }
-    process = subprocess.Popen(["node", "server.mjs"], cwd=PEER, env=env, stdout=subprocess.DEVNULL)
+    process = await asyncio.create_subprocess_exec(
+        "node", "server.mjs", cwd=PEER, env=env, stdout=asyncio.subprocess.DEVNULL
+    )
     url = f"http://127.0.0.1:{port}/"
     try:
         async with httpx.AsyncClient() as client:
             for _ in range(150):
-                if process.poll() is not None:
+                if process.returncode is not None:
                     raise AssertionError(f"the peer exited with {process.returncode}")
                 try:
                     await client.post(url, json={"query": "{ __typename }"})
@@ -52,7 +53,7 @@ async def peer(neo4j: Connection) -> AsyncIterator[str]:
         yield url
     finally:
         process.terminate()
-        process.wait(timeout=30)
+        await asyncio.wait_for(process.wait(), 30)
 
 
 async def _peer(url: str, op: Operation) -> Any:

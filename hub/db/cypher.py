@@ -24,10 +24,18 @@ def ordered(key: LiteralString) -> LiteralString:
 
 
 def root_page(body: LiteralString, order: LiteralString, projection: LiteralString) -> LiteralString:
-    """A page of `n` over `body` (MATCH ... WHERE ... binding `n`): total and items."""
+    """A page of `n` over `body` (MATCH ... WHERE ... binding `n`): total and items.
+
+    With `$limit` 0 (only `totalCount` asked for) the items are neither matched nor sorted: the
+    filtered row never reaches the MATCH, and `collect` of nothing is the empty list.
+    """
     return (
         "CALL () { " + body + " RETURN count(n) AS total } "
-        "CALL () { " + body + " WITH n " + order + " SKIP $skip LIMIT $limit "
+        "CALL () { WITH $limit AS wanted WHERE wanted > 0 "
+        + body
+        + " WITH n "
+        + order
+        + " SKIP $skip LIMIT $limit "
         "RETURN collect(" + projection + ") AS items } "
         "RETURN total, items"
     )
@@ -52,3 +60,12 @@ def visible_partnership(p: LiteralString) -> LiteralString:
         "($seesAll OR " + p + ".status IN ['ACTIVE', 'ENDED'] "
         "OR EXISTS { (:Organisation {id: $viewerOrg})-[:PARTY_TO]->(" + p + ") })"
     )
+
+
+def choose_start(queries: dict[str, LiteralString], **given: object) -> LiteralString:
+    """Of variants of one page query keyed by where they start reading, the one starting from the
+    first of `given` (most selective first) that is set, else `queries["all"]`."""
+    for anchor, value in given.items():
+        if value is not None and anchor in queries:
+            return queries[anchor]
+    return queries["all"]

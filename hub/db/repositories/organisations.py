@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, LiteralString
 
-from hub.db.cypher import ordered, organisation_map, root_page
+from hub.db.cypher import choose_start, ordered, organisation_map, root_page
 from hub.db.database import Runner
 from hub.db.mapping import from_props, organisation, to_props
 from hub.domain.enums import InstitutionKind, Maturity
@@ -16,74 +16,60 @@ from hub.domain.paging import Page, PageRequest
 _ORDER_KEY: LiteralString = "CASE $orderBy WHEN 'FOUNDED' THEN n.founded ELSE n.name END"
 
 _INSTITUTION_FILTERS: LiteralString = (
-    "WHERE ($kind IS NULL OR n.kind = $kind) "
+    "($kind IS NULL OR n.kind = $kind) "
     "AND ($homeCountry IS NULL OR n.homeCountry = $homeCountry) "
     "AND ($zoneId IS NULL OR EXISTS { (n)-[:LOCATED_IN]->(:Zone {id: $zoneId}) }) "
-    "AND ($capabilityId IS NULL OR EXISTS { (n)-[:SEEKS]->(:Capability {id: $capabilityId}) }) "
     "AND ($foundedFrom IS NULL OR n.founded >= $foundedFrom) "
     "AND ($foundedTo IS NULL OR n.founded <= $foundedTo)"
+)
+_SEEKS: LiteralString = (
+    " AND ($capabilityId IS NULL OR EXISTS { (n)-[:SEEKS]->(:Capability {id: $capabilityId}) })"
 )
 
 _TECH_ENTERPRISE_FILTERS: LiteralString = (
-    "WHERE ($homeCountry IS NULL OR n.homeCountry = $homeCountry) "
+    "($homeCountry IS NULL OR n.homeCountry = $homeCountry) "
     "AND ($zoneId IS NULL OR EXISTS { (n)-[:LOCATED_IN]->(:Zone {id: $zoneId}) }) "
-    "AND ($capabilityId IS NULL OR EXISTS { (n)-[o:OFFERS]->(:Capability {id: $capabilityId}) "
-    "    WHERE $maturity IS NULL OR o.maturity = $maturity }) "
     "AND ($foundedFrom IS NULL OR n.founded >= $foundedFrom) "
     "AND ($foundedTo IS NULL OR n.founded <= $foundedTo)"
 )
+_OFFERS: LiteralString = (
+    " AND ($capabilityId IS NULL OR EXISTS { (n)-[o:OFFERS]->(:Capability {id: $capabilityId}) "
+    "    WHERE $maturity IS NULL OR o.maturity = $maturity })"
+)
 
-# Where a page starts reading, by the most selective filter given. The filters themselves are the
-# same whatever the start, but a start the planner can seek (a capability's or zone's
-# relationships, an indexed property) reads a few hundred organisations of 100,000, not all.
+
+def _page(match: LiteralString, where: LiteralString) -> LiteralString:
+    return root_page(match + " WHERE " + where, ordered(_ORDER_KEY), "n {.*}")
+
+
+# Where a page starts reading, by the most selective filter given. A start the planner can seek
+# (a capability's or zone's relationships, an indexed property) reads a few thousand
+# organisations of 100,000, not all; the capability start also makes its filter unnecessary.
 INSTITUTIONS_PAGE: dict[str, LiteralString] = {
-    "capability": root_page(
-        "MATCH (:Capability {id: $capabilityId})<-[:SEEKS]-(n:Institution) " + _INSTITUTION_FILTERS,
-        ordered(_ORDER_KEY),
-        "n {.*}",
+    "capability": _page(
+        "MATCH (:Capability {id: $capabilityId})<-[:SEEKS]-(n:Institution)", _INSTITUTION_FILTERS
     ),
-    "zone": root_page(
-        "MATCH (:Zone {id: $zoneId})<-[:LOCATED_IN]-(n:Institution) " + _INSTITUTION_FILTERS,
-        ordered(_ORDER_KEY),
-        "n {.*}",
+    "zone": _page(
+        "MATCH (:Zone {id: $zoneId})<-[:LOCATED_IN]-(n:Institution)", _INSTITUTION_FILTERS + _SEEKS
     ),
-    "country": root_page(
-        "MATCH (n:Institution {homeCountry: $homeCountry}) " + _INSTITUTION_FILTERS,
-        ordered(_ORDER_KEY),
-        "n {.*}",
-    ),
-    "kind": root_page(
-        "MATCH (n:Institution {kind: $kind}) " + _INSTITUTION_FILTERS, ordered(_ORDER_KEY), "n {.*}"
-    ),
-    "all": root_page("MATCH (n:Institution) " + _INSTITUTION_FILTERS, ordered(_ORDER_KEY), "n {.*}"),
+    "country": _page("MATCH (n:Institution {homeCountry: $homeCountry})", _INSTITUTION_FILTERS + _SEEKS),
+    "kind": _page("MATCH (n:Institution {kind: $kind})", _INSTITUTION_FILTERS + _SEEKS),
+    "all": _page("MATCH (n:Institution)", _INSTITUTION_FILTERS + _SEEKS),
 }
 
 TECH_ENTERPRISES_PAGE: dict[str, LiteralString] = {
-    "capability": root_page(
-        "MATCH (:Capability {id: $capabilityId})<-[:OFFERS]-(n:TechEnterprise) " + _TECH_ENTERPRISE_FILTERS,
-        ordered(_ORDER_KEY),
-        "n {.*}",
+    "capability": _page(
+        "MATCH (:Capability {id: $capabilityId})<-[o:OFFERS]-(n:TechEnterprise)",
+        "($maturity IS NULL OR o.maturity = $maturity) AND " + _TECH_ENTERPRISE_FILTERS,
     ),
-    "zone": root_page(
-        "MATCH (:Zone {id: $zoneId})<-[:LOCATED_IN]-(n:TechEnterprise) " + _TECH_ENTERPRISE_FILTERS,
-        ordered(_ORDER_KEY),
-        "n {.*}",
+    "zone": _page(
+        "MATCH (:Zone {id: $zoneId})<-[:LOCATED_IN]-(n:TechEnterprise)", _TECH_ENTERPRISE_FILTERS + _OFFERS
     ),
-    "country": root_page(
-        "MATCH (n:TechEnterprise {homeCountry: $homeCountry}) " + _TECH_ENTERPRISE_FILTERS,
-        ordered(_ORDER_KEY),
-        "n {.*}",
+    "country": _page(
+        "MATCH (n:TechEnterprise {homeCountry: $homeCountry})", _TECH_ENTERPRISE_FILTERS + _OFFERS
     ),
-    "all": root_page("MATCH (n:TechEnterprise) " + _TECH_ENTERPRISE_FILTERS, ordered(_ORDER_KEY), "n {.*}"),
+    "all": _page("MATCH (n:TechEnterprise)", _TECH_ENTERPRISE_FILTERS + _OFFERS),
 }
-
-
-def _start(queries: dict[str, LiteralString], **given: object) -> LiteralString:
-    """The query starting from the first filter in `given` (most selective first) that is set."""
-    for anchor, value in given.items():
-        if value is not None and anchor in queries:
-            return queries[anchor]
-    return queries["all"]
 
 
 ORGANISATIONS_BY_ID = (
@@ -177,7 +163,7 @@ def _page_params(page: PageRequest, ordering: Ordering) -> dict[str, Any]:
 async def institutions_page(
     db: Runner, *, where: InstitutionFilter, page: PageRequest, ordering: Ordering
 ) -> Page[Institution]:
-    query = _start(
+    query = choose_start(
         INSTITUTIONS_PAGE,
         capability=where.capability_id,
         zone=where.zone_id,
@@ -201,7 +187,7 @@ async def institutions_page(
 async def tech_enterprises_page(
     db: Runner, *, where: TechEnterpriseFilter, page: PageRequest, ordering: Ordering
 ) -> Page[TechEnterprise]:
-    query = _start(
+    query = choose_start(
         TECH_ENTERPRISES_PAGE, capability=where.capability_id, zone=where.zone_id, country=where.home_country
     )
     rows = await db.read(

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, LiteralString
 
-from hub.db.cypher import ordered, root_page, visible_partnership
+from hub.db.cypher import choose_start, ordered, root_page, visible_partnership
 from hub.db.database import Runner
 from hub.db.mapping import from_props, to_props
 from hub.domain.enums import PartnershipKind, PartnershipStatus
@@ -14,18 +14,32 @@ from hub.domain.models import Partnership
 from hub.domain.paging import Page, PageRequest
 from hub.domain.principal import Visibility
 
-PARTNERSHIPS_PAGE = root_page(
-    "MATCH (n:Partnership) "
-    "WHERE ($kind IS NULL OR n.kind = $kind) "
+_PARTNERSHIP_FILTERS: LiteralString = (
+    "($kind IS NULL OR n.kind = $kind) "
     "AND ($status IS NULL OR n.status = $status) "
     "AND ($proposedFrom IS NULL OR n.proposedOn >= $proposedFrom) "
     "AND ($proposedTo IS NULL OR n.proposedOn <= $proposedTo) "
-    "AND ($organisationId IS NULL OR EXISTS { "
-    "    (:Organisation {id: $organisationId})-[:PARTY_TO]->(n) }) "
-    "AND " + visible_partnership("n"),
-    ordered("CASE $orderBy WHEN 'TITLE' THEN n.title ELSE n.proposedOn END"),
-    "n {.*}",
+    "AND " + visible_partnership("n")
 )
+_PARTY: LiteralString = (
+    " AND ($organisationId IS NULL OR EXISTS { (:Organisation {id: $organisationId})-[:PARTY_TO]->(n) })"
+)
+_PARTNERSHIP_ORDER: LiteralString = ordered("CASE $orderBy WHEN 'TITLE' THEN n.title ELSE n.proposedOn END")
+
+
+def _page(match: LiteralString, where: LiteralString) -> LiteralString:
+    return root_page(match + " WHERE " + where, _PARTNERSHIP_ORDER, "n {.*}")
+
+
+# As for organisations: start from the most selective filter given, so the planner seeks.
+PARTNERSHIPS_PAGE: dict[str, LiteralString] = {
+    "organisation": _page(
+        "MATCH (:Organisation {id: $organisationId})-[:PARTY_TO]->(n:Partnership)", _PARTNERSHIP_FILTERS
+    ),
+    "status": _page("MATCH (n:Partnership {status: $status})", _PARTNERSHIP_FILTERS + _PARTY),
+    "kind": _page("MATCH (n:Partnership {kind: $kind})", _PARTNERSHIP_FILTERS + _PARTY),
+    "all": _page("MATCH (n:Partnership)", _PARTNERSHIP_FILTERS + _PARTY),
+}
 
 OPEN_BETWEEN = """
 MATCH (:Organisation {id: $a})-[:PARTY_TO]->(p:Partnership)<-[:PARTY_TO]-(:Organisation {id: $b})
@@ -76,8 +90,11 @@ async def partnerships_page(
     descending: bool,
     visibility: Visibility,
 ) -> Page[Partnership]:
+    query = choose_start(
+        PARTNERSHIPS_PAGE, organisation=where.organisation_id, status=where.status, kind=where.kind
+    )
     rows = await db.read(
-        PARTNERSHIPS_PAGE,
+        query,
         **visibility.params(),
         kind=where.kind,
         status=where.status,
