@@ -27,10 +27,11 @@ def root_page(body: LiteralString, order: LiteralString, projection: LiteralStri
     """A page of `n` over `body` (MATCH ... WHERE ... binding `n`): total and items.
 
     With `$limit` 0 (only `totalCount` asked for) the items are neither matched nor sorted: the
-    filtered row never reaches the MATCH, and `collect` of nothing is the empty list.
+    filtered row never reaches the MATCH, and `collect` of nothing is the empty list. Likewise
+    with `$counted` false (neither `totalCount` nor `pageInfo` asked for) nothing is counted.
     """
     return (
-        "CALL () { " + body + " RETURN count(n) AS total } "
+        "CALL () { WITH $counted AS counted WHERE counted " + body + " RETURN count(n) AS total } "
         "CALL () { WITH $limit AS wanted WHERE wanted > 0 "
         + body
         + " WITH n "

@@ -12,6 +12,7 @@ T = TypeVar("T")
 class PageRequest:
     skip: int
     limit: int
+    counted: bool = True  # False when nobody asked for the total (nor for pageInfo, which needs it)
 
 
 @dataclass(frozen=True, slots=True)

@@ -67,31 +67,38 @@ def bounded_first(first: int) -> int:
 ITEM_FIELDS = frozenset({"edges", "nodes", "pageInfo"})
 
 
-def _selects_items(selections: Iterable[Selection]) -> bool:
+COUNT_FIELDS = frozenset({"totalCount", "pageInfo"})
+
+
+def _names(selections: Iterable[Selection]) -> Iterable[str]:
+    """The names of the fields selected, fragments included."""
     for selection in selections:
         if isinstance(selection, SelectedField):
-            if selection.name in ITEM_FIELDS:
-                return True
-        elif _selects_items(selection.selections):  # a fragment
-            return True
-    return False
+            yield selection.name
+        else:
+            yield from _names(selection.selections)
 
 
 def page_request(first: int | None, after: str | None, info: Any = None) -> PageRequest:
     """The slice a `first`/`after` pair asks for; out-of-range values are refused, not clamped.
 
-    With the resolver's `info`, a connection asked only for `totalCount` reads no items at all.
+    With the resolver's `info`, a connection asked only for `totalCount` reads no items at all, and
+    one asked for neither `totalCount` nor `pageInfo` counts nothing.
     """
     size = bounded_first(DEFAULT_PAGE if first is None else first)
-    if info is not None and not any(_selects_items(f.selections) for f in info.selected_fields):
-        size = 0
+    counted = True
+    if info is not None:
+        selected = [s for f in info.selected_fields for s in _names(f.selections)]
+        if not ITEM_FIELDS & set(selected):
+            size = 0
+        counted = bool(COUNT_FIELDS & set(selected))
     skip = 0
     if after is not None:
         offset = _cursor_offset(after)
         if offset is None:
             raise bad_argument("after", f"{after!r} is not a cursor of this connection")
         skip = offset + 1
-    return PageRequest(skip=skip, limit=size)
+    return PageRequest(skip=skip, limit=size, counted=counted)
 
 
 def _cursor(offset: int) -> str:

@@ -187,3 +187,18 @@ async def test_search_text_cannot_inject_lucene_syntax(seeded: Database, gql: Gr
         assert "errors" not in body, (text, body)
     body = await gql.raw('{ search(text: "   ") { score } }')
     assert body["errors"][0]["extensions"]["argument"] == "text"
+
+
+async def test_a_connection_reads_only_what_is_asked_and_still_answers_right(
+    seeded: Database, gql: GraphQLClient
+) -> None:
+    # Items only: nothing is counted; count only: no items are read; pageInfo needs the count.
+    full = await gql("{ partnerships(first: 5) { totalCount nodes { id } pageInfo { hasNextPage } } }")
+    items = (await gql("{ partnerships(first: 5) { nodes { id } } }"))["partnerships"]
+    count = (await gql("{ partnerships(first: 5) { totalCount } }"))["partnerships"]
+    page_info = (await gql("{ partnerships(first: 5) { pageInfo { hasNextPage endCursor } } }"))[
+        "partnerships"
+    ]
+    assert items["nodes"] == full["partnerships"]["nodes"] and len(items["nodes"]) == 5
+    assert count["totalCount"] == full["partnerships"]["totalCount"] == 190
+    assert page_info["pageInfo"]["hasNextPage"] is True and page_info["pageInfo"]["endCursor"]

@@ -46,5 +46,6 @@ async def audit_page(db: Runner, *, where: AuditFilter, page: PageRequest) -> Pa
         **{"from": where.from_, "to": where.to},
         skip=page.skip,
         limit=page.limit,
+        counted=page.counted,
     )
     return Page(rows[0]["items"], rows[0]["total"], page.skip)

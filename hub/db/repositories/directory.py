@@ -36,7 +36,9 @@ SANDBOX_BATCHES_PAGE = root_page(
 
 
 async def _page(db: Runner, query: LiteralString, page: PageRequest, **params: Any) -> tuple[list[Any], int]:
-    rows = await db.read(query, skip=page.skip, limit=page.limit, descending=False, **params)
+    rows = await db.read(
+        query, skip=page.skip, limit=page.limit, counted=page.counted, descending=False, **params
+    )
     return rows[0]["items"], rows[0]["total"]
 
 

@@ -155,6 +155,7 @@ def _page_params(page: PageRequest, ordering: Ordering) -> dict[str, Any]:
     return {
         "skip": page.skip,
         "limit": page.limit,
+        "counted": page.counted,
         "orderBy": ordering.by,
         "descending": ordering.descending,
     }

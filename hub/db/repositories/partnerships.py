@@ -105,6 +105,7 @@ async def partnerships_page(
         descending=descending,
         skip=page.skip,
         limit=page.limit,
+        counted=page.counted,
     )
     row = rows[0]
     return Page([from_props(Partnership, i) for i in row["items"]], row["total"], page.skip)

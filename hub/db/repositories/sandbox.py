@@ -88,6 +88,7 @@ async def sandbox_projects_page(
         descending=descending,
         skip=page.skip,
         limit=page.limit,
+        counted=page.counted,
     )
     row = rows[0]
     return Page([from_props(SandboxProject, i) for i in row["items"]], row["total"], page.skip)
