@@ -15,8 +15,8 @@ command -v npm >/dev/null 2>&1 || need_apt+=(nodejs npm)
 dpkg -s fonts-noto-cjk >/dev/null 2>&1 || need_apt+=(fonts-noto-cjk)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "==> installing system packages: ${need_apt[*]}"
-  if [ "$(id -u)" = 0 ]; then apt-get update -q && apt-get install -y -q "${need_apt[@]}";
-  else sudo apt-get update -q && sudo apt-get install -y -q "${need_apt[@]}"; fi
+  if [ "$(id -u)" = 0 ]; then apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need_apt[@]}";
+  else sudo apt-get update -q && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need_apt[@]}"; fi
 fi
 
 if [ ! -x .venv/bin/python ]; then

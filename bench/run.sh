@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 [ -x .venv/bin/python ] || bash .ci/setup.sh
-command -v wrk >/dev/null 2>&1 || { apt-get update -q && apt-get install -y -q wrk; }
+command -v wrk >/dev/null 2>&1 || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk; }
 echo "==> benchmark dependencies (matplotlib) and the peer (npm ci from bench/peer/package-lock.json)"
 .venv/bin/pip install --quiet --disable-pip-version-check -e '.[dev,bench]'
 (cd bench/peer && npm ci --no-audit --no-fund --loglevel=error)
