@@ -302,7 +302,7 @@ def main() -> None:
                 print(
                     f"  {op.name} @{c}: hub {h['rps']:.0f} req/s p50 {h['p50_ms']:.1f} ms | peer {p['rps']:.0f} "
                     f"req/s p50 {p['p50_ms']:.1f} ms | floor p50 {f['p50_ms']:.1f} ms | rps hub/peer "
-                    f"{level['ratios']['rps hub/peer']:.2f}"
+                    f"{_fmt(level['ratios']['rps hub/peer'])}"
                     + (" ERRORS" if h["errors"] or p["errors"] else ""),
                     flush=True,
                 )
