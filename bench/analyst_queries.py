@@ -7,7 +7,7 @@ search. Then it streams the three full exports and records the hub process's pea
 answer must come without errors and within the hub's operation timeout. Writes Markdown and JSON
 to bench/results/.
 
-    HUB_HOME=$PWD/.hub/bench HUB_NEO4J_BOLT_PORT=7717 .venv/bin/python bench/analyst_queries.py
+    HUB_HOME=$PWD/.hub/bench HUB_NEO4J_BOLT_PORT=7717 .venv/bin/python -m bench.analyst_queries
 """
 
 from __future__ import annotations
@@ -18,10 +18,7 @@ import json
 import os
 import platform
 import random
-import socket
 import statistics
-import subprocess
-import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,6 +26,7 @@ from typing import Any
 
 import httpx
 
+from bench.servers import start_hub
 from hub.db.connect import open_database
 from hub.domain.enums import Role
 from hub.graphql.relay import to_global_id
@@ -56,12 +54,6 @@ FIXED = {
     "stuck sandbox projects (50)": "{ stuckSandboxProjects { project { name } overdue highRisk } }",
     "search 'cloud' (20)": '{ search(text: "cloud", first: 20) { score node { ... on Node { id } } } }',
 }
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _ms(samples: list[float]) -> dict[str, float]:
@@ -116,22 +108,6 @@ async def _revoke(key_id: str) -> None:
         await ApiKeys(db).revoke(key_id)
     finally:
         await db.close()
-
-
-def _start_hub() -> tuple[subprocess.Popen[bytes], str]:
-    port = _free_port()
-    env = {**os.environ, "HUB_MATCHMAKING_REFRESH_SECONDS": "0", "HUB_NETWORK_REFRESH_SECONDS": "0"}
-    command = [sys.executable, "-m", "uvicorn", "hub.app:create_app", "--factory", "--port", str(port)]
-    server = subprocess.Popen([*command, "--log-level", "warning"], env=env)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(150):
-        try:
-            httpx.get(url + "/readyz", timeout=1).raise_for_status()
-            return server, url
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    server.terminate()
-    raise SystemExit("the hub did not become ready")
 
 
 def _memory_kib(pid: int) -> dict[str, int]:
@@ -215,7 +191,7 @@ def main() -> None:
     args = parser.parse_args()
     prep = asyncio.run(_prepare(args.seed, args.sample))
     timeout = Settings().operation_timeout_seconds
-    server, url = _start_hub()
+    server, url = start_hub()
     try:
         measured = asyncio.run(run(url, prep["key"].key, prep, server.pid))
     finally:
@@ -246,7 +222,7 @@ def main() -> None:
         f"Graph: {g['organisations']:,} organisations, {g['relationships']:,} relationships. Machine: "
         f"{os.cpu_count()} cores, Python {platform.python_version()}. The hub runs in its own uvicorn "
         f"process; one request at a time over {args.sample} sampled organisations (or pairs), 5 repeats "
-        "of the fixed queries. Reproduce: `bench/analyst_queries.py` (its docstring has the command).",
+        "of the fixed queries. Reproduce: `python -m bench.analyst_queries` (its docstring has the command).",
         "",
         f"Network measures (degree, PageRank, betweenness from {128} sampled sources, Louvain): "
         f"{prep['network']['ties']:,} ties, {prep['network']['communities']:,} communities, computed in "

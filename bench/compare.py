@@ -20,7 +20,6 @@ import json
 import os
 import platform
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -32,6 +31,7 @@ from typing import Any
 import httpx
 
 from bench.operations import OPERATIONS, Operation, Target
+from bench.servers import free_port, start_hub
 from hub.db.connect import connection_for, open_database
 from hub.domain.enums import Role
 from hub.security.api_keys import ApiKeys
@@ -40,12 +40,6 @@ from hub.settings import Settings
 BENCH = Path(__file__).parent
 RESULTS = BENCH / "results"
 PEER = BENCH / "peer"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _wait(url: str, what: str, process: subprocess.Popen[bytes]) -> None:
@@ -60,25 +54,12 @@ def _wait(url: str, what: str, process: subprocess.Popen[bytes]) -> None:
     raise SystemExit(f"{what} did not answer at {url}")
 
 
-def start_hub(workers: int) -> tuple[subprocess.Popen[bytes], str]:
-    port = _free_port()
-    env = {**os.environ, "HUB_MATCHMAKING_REFRESH_SECONDS": "0", "HUB_NETWORK_REFRESH_SECONDS": "0"}
-    # Throughput is the subject here, not abuse: the per-caller rate limit is lifted.
-    env["HUB_RATE_LIMIT_POINTS_PER_MINUTE"] = str(10**9)
-    command = [sys.executable, "-m", "uvicorn", "hub.app:create_app", "--factory", "--port", str(port)]
-    command += ["--workers", str(workers), "--log-level", "warning", "--no-access-log"]
-    process = subprocess.Popen(command, env=env)
-    url = f"http://127.0.0.1:{port}/graphql"
-    _wait(url, "the hub", process)
-    return process, url
-
-
 def start_peer(settings: Settings) -> tuple[subprocess.Popen[bytes], str]:
     if not (PEER / "node_modules").exists():
         print("installing the peer (npm ci, pinned by bench/peer/package-lock.json) ...", flush=True)
         subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=PEER, check=True)
     c = connection_for(settings)
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "NEO4J_URI": c.uri,
@@ -270,7 +251,9 @@ def main() -> None:
     print(
         f"graph {args.graph}: {size['organisations']:,} organisations, {size['partnerships']:,} partnerships"
     )
-    hub, hub_url = start_hub(args.hub_workers)
+    # Throughput is the subject here, not abuse: the per-caller rate limit is lifted.
+    hub, base = start_hub(args.hub_workers, HUB_RATE_LIMIT_POINTS_PER_MINUTE=str(10**9))
+    hub_url = base + "/graphql"
     peer, peer_url = start_peer(settings)
     results: dict[str, Any] = {}
     try:

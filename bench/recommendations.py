@@ -4,7 +4,7 @@ Runs the hub (uvicorn, its own process) against the graph HUB_HOME / NEO4J_URI p
 the three recommendation queries one at a time for a sample of parties, and times the same
 evidence statements through the Python driver alone. Writes Markdown and JSON to bench/results/.
 
-    HUB_HOME=.hub/bench .venv/bin/python bench/recommendations.py --requests 300
+    HUB_HOME=.hub/bench .venv/bin/python -m bench.recommendations --requests 300
 """
 
 from __future__ import annotations
@@ -15,10 +15,7 @@ import json
 import os
 import platform
 import random
-import socket
 import statistics
-import subprocess
-import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,9 +23,12 @@ from typing import Any
 
 import httpx
 
+from bench.servers import start_hub
 from hub.db.connect import open_database
 from hub.db.repositories import matchmaking as repo
+from hub.domain.enums import Role
 from hub.graphql.relay import to_global_id
+from hub.security.api_keys import ApiKeys
 from hub.services.matchmaking.config import LIMITS
 from hub.settings import Settings
 
@@ -54,12 +54,6 @@ QUERIES = {
         repo.INSTITUTIONS_FOR_TECH,
     ),
 }
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _percentiles(samples: list[float]) -> dict[str, float]:
@@ -105,9 +99,9 @@ async def _floor(statement: Any, parties: list[str]) -> list[float]:
     return timings
 
 
-async def _hub(url: str, query: str, label: str, parties: list[str]) -> list[float]:
+async def _hub(url: str, query: str, label: str, parties: list[str], headers: dict[str, str]) -> list[float]:
     timings = []
-    async with httpx.AsyncClient(base_url=url, timeout=30) as client:
+    async with httpx.AsyncClient(base_url=url, timeout=30, headers=headers) as client:
         for party in parties:
             started = time.perf_counter()
             response = await client.post(
@@ -120,14 +114,14 @@ async def _hub(url: str, query: str, label: str, parties: list[str]) -> list[flo
     return timings
 
 
-async def run(url: str, requests: int, warmup: int, seed: int) -> dict[str, Any]:
+async def run(url: str, requests: int, warmup: int, seed: int, headers: dict[str, str]) -> dict[str, Any]:
     results: dict[str, Any] = {}
     for name, (label, query, statement) in QUERIES.items():
         parties = await _sample(label, requests + warmup, seed)
         print(f"{name}: {len(parties)} parties ...", flush=True)
-        await _hub(url, query, label, parties[:warmup])
+        await _hub(url, query, label, parties[:warmup], headers)
         await _floor(statement, parties[:warmup])
-        hub = await _hub(url, query, label, parties[warmup:])
+        hub = await _hub(url, query, label, parties[warmup:], headers)
         floor = await _floor(statement, parties[warmup:])
         results[name] = {"hub": _percentiles(hub), "cypher": _percentiles(floor), "requests": len(hub)}
         h, c = results[name]["hub"], results[name]["cypher"]
@@ -137,20 +131,21 @@ async def run(url: str, requests: int, warmup: int, seed: int) -> dict[str, Any]
     return results
 
 
-def _start_hub() -> tuple[subprocess.Popen[bytes], str]:
-    port = _free_port()
-    env = {**os.environ, "HUB_MATCHMAKING_REFRESH_SECONDS": "0"}
-    command = [sys.executable, "-m", "uvicorn", "hub.app:create_app", "--factory", "--port", str(port)]
-    server = subprocess.Popen([*command, "--log-level", "warning"], env=env)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(150):
-        try:
-            httpx.get(url + "/readyz", timeout=1).raise_for_status()
-            return server, url
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    server.terminate()
-    raise SystemExit("the hub did not become ready")
+async def _key() -> Any:
+    """An ANALYST key for the run (the hub refuses anonymous callers); revoked afterwards."""
+    db = open_database(Settings())
+    try:
+        return await ApiKeys(db).create(Role.ANALYST, None, "bench: recommendations")
+    finally:
+        await db.close()
+
+
+async def _revoke(key_id: str) -> None:
+    db = open_database(Settings())
+    try:
+        await ApiKeys(db).revoke(key_id)
+    finally:
+        await db.close()
 
 
 async def _graph_size() -> dict[str, int]:
@@ -174,12 +169,15 @@ def main() -> None:
     args = parser.parse_args()
     size = asyncio.run(_graph_size())
     print(f"graph: {size['organisations']} organisations, {size['relationships']} relationships", flush=True)
-    server, url = _start_hub()
+    server, url = start_hub()
+    key = asyncio.run(_key())
     try:
-        results = asyncio.run(run(url, args.requests, args.warmup, args.seed))
+        headers = {"Authorization": f"Bearer {key.key}"}
+        results = asyncio.run(run(url, args.requests, args.warmup, args.seed, headers))
     finally:
         server.terminate()
         server.wait(timeout=30)
+        asyncio.run(_revoke(key.key_id))
     report = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {

@@ -5,23 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from hub.db.database import Database
-from hub.db.mapping import from_props
+from hub.db.mapping import NODE_MODELS, from_props
 from hub.db.repositories import directory, lookups, network, organisations, partnerships, relations, sandbox
 from hub.db.repositories import search as search_repo
 from hub.domain import models
 from hub.domain.paging import Page, PageRequest
 from hub.domain.principal import EVERYTHING, Visibility
-
-RECORD_TYPES: dict[str, type[Any]] = {
-    "Institution": models.Institution,
-    "TechEnterprise": models.TechEnterprise,
-    "Capability": models.Capability,
-    "Partnership": models.Partnership,
-    "SandboxBatch": models.SandboxBatch,
-    "SandboxProject": models.SandboxProject,
-    "Zone": models.Zone,
-    "Award": models.Award,
-}
 
 
 class Catalogue:
@@ -29,10 +18,10 @@ class Catalogue:
         self.db = db
 
     async def by_ids(self, label: str, ids: list[str], visibility: Visibility = EVERYTHING) -> dict[str, Any]:
-        if label not in RECORD_TYPES:
+        if label not in NODE_MODELS:
             return {}
         found = await lookups.props_by_id(self.db, label=label, ids=ids, visibility=visibility)
-        cls = RECORD_TYPES[label]
+        cls = NODE_MODELS[label]
         return {i: from_props(cls, props) for i, props in found.items()}
 
     async def organisations_by_id(self, ids: list[str]) -> dict[str, models.Organisation]:

@@ -119,3 +119,19 @@ async def test_bad_requests(seeded: Database, gql: GraphQLClient) -> None:
     assert [(e["field"], e["code"]) for e in tech_tech["userErrors"]] == [
         ("input.candidateId", "INVALID_PARTIES")
     ]
+
+
+async def test_every_party_of_the_seed_graph_gets_an_answer(seeded: Database, gql: GraphQLClient) -> None:
+    # Found by the benchmark: an institution with no intra-sector partners of partners made
+    # recommendedPeers fail. Every institution and tech enterprise must get an answer.
+    institutions = await seeded.read("MATCH (i:Institution) RETURN i.id AS id ORDER BY id")
+    tech = await seeded.read("MATCH (t:TechEnterprise) RETURN t.id AS id ORDER BY id")
+    for row in institutions:
+        key = to_global_id("Institution", row["id"])
+        for query, field in ((PEERS, "recommendedPeers"), (TECH, "recommendedTechPartners")):
+            found = (await gql(query, {"id": key, "first": 5, "f": None}))[field]
+            assert all(r["candidate"]["id"] != key for r in found), row["id"]
+    for row in tech:
+        key = to_global_id("TechEnterprise", row["id"])
+        found = (await gql(INSTITUTIONS, {"id": key, "first": 5, "f": None}))["recommendedInstitutions"]
+        assert all(r["candidate"]["id"] != key for r in found), row["id"]

@@ -209,7 +209,8 @@ PEERS_FOR_INSTITUTION: LiteralString = (
     "-[:PARTY_TO]->(p2:Partnership {kind: 'INTRA_SECTOR'})<-[:PARTY_TO]-(n:Institution) "
     "WHERE n <> i AND " + _visible("p1") + " AND " + _visible("p2") + " AND NOT n.id IN excluded "
     "AND " + _org_filter("n") + " "
-    "WITH n, collect(DISTINCT k.name) AS via ORDER BY size(via) DESC, n.id LIMIT $fromSimilar "
+    "WITH n, collect(DISTINCT k.name) AS via WHERE n IS NOT NULL "  # none found: no null candidate
+    "WITH n, via ORDER BY size(via) DESC, n.id LIMIT $fromSimilar "
     "RETURN collect({node: n, via: via}) AS partnersOfPartners } "
     "CALL (i, excluded, sought) { "
     "UNWIND sought AS cid "

@@ -1,0 +1,43 @@
+"""Starting the hub for a benchmark: uvicorn in its own process, on a free loopback port, with the
+refresh schedules off (they would compete for the CPU being measured)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+
+import httpx
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_hub(workers: int = 1, **env: str) -> tuple[subprocess.Popen[bytes], str]:
+    """The hub's process and base URL, once /readyz answers (Neo4j reachable)."""
+    port = free_port()
+    environment = {
+        **os.environ,
+        "HUB_MATCHMAKING_REFRESH_SECONDS": "0",
+        "HUB_NETWORK_REFRESH_SECONDS": "0",
+        **env,
+    }
+    command = [sys.executable, "-m", "uvicorn", "hub.app:create_app", "--factory", "--port", str(port)]
+    command += ["--workers", str(workers), "--log-level", "warning", "--no-access-log"]
+    process = subprocess.Popen(command, env=environment)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(150):
+        if process.poll() is not None:
+            raise SystemExit(f"the hub exited with {process.returncode}")
+        try:
+            httpx.get(url + "/readyz", timeout=1).raise_for_status()
+            return process, url
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    process.terminate()
+    raise SystemExit("the hub did not become ready")
