@@ -26,11 +26,10 @@ from typing import Any
 
 import httpx
 
-from bench.servers import start_hub
+from bench.servers import issue_key, revoke_key, start_hub
 from hub.db.connect import open_database
 from hub.domain.enums import Role
 from hub.graphql.relay import to_global_id
-from hub.security.api_keys import ApiKeys
 from hub.services.network.service import NetworkMeasures
 from hub.settings import Settings
 
@@ -89,7 +88,6 @@ async def _prepare(seed: int, sample: int) -> dict[str, Any]:
             "RETURN CASE WHEN o:Institution THEN 'Institution' ELSE 'TechEnterprise' END + ':' + o.id AS id, "
             "o.networkDegree AS degree"
         )
-        key = await ApiKeys(db).create(Role.ANALYST, None, "bench: analyst queries")
     finally:
         await db.close()
     chosen = random.Random(seed).sample(ids[0]["ids"], sample * 2)
@@ -98,16 +96,7 @@ async def _prepare(seed: int, sample: int) -> dict[str, Any]:
         "network": {"ties": snapshot.ties, "communities": snapshot.communities, "seconds": snapshot.seconds},
         "sample": [to_global_id(*i.split(":", 1)) for i in chosen],
         "busiest": {"id": to_global_id(*busiest[0]["id"].split(":", 1)), "degree": busiest[0]["degree"]},
-        "key": key,
     }
-
-
-async def _revoke(key_id: str) -> None:
-    db = open_database(Settings())
-    try:
-        await ApiKeys(db).revoke(key_id)
-    finally:
-        await db.close()
 
 
 def _memory_kib(pid: int) -> dict[str, int]:
@@ -190,14 +179,15 @@ def main() -> None:
     parser.add_argument("--name", default="analyst-queries")
     args = parser.parse_args()
     prep = asyncio.run(_prepare(args.seed, args.sample))
+    key = asyncio.run(issue_key(Role.ANALYST, "bench: analyst queries"))
     timeout = Settings().operation_timeout_seconds
     server, url = start_hub()
     try:
-        measured = asyncio.run(run(url, prep["key"].key, prep, server.pid))
+        measured = asyncio.run(run(url, key.key, prep, server.pid))
     finally:
         server.terminate()
         server.wait(timeout=30)
-        asyncio.run(_revoke(prep["key"].key_id))
+        asyncio.run(revoke_key(key.key_id))
     slowest = max(r["max"] for r in measured["queries"].values())
     report = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),

@@ -31,10 +31,9 @@ from typing import Any
 import httpx
 
 from bench.operations import OPERATIONS, Operation, Target
-from bench.servers import free_port, start_hub
+from bench.servers import free_port, issue_key, revoke_key, start_hub
 from hub.db.connect import connection_for, open_database
 from hub.domain.enums import Role
-from hub.security.api_keys import ApiKeys
 from hub.settings import Settings
 
 BENCH = Path(__file__).parent
@@ -75,7 +74,7 @@ def start_peer(settings: Settings) -> tuple[subprocess.Popen[bytes], str]:
     return process, url
 
 
-async def pick_target(settings: Settings) -> tuple[Target, dict[str, int], str]:
+async def pick_target(settings: Settings) -> tuple[Target, dict[str, int]]:
     db = open_database(settings)
     try:
         size = (
@@ -92,18 +91,9 @@ async def pick_target(settings: Settings) -> tuple[Target, dict[str, int], str]:
             "MATCH (c:Capability) WITH c, COUNT { (c)<-[:OFFERS]-() } AS n "
             "ORDER BY n DESC, c.id LIMIT 1 RETURN c.id AS id"
         )
-        key = await ApiKeys(db).create(Role.ADMIN, None, "bench: compare")
     finally:
         await db.close()
-    return Target(institution[0]["id"], capability[0]["id"]), size, key.key
-
-
-async def revoke(settings: Settings, key: str) -> None:
-    db = open_database(settings)
-    try:
-        await ApiKeys(db).revoke(key.removeprefix("hub_").split("_", 1)[0])
-    finally:
-        await db.close()
+    return Target(institution[0]["id"], capability[0]["id"]), size
 
 
 def _post(url: str, query: str, variables: dict[str, Any], headers: dict[str, str]) -> dict[str, Any]:
@@ -246,8 +236,9 @@ def main() -> None:
     chosen = [o for o in OPERATIONS if not args.only or o.name in args.only.split(",")]
 
     settings = Settings()
-    target, size, key = asyncio.run(pick_target(settings))
-    auth = f"Bearer {key}"
+    target, size = asyncio.run(pick_target(settings))
+    key = asyncio.run(issue_key(Role.ADMIN, "bench: compare"))
+    auth = f"Bearer {key.key}"
     print(
         f"graph {args.graph}: {size['organisations']:,} organisations, {size['partnerships']:,} partnerships"
     )
@@ -294,7 +285,7 @@ def main() -> None:
         for process in (hub, peer):
             process.terminate()
             process.wait(timeout=30)
-        asyncio.run(revoke(settings, key))
+        asyncio.run(revoke_key(key.key_id))
     report = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "graph": {"name": args.graph, **size},

@@ -23,12 +23,11 @@ from typing import Any
 
 import httpx
 
-from bench.servers import start_hub
+from bench.servers import issue_key, revoke_key, start_hub
 from hub.db.connect import open_database
 from hub.db.repositories import matchmaking as repo
 from hub.domain.enums import Role
 from hub.graphql.relay import to_global_id
-from hub.security.api_keys import ApiKeys
 from hub.services.matchmaking.config import LIMITS
 from hub.settings import Settings
 
@@ -131,23 +130,6 @@ async def run(url: str, requests: int, warmup: int, seed: int, headers: dict[str
     return results
 
 
-async def _key() -> Any:
-    """An ANALYST key for the run (the hub refuses anonymous callers); revoked afterwards."""
-    db = open_database(Settings())
-    try:
-        return await ApiKeys(db).create(Role.ANALYST, None, "bench: recommendations")
-    finally:
-        await db.close()
-
-
-async def _revoke(key_id: str) -> None:
-    db = open_database(Settings())
-    try:
-        await ApiKeys(db).revoke(key_id)
-    finally:
-        await db.close()
-
-
 async def _graph_size() -> dict[str, int]:
     db = open_database(Settings())
     try:
@@ -170,14 +152,14 @@ def main() -> None:
     size = asyncio.run(_graph_size())
     print(f"graph: {size['organisations']} organisations, {size['relationships']} relationships", flush=True)
     server, url = start_hub()
-    key = asyncio.run(_key())
+    key = asyncio.run(issue_key(Role.ANALYST, "bench: recommendations"))
     try:
         headers = {"Authorization": f"Bearer {key.key}"}
         results = asyncio.run(run(url, args.requests, args.warmup, args.seed, headers))
     finally:
         server.terminate()
         server.wait(timeout=30)
-        asyncio.run(_revoke(key.key_id))
+        asyncio.run(revoke_key(key.key_id))
     report = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {

@@ -1,5 +1,5 @@
-"""Starting the hub for a benchmark: uvicorn in its own process, on a free loopback port, with the
-refresh schedules off (they would compete for the CPU being measured)."""
+"""Starting the hub for a benchmark (uvicorn in its own process, on a free loopback port, with the
+refresh schedules off: they would compete for the CPU being measured), and its run's API key."""
 
 from __future__ import annotations
 
@@ -10,6 +10,11 @@ import sys
 import time
 
 import httpx
+
+from hub.db.connect import open_database
+from hub.domain.enums import Role
+from hub.security.api_keys import ApiKeys, IssuedKey
+from hub.settings import Settings
 
 
 def free_port() -> int:
@@ -41,3 +46,20 @@ def start_hub(workers: int = 1, **env: str) -> tuple[subprocess.Popen[bytes], st
             time.sleep(0.2)
     process.terminate()
     raise SystemExit("the hub did not become ready")
+
+
+async def issue_key(role: Role, name: str) -> IssuedKey:
+    """A key for one benchmark run against the graph HUB_HOME / NEO4J_URI point at."""
+    db = open_database(Settings())
+    try:
+        return await ApiKeys(db).create(role, None, name)
+    finally:
+        await db.close()
+
+
+async def revoke_key(key_id: str) -> None:
+    db = open_database(Settings())
+    try:
+        await ApiKeys(db).revoke(key_id)
+    finally:
+        await db.close()
