@@ -115,7 +115,8 @@ class ManagedNeo4j:
         if self.password_file.exists():
             return self.password_file.read_text().strip()
         self.password_file.parent.mkdir(parents=True, exist_ok=True)
-        value = secrets.token_urlsafe(24)
+        # Hex, not URL-safe base64: a password starting with "-" is read by neo4j-admin as an option.
+        value = secrets.token_hex(24)
         fd = os.open(self.password_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as handle:
             handle.write(value + "\n")

@@ -56,3 +56,12 @@ def test_wrong_password_is_refused(neo4j_connection_uri: str) -> None:
         GraphDatabase.driver(neo4j_connection_uri, auth=("neo4j", "wrong-password")) as driver,
     ):
         driver.verify_connectivity()
+
+
+def test_generated_passwords_never_look_like_options(tmp_path: Path) -> None:
+    # One setup in 64 failed when a URL-safe password began with "-" (neo4j-admin took it for an option).
+    for i in range(200):
+        server = ManagedNeo4j(Settings(home=tmp_path / str(i)))
+        password = server.password()
+        assert not password.startswith("-") and len(password) >= 32
+        assert server.password() == password  # kept, not made anew
