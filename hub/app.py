@@ -22,8 +22,9 @@ from hub.db.connect import open_database
 from hub.db.database import Database
 from hub.db.migrations import apply_schema
 from hub.errors import DatabaseUnavailable
+from hub.graphql.compiled.operations import CompiledReads
 from hub.graphql.context import Services
-from hub.graphql.schema import Protection, build_schema
+from hub.graphql.schema import Protection, build_schema, limit_rules
 from hub.graphql.view import Guards, HubGraphQL
 from hub.http.export import export
 from hub.limits import BodySizeLimit, GraphQLResponseMediaType
@@ -147,13 +148,19 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         max_tokens=settings.max_tokens,
         production=settings.production,
     )
+    limits = limit_rules(protection)
+    schema = build_schema(protection, limits)
+    compiled = (
+        CompiledReads(schema._schema, limits, protection.max_tokens) if settings.compiled_reads else None
+    )
     graphql = HubGraphQL(
-        build_schema(protection),
+        schema,
         Guards(
             max_cost=settings.max_query_cost,
             points_per_minute=settings.rate_limit_points_per_minute,
             timeout_seconds=settings.operation_timeout_seconds,
         ),
+        compiled,
         graphql_ide=None if settings.production else "graphiql",
         allow_queries_via_get=True,
     )

@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     java_home: Path | None = None
 
     max_page_size: int = Field(default=100, ge=1, le=1000)
+    # Reads the model covers are compiled to one Cypher statement each (off: every read goes
+    # through the standard executor, as the differential tests compare).
+    compiled_reads: bool = True
     # Protection from abusive operations.
     max_query_depth: int = Field(default=12, ge=2)
     max_aliases: int = Field(default=30, ge=1)

@@ -101,7 +101,7 @@ def page_request(first: int | None, after: str | None, info: Any = None) -> Page
     return PageRequest(skip=skip, limit=size, counted=counted)
 
 
-def _cursor(offset: int) -> str:
+def offset_cursor(offset: int) -> str:
     return base64.urlsafe_b64encode(f"{_CURSOR_PREFIX}{offset}".encode()).decode()
 
 
@@ -147,7 +147,9 @@ class Connection(Generic[T]):
 
 
 def connection(page: Page[R], convert: Callable[[R], Any]) -> Connection[Any]:
-    edges = [Edge(cursor=_cursor(page.skip + i), node=convert(item)) for i, item in enumerate(page.items)]
+    edges = [
+        Edge(cursor=offset_cursor(page.skip + i), node=convert(item)) for i, item in enumerate(page.items)
+    ]
     return Connection(
         edges=edges,
         page_info=PageInfo(

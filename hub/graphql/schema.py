@@ -86,14 +86,20 @@ class Protection:
 NODE_TYPES = [Institution, TechEnterprise, Capability, Partnership, SandboxBatch, SandboxProject, Zone, Award]
 
 
-def build_schema(protection: Protection | None = None) -> strawberry.Schema:
-    protection = protection or Protection()
-    # The limiters' validation rules are built once: the validation cache is keyed by the rules, so
-    # rule classes made anew for each request (as the limiter extensions do) would never hit it.
-    limits = [
+def limit_rules(protection: Protection) -> list[Any]:
+    """The validation rules that enforce the depth and alias limits (the compiled reads run
+    the same ones)."""
+    return [
         *QueryDepthLimiter(max_depth=protection.max_depth).validation_rules,
         *MaxAliasesLimiter(max_alias_count=protection.max_aliases).validation_rules,
     ]
+
+
+def build_schema(protection: Protection | None = None, limits: list[Any] | None = None) -> strawberry.Schema:
+    protection = protection or Protection()
+    # The limiters' validation rules are built once: the validation cache is keyed by the rules, so
+    # rule classes made anew for each request (as the limiter extensions do) would never hit it.
+    limits = limit_rules(protection) if limits is None else limits
     extensions: list[Any] = [
         lambda: MaxTokensLimiter(max_token_count=protection.max_tokens),
         lambda: ParserCache(maxsize=256),

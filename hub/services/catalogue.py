@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, LiteralString
 
 from hub.db.database import Database
 from hub.db.mapping import NODE_MODELS, from_props
-from hub.db.repositories import directory, lookups, network, organisations, partnerships, relations, sandbox
+from hub.db.repositories import (
+    compiled,
+    directory,
+    lookups,
+    network,
+    organisations,
+    partnerships,
+    relations,
+    sandbox,
+)
 from hub.db.repositories import search as search_repo
 from hub.domain import models
 from hub.domain.paging import Page, PageRequest
@@ -16,6 +25,10 @@ from hub.domain.principal import EVERYTHING, Visibility
 class Catalogue:
     def __init__(self, db: Database) -> None:
         self.db = db
+
+    async def compiled(self, text: LiteralString, params: dict[str, Any]) -> list[Any]:
+        """The answer of a compiled read (hub/graphql/compiled/): one statement, one round trip."""
+        return await compiled.run(self.db, text=text, params=params)
 
     async def by_ids(self, label: str, ids: list[str], visibility: Visibility = EVERYTHING) -> dict[str, Any]:
         if label not in NODE_MODELS:

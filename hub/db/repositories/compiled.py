@@ -1,0 +1,296 @@
+"""A plan (hub/model/plan.py) as one Cypher statement, and running it.
+
+The statement returns one row with one column, `data`: a list with one value per root field
+of the operation, in order. Every object is a list of its fields' values in response order
+(objects that may be of several types start with their type's name); a connection is
+`[total, items, skip]`. The shaper (hub/graphql/compiled/shaper.py) reads exactly this layout.
+
+The text is made only of the model's literal templates and of names made here; values are
+`$parameters` (the plan's `Param`s, named `$p0`, `$p1`, ... in the order they are met).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, LiteralString
+
+from hub.db.database import Runner
+from hub.model.plan import (
+    AppliedFilter,
+    Follow,
+    Lookup,
+    Operation,
+    Page,
+    Param,
+    RootPage,
+    Scalar,
+    Selection,
+    TypeName,
+)
+from hub.model.types import Kind, Model
+
+
+def _name(prefix: LiteralString, number: int) -> LiteralString:
+    """`prefix` followed by a number: the only text here that is not a model literal."""
+    # mypy reads LiteralString as str; a checker that enforces it sees this one exception.
+    return prefix + str(int(number))  # type: ignore[return-value,operator,unused-ignore]
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    text: LiteralString
+    params: tuple[tuple[str, Param], ...]  # parameter name (without $) -> where its value comes from
+
+
+def emit(operation: Operation, model: Model) -> Statement:
+    return _Emitter(model).operation(operation)
+
+
+async def run(db: Runner, *, text: LiteralString, params: dict[str, Any]) -> list[Any]:
+    """The `data` list of a compiled statement (one read, one round trip)."""
+    rows = await db.read(text, **params)
+    data: list[Any] = rows[0]["data"]
+    return data
+
+
+class _Emitter:
+    def __init__(self, model: Model) -> None:
+        self.model = model
+        self.params: list[tuple[str, Param]] = []
+        self.named: dict[int, LiteralString] = {}
+        self.variables = 0
+
+    def operation(self, operation: Operation) -> Statement:
+        calls: list[LiteralString] = []
+        values: list[LiteralString] = []
+        for _, item in operation.roots:
+            if isinstance(item, TypeName):
+                values.append("null")
+            elif isinstance(item, RootPage):
+                values.append(self.root_page(item, calls))
+            else:
+                values.append(self.lookup(item, calls))
+        text = " ".join(calls) + " RETURN [" + ", ".join(values) + "] AS data"
+        return Statement(text, tuple(self.params))
+
+    # -- names ------------------------------------------------------------------------------
+
+    def param(self, param: Param) -> LiteralString:
+        known = self.named.get(id(param))
+        if known is None:
+            known = _name("p", len(self.params))
+            self.params.append((known, param))
+            self.named[id(param)] = known
+        return "$" + known
+
+    def var(self) -> LiteralString:
+        self.variables += 1
+        return _name("v", self.variables)
+
+    # -- roots ------------------------------------------------------------------------------
+
+    def root_page(self, item: RootPage, calls: list[LiteralString]) -> LiteralString:
+        n = self.var()
+        node_type = self.model.node(item.root.type_name)
+        if item.start is not None and item.start_value is not None:
+            pattern = item.start.match.replace("{n}", n).replace("{value}", self.param(item.start_value))
+        else:
+            pattern = "(" + n + ":" + node_type.label + ")"
+        predicates = [self.predicate(f, {"{n}": n}) for f in item.filters]
+        if node_type.visible_when is not None:
+            predicates.append(node_type.visible_when.replace("{n}", n))
+        body = "MATCH " + pattern + _where(predicates)
+        page = item.page
+        skip, limit = self.param(page.skip), self.param(page.limit)
+        total: LiteralString = "null"
+        items: LiteralString = "null"
+        if page.counted:
+            total = _name("c", self.variables)
+            calls.append("CALL () { " + body + " RETURN count(" + n + ") AS " + total + " }")
+        if page.items:
+            items = _name("i", self.variables)
+            order = ", ".join(
+                key.replace("{n}", n) + (" DESC" if descending else "") for key, descending in item.order
+            )
+            calls.append(
+                "CALL () { " + body + " WITH " + n + " ORDER BY " + order + ", " + n + ".id"
+                " SKIP "
+                + skip
+                + " LIMIT "
+                + limit
+                + " RETURN collect("
+                + self.slots(page, n)
+                + ") AS "
+                + items
+                + " }"
+            )
+        return "[" + total + ", " + items + ", " + skip + "]"
+
+    def lookup(self, item: Lookup, calls: list[LiteralString]) -> LiteralString:
+        found: list[LiteralString] = []
+        for type_name, keys in item.keys.items():
+            n, i, key = self.var(), self.var(), self.var()
+            node_type = self.model.node(type_name)
+            ids = self.param(keys)
+            where = _where([node_type.visible_when.replace("{n}", n)] if node_type.visible_when else [])
+            column = _name("l", self.variables)
+            calls.append(
+                "CALL () { UNWIND range(0, size("
+                + ids
+                + ") - 1) AS "
+                + i
+                + " WITH "
+                + i
+                + ", "
+                + ids
+                + "["
+                + i
+                + "] AS "
+                + key
+                + " MATCH ("
+                + n
+                + ":"
+                + node_type.label
+                + " {id: "
+                + key
+                + "})"
+                + where
+                + " RETURN collect(["
+                + i
+                + ", "
+                + self.selection(item.target, n, only=type_name)
+                + "]) AS "
+                + column
+                + " }"
+            )
+            found.append(column)
+        return "[" + ", ".join(found) + "]"
+
+    # -- below ------------------------------------------------------------------------------
+
+    def selection(self, selection: Selection, n: LiteralString, only: str | None = None) -> LiteralString:
+        types = [only] if only is not None else list(selection.by_type)
+        if len(types) == 1:
+            return self.fields(selection, types[0], n)
+        branches = [
+            "WHEN " + n + ":" + self.model.node(t).label + " THEN " + self.fields(selection, t, n, tag=True)
+            for t in types
+        ]
+        return "CASE " + " ".join(branches) + " END"
+
+    def fields(
+        self, selection: Selection, type_name: str, n: LiteralString, tag: bool = False
+    ) -> LiteralString:
+        values: list[LiteralString] = ["'" + self.model.node(type_name).label + "'"] if tag else []
+        for _, item in selection.by_type[type_name]:
+            if isinstance(item, Scalar):
+                values.append(_scalar(item, n))
+            elif isinstance(item, Follow):
+                values.append(self.follow(item, n))
+        return "[" + ", ".join(values) + "]"
+
+    def follow(self, follow: Follow, src: LiteralString) -> LiteralString:
+        relation = follow.relation
+        dst = self.var()
+        holes: dict[LiteralString, LiteralString] = {"{src}": src, "{dst}": dst}
+        if "{rel}" in relation.pattern:
+            holes["{rel}"] = self.var()
+        if "{mid}" in relation.pattern:
+            holes["{mid}"] = self.var()
+        pattern = _fill(relation.pattern, holes)
+        predicates = [self.predicate(f, holes) for f in follow.filters]
+        if follow.label is not None:
+            predicates.append(_fill(follow.label, holes))
+        if relation.where is not None:
+            predicates.append(_fill(relation.where, holes))
+        targets = self.model.members(relation.target)
+        if len(targets) == 1 and (visible := self.model.node(targets[0]).visible_when) is not None:
+            predicates.append(visible.replace("{n}", dst))
+        body = "MATCH " + pattern + _where(predicates)
+        carried = dst + (", " + holes["{rel}"] if "{rel}" in holes else "")
+        order = (_fill(relation.order, holes) + ", " if relation.order else "") + dst + ".id"
+        if follow.page is not None:
+            return self.page(follow, body, dst, order)
+        value = self.item(follow, dst, holes.get("{rel}"))
+        if not relation.many:
+            return "COLLECT { " + body + " RETURN " + value + " LIMIT 1 }[0]"
+        return "COLLECT { " + body + " WITH " + carried + " ORDER BY " + order + " RETURN " + value + " }"
+
+    def page(
+        self, follow: Follow, body: LiteralString, dst: LiteralString, order: LiteralString
+    ) -> LiteralString:
+        page = follow.page
+        assert page is not None
+        distinct = follow.relation.distinct
+        skip, limit = self.param(page.skip), self.param(page.limit)
+        total: LiteralString = "null"
+        items: LiteralString = "null"
+        if page.counted:
+            total = "COUNT { " + body + (" RETURN DISTINCT " + dst if distinct else "") + " }"
+        if page.items:
+            carried = ("DISTINCT " if distinct else "") + dst
+            items = (
+                "COLLECT { "
+                + body
+                + " WITH "
+                + carried
+                + " ORDER BY "
+                + order
+                + " SKIP "
+                + skip
+                + " LIMIT "
+                + limit
+                + " RETURN "
+                + self.slots(page, dst)
+                + " }"
+            )
+        return "[" + total + ", " + items + ", " + skip + "]"
+
+    def slots(self, page: Page, n: LiteralString) -> LiteralString:
+        return "[" + ", ".join(self.selection(slot, n) for slot in page.slots) + "]"
+
+    def item(self, follow: Follow, dst: LiteralString, rel: LiteralString | None) -> LiteralString:
+        if follow.wrapper is None:
+            assert follow.target is not None
+            return self.selection(follow.target, dst)
+        values: list[LiteralString] = []
+        for _, part in follow.wrapper:
+            if isinstance(part, Scalar):
+                assert rel is not None
+                values.append(_scalar(part, rel))
+            elif isinstance(part, Selection):
+                values.append(self.selection(part, dst))
+        return "[" + ", ".join(values) + "]"
+
+    def predicate(self, applied: AppliedFilter, holes: dict[LiteralString, LiteralString]) -> LiteralString:
+        text = _fill(applied.filter.template, holes)
+        for hole, param in applied.values.items():
+            text = text.replace(_hole(hole), self.param(param))
+        return text
+
+
+def _hole(name: str) -> LiteralString:
+    """The hole `{value}` or `{value_<argument>}`: names from the model, never from a caller."""
+    return "{" + name + "}"  # type: ignore[return-value,operator,unused-ignore]
+
+
+def _fill(template: LiteralString, holes: dict[LiteralString, LiteralString]) -> LiteralString:
+    for hole, name in holes.items():
+        template = template.replace(hole, name)
+    return template
+
+
+def _where(predicates: list[LiteralString]) -> LiteralString:
+    return " WHERE " + " AND ".join(predicates) if predicates else ""
+
+
+def _scalar(item: Scalar, n: LiteralString) -> LiteralString:
+    prop = item.prop
+    value: LiteralString = n + "." + prop.prop
+    if prop.default is not None:
+        value = "coalesce(" + value + ", " + prop.default + ")"
+    if prop.kind is Kind.DATE:
+        value = "toString(" + value + ")"
+    if prop.visible_when is not None:
+        value = "CASE WHEN " + prop.visible_when.replace("{n}", n) + " THEN " + value + " END"
+    return value

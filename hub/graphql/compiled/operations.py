@@ -1,0 +1,121 @@
+"""Compiled reads: a GraphQL query answered by one Cypher statement, remembered by its text.
+
+Per operation text (and name): the parse, the validation and the analysis, once. Per shape of
+its arguments (which are given, enum values, @skip/@include): the plan, the statement and the
+shaper, once. Per request: the variables are coerced, the parameters read from the arguments,
+and the statement runs. An operation the model does not cover, one that does not validate, or
+arguments the executor would refuse: `prepare` answers None and the standard executor runs.
+
+The statement does not depend on who is calling: visibility travels as `$viewerOrg` and
+`$seesAll`, like every other value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from cachetools import LRUCache
+from graphql import (
+    ASTValidationRule,
+    GraphQLError,
+    GraphQLSchema,
+    parse,
+    specified_rules,
+    validate,
+)
+from graphql.execution import get_argument_values, get_variable_values
+
+from hub.db.repositories.compiled import Statement, emit
+from hub.graphql.compiled.planner import Analysis, NotCompilable, Planner, analyse, shape
+from hub.graphql.compiled.shaper import operation_shaper
+from hub.model.graph import MODEL
+from hub.model.types import Model
+
+
+@dataclass(frozen=True, slots=True)
+class Compiled:
+    statement: Statement
+    shape: Callable[[list[Any]], dict[str, Any]]
+
+
+@dataclass(frozen=True, slots=True)
+class Ready:
+    """A request ready to run: the statement, its parameters, and how to shape its answer."""
+
+    text: Any
+    params: dict[str, Any]
+    shape: Callable[[list[Any]], dict[str, Any]]
+
+
+_NOT = object()  # remembered: not compilable
+
+
+class CompiledReads:
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        rules: Sequence[type[ASTValidationRule]] = (),
+        max_tokens: int | None = None,
+        model: Model = MODEL,
+        size: int = 512,
+    ) -> None:
+        self.schema = schema
+        self.rules = (*specified_rules, *rules)
+        self.max_tokens = max_tokens
+        self.model = model
+        self._analyses: LRUCache[tuple[str, str | None], Any] = LRUCache(size)
+        self._compiled: LRUCache[tuple[str, str | None, Any], Any] = LRUCache(size * 4)
+
+    def prepare(
+        self, text: str, operation_name: str | None, variables: dict[str, Any] | None
+    ) -> Ready | None:
+        analysis = self._analysis(text, operation_name)
+        if analysis is None:
+            return None
+        try:
+            coerced = get_variable_values(
+                self.schema, analysis.operation.variable_definitions or (), variables or {}
+            )
+            if isinstance(coerced, list):  # errors: the executor reports them
+                return None
+            arguments = [get_argument_values(d, n, coerced) for d, n in analysis.sites]
+        except (GraphQLError, TypeError, ValueError):
+            return None
+        key = (text, operation_name, shape(analysis, arguments, coerced.coerced))
+        compiled = self._compiled.get(key)
+        if compiled is None:
+            compiled = self._compile(analysis, arguments, coerced.coerced)
+            self._compiled[key] = compiled
+        if compiled is _NOT:
+            return None
+        try:
+            params = {name: param.resolve(arguments) for name, param in compiled.statement.params}
+        except NotCompilable:
+            return None
+        return Ready(compiled.statement.text, params, compiled.shape)
+
+    def _analysis(self, text: str, operation_name: str | None) -> Analysis | None:
+        key = (text, operation_name)
+        found = self._analyses.get(key, _NOT)
+        if found is _NOT:
+            found = self._analyse(text, operation_name)
+            self._analyses[key] = found
+        return found  # type: ignore[no-any-return]
+
+    def _analyse(self, text: str, operation_name: str | None) -> Analysis | None:
+        try:
+            document = parse(text, max_tokens=self.max_tokens)
+        except GraphQLError:
+            return None
+        if validate(self.schema, document, self.rules):
+            return None
+        return analyse(self.schema, document, operation_name)
+
+    def _compile(self, analysis: Analysis, arguments: list[dict[str, Any]], variables: dict[str, Any]) -> Any:
+        try:
+            plan = Planner(self.schema, self.model, analysis, arguments, variables).plan()
+        except NotCompilable:
+            return _NOT
+        return Compiled(emit(plan, self.model), operation_shaper(plan, self.model))

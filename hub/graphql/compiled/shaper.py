@@ -1,0 +1,166 @@
+"""The answer of a compiled statement as the GraphQL response: keys in selection order, global
+ids, cursors and page info, with no resolver per field.
+
+It reads the layout hub/db/repositories/compiled.py writes: an object is a list of its
+fields' values (after its type's label when it may be of several types), a connection is
+`[total, items, skip]` and each item a list with one object per selection slot.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from hub.graphql.relay import offset_cursor, to_global_id
+from hub.model.plan import Follow, Lookup, Operation, Page, RootPage, Scalar, Selection, TypeName
+from hub.model.types import Kind, Model
+
+Shape = Callable[[Any], Any]
+
+
+def operation_shaper(operation: Operation, model: Model) -> Callable[[list[Any]], dict[str, Any]]:
+    roots = [(key, _root(item, model)) for key, item in operation.roots]
+
+    def shape(data: list[Any]) -> dict[str, Any]:
+        return {key: run(value) for (key, run), value in zip(roots, data, strict=True)}
+
+    return shape
+
+
+def _root(item: RootPage | Lookup | TypeName, model: Model) -> Shape:
+    if isinstance(item, TypeName):
+        name = item.name
+        return lambda _: name
+    if isinstance(item, RootPage):
+        return _page(item.page, model)
+    return _lookup(item, model)
+
+
+def _lookup(item: Lookup, model: Model) -> Shape:
+    # Each type's rows come from their own subquery, untagged.
+    objects = {t: _fields(fields, model, tagged=False) for t, fields in item.target.by_type.items()}
+    groups = list(item.keys)
+    positions = item.positions
+    single = item.single
+
+    def shape(found: list[Any]) -> Any:
+        by_position = {
+            (type_name, index): value
+            for type_name, rows in zip(groups, found, strict=True)
+            for index, value in rows
+        }
+        results = [
+            None if p is None or (values := by_position.get(p)) is None else objects[p[0]](values)
+            for p in positions
+        ]
+        return results[0] if single else results
+
+    return shape
+
+
+def _selection(selection: Selection, model: Model) -> Shape:
+    by_label = {
+        model.node(t).label: _fields(items, model, tagged=len(selection.by_type) > 1)
+        for t, items in selection.by_type.items()
+    }
+    if len(by_label) == 1:
+        (only,) = by_label.values()
+        return lambda value: None if value is None else only(value)
+    return lambda value: None if value is None else by_label[value[0]](value)
+
+
+def _fields(items: list[tuple[str, Any]], model: Model, tagged: bool) -> Shape:
+    """An object from its list of values: (key, position or -1, conversion or constant)."""
+    plan: list[tuple[str, int, Any]] = []
+    position = 1 if tagged else 0
+    for key, item in items:
+        if isinstance(item, TypeName):
+            plan.append((key, -1, item.name))
+            continue
+        plan.append((key, position, _value(item, model)))
+        position += 1
+
+    def shape(values: list[Any]) -> dict[str, Any]:
+        return {
+            key: convert if index < 0 else (convert(values[index]) if convert else values[index])
+            for key, index, convert in plan
+        }
+
+    return shape
+
+
+def _value(item: Scalar | Follow | Selection, model: Model) -> Shape | None:
+    if isinstance(item, Selection):
+        return _selection(item, model)
+    if isinstance(item, Scalar):
+        if item.prop.kind is Kind.ID:
+            type_name = item.type_name
+            return lambda key: None if key is None else to_global_id(type_name, key)
+        return None
+    return _follow(item, model)
+
+
+def _follow(follow: Follow, model: Model) -> Shape:
+    if follow.page is not None:
+        return _page(follow.page, model)
+    if follow.wrapper is not None:
+        one = _fields(list(follow.wrapper), model, tagged=False)
+    else:
+        assert follow.target is not None
+        one = _selection(follow.target, model)
+    if follow.relation.many:
+        return lambda values: [one(v) for v in values]
+    return lambda value: None if value is None else one(value)
+
+
+def _page(page: Page, model: Model) -> Shape:
+    slots = [_selection(slot, model) for slot in page.slots]
+    parts = page.parts
+
+    def shape(value: list[Any]) -> dict[str, Any]:
+        total, items, skip = value
+        items = items or []
+        answer: dict[str, Any] = {}
+        for key, part in parts:
+            if part.what == "totalCount":
+                answer[key] = total
+            elif part.what == "__typename":
+                answer[key] = part.type_name
+            elif part.what == "nodes":
+                run = slots[part.slot]
+                answer[key] = [run(item[part.slot]) for item in items]
+            elif part.what == "edges":
+                answer[key] = [_edge(part.fields, slots, item, skip + i) for i, item in enumerate(items)]
+            else:
+                answer[key] = _page_info(part.fields, total or 0, items, skip)
+        return answer
+
+    return shape
+
+
+def _edge(fields: tuple[tuple[str, str, int], ...], slots: list[Shape], item: list[Any], offset: int) -> Any:
+    edge: dict[str, Any] = {}
+    for key, name, slot in fields:
+        if name == "cursor":
+            edge[key] = offset_cursor(offset)
+        elif name == "node":
+            edge[key] = slots[slot](item[slot])
+        else:
+            edge[key] = name  # __typename
+    return edge
+
+
+def _page_info(fields: tuple[tuple[str, str, int], ...], total: int, items: list[Any], skip: int) -> Any:
+    info: dict[str, Any] = {}
+    for key, name, _ in fields:
+        if name == "hasNextPage":
+            info[key] = skip + len(items) < total
+        elif name == "hasPreviousPage":
+            info[key] = skip > 0
+        elif name == "startCursor":
+            info[key] = offset_cursor(skip) if items else None
+        elif name == "endCursor":
+            info[key] = offset_cursor(skip + len(items) - 1) if items else None
+        else:
+            info[key] = name  # __typename
+    return info

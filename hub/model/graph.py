@@ -1,0 +1,440 @@
+"""The hub's graph, declared once: node types, their fields and relationships, the root
+connections with their filters, starts and orderings, and the visibility rules in Cypher form.
+
+The compiler (hub/compiler/) reads only this to turn a GraphQL read into one Cypher statement;
+tests/model/ checks it against the GraphQL schema and the executor's answers.
+"""
+
+from __future__ import annotations
+
+from typing import LiteralString
+
+from hub.model.types import (
+    Filter,
+    Interface,
+    Kind,
+    LabelFilter,
+    Model,
+    NodeType,
+    Ordering,
+    Prop,
+    Relation,
+    Root,
+    Start,
+    Wrapper,
+)
+
+# The policy module's rule (hub/security/policy.py `visibility`) in Cypher: PROPOSED and DECLINED
+# partnerships, and every partnership's terms, only for their parties, regulators and admins.
+IS_PARTY: LiteralString = "EXISTS { (:Organisation {id: $viewerOrg})-[:PARTY_TO]->({n}) }"
+VISIBLE_PARTNERSHIP: LiteralString = "($seesAll OR {n}.status IN ['ACTIVE', 'ENDED'] OR " + IS_PARTY + ")"
+TERMS_VISIBLE: LiteralString = "($seesAll OR " + IS_PARTY + ")"
+
+
+def _eq(prop: LiteralString, *path: str) -> Filter:
+    return Filter((path,), "{n}." + prop + " = {value}")
+
+
+def _from(prop: LiteralString, *path: str) -> Filter:
+    return Filter((path,), "{n}." + prop + " >= {value}")
+
+
+def _to(prop: LiteralString, *path: str) -> Filter:
+    return Filter((path,), "{n}." + prop + " <= {value}")
+
+
+def _related(pattern: LiteralString, id_of: tuple[str, ...], *path: str) -> Filter:
+    return Filter((path,), "EXISTS { " + pattern + " }", id_of=id_of)
+
+
+def _status(var: LiteralString = "dst") -> Filter:
+    return Filter((("status",),), "{" + var + "}.status = {value}")
+
+
+ORGANISATION_PROPS = (
+    Prop("id", "id", Kind.ID),
+    Prop("name", "name", Kind.STRING),
+    Prop("nameZh", "nameZh", Kind.STRING),
+    Prop("homeCountry", "homeCountry", Kind.STRING),
+    Prop("founded", "founded", Kind.DATE),
+    Prop("description", "description", Kind.STRING),
+)
+
+ORGANISATION_RELATIONS = (
+    Relation("zone", "({src})-[:LOCATED_IN]->({dst}:Zone)", "Zone"),
+    Relation(
+        "partnerships",
+        "({src})-[:PARTY_TO]->({dst}:Partnership)",
+        "Partnership",
+        many=True,
+        connection=True,
+        order="{dst}.proposedOn DESC",
+        filters={"status": _status(), "kind": Filter((("kind",),), "{dst}.kind = {value}")},
+    ),
+    Relation(
+        "partners",
+        "({src})-[:PARTY_TO]->({mid}:Partnership)<-[:PARTY_TO]-({dst}:Organisation)",
+        "Organisation",
+        many=True,
+        connection=True,
+        order="{dst}.name",
+        where="{dst} <> {src} AND " + VISIBLE_PARTNERSHIP.replace("{n}", "{mid}"),
+        filters={"status": _status("mid")},
+        distinct=True,
+    ),
+    Relation(
+        "sandboxProjects",
+        "({src})-[:PARTICIPATES_IN]->({dst}:SandboxProject)",
+        "SandboxProject",
+        many=True,
+        connection=True,
+        order="{dst}.appliedOn DESC",
+        filters={"status": _status()},
+    ),
+)
+
+INSTITUTION = NodeType(
+    "Institution",
+    "Institution",
+    (
+        *ORGANISATION_PROPS,
+        Prop("kind", "kind", Kind.ENUM),
+        Prop("ownership", "ownership", Kind.ENUM),
+        Prop("licences", "licences", Kind.STRINGS, default="[]"),
+    ),
+    (
+        *ORGANISATION_RELATIONS,
+        Relation(
+            "soughtCapabilities",
+            "({src})-[:SEEKS]->({dst}:Capability)",
+            "Capability",
+            many=True,
+            order="{dst}.name",
+        ),
+    ),
+)
+
+TECH_ENTERPRISE = NodeType(
+    "TechEnterprise",
+    "TechEnterprise",
+    (*ORGANISATION_PROPS, Prop("employees", "employees", Kind.INT)),
+    (
+        *ORGANISATION_RELATIONS,
+        Relation(
+            "offeredCapabilities",
+            "({src})-[{rel}:OFFERS]->({dst}:Capability)",
+            "Capability",
+            many=True,
+            order="{dst}.name",
+            wrapper=Wrapper("CapabilityOffer", "capability", (Prop("maturity", "maturity", Kind.ENUM),)),
+        ),
+    ),
+)
+
+CAPABILITY = NodeType(
+    "Capability",
+    "Capability",
+    (
+        Prop("id", "id", Kind.ID),
+        Prop("name", "name", Kind.STRING),
+        Prop("nameZh", "nameZh", Kind.STRING),
+        Prop("category", "category", Kind.STRING),
+        Prop("description", "description", Kind.STRING),
+    ),
+    (
+        Relation(
+            "providers",
+            "({dst}:TechEnterprise)-[{rel}:OFFERS]->({src})",
+            "TechEnterprise",
+            many=True,
+            connection=True,
+            order="{dst}.name",
+            filters={"maturity": Filter((("maturity",),), "{rel}.maturity = {value}")},
+        ),
+        Relation(
+            "seekers",
+            "({dst}:Institution)-[:SEEKS]->({src})",
+            "Institution",
+            many=True,
+            connection=True,
+            order="{dst}.name",
+            filters={"kind": Filter((("kind",),), "{dst}.kind = {value}")},
+        ),
+        Relation(
+            "sandboxProjects",
+            "({dst}:SandboxProject)-[:USES]->({src})",
+            "SandboxProject",
+            many=True,
+            connection=True,
+            order="{dst}.appliedOn DESC",
+            filters={"status": _status()},
+        ),
+    ),
+)
+
+PARTNERSHIP = NodeType(
+    "Partnership",
+    "Partnership",
+    (
+        Prop("id", "id", Kind.ID),
+        Prop("kind", "kind", Kind.ENUM),
+        Prop("status", "status", Kind.ENUM),
+        Prop("title", "title", Kind.STRING),
+        Prop("terms", "terms", Kind.STRING, visible_when=TERMS_VISIBLE),
+        Prop("proposedOn", "proposedOn", Kind.DATE),
+        Prop("decidedOn", "decidedOn", Kind.DATE),
+        Prop("startedOn", "startedOn", Kind.DATE),
+        Prop("endedOn", "endedOn", Kind.DATE),
+    ),
+    (
+        Relation(
+            "parties",
+            "({dst}:Organisation)-[{rel}:PARTY_TO]->({src})",
+            "Organisation",
+            many=True,
+            order="{rel}.role DESC",
+            wrapper=Wrapper("PartnershipParty", "organisation", (Prop("role", "role", Kind.ENUM),)),
+        ),
+    ),
+    visible_when=VISIBLE_PARTNERSHIP,
+)
+
+SANDBOX_BATCH = NodeType(
+    "SandboxBatch",
+    "SandboxBatch",
+    (
+        Prop("id", "id", Kind.ID),
+        Prop("number", "number", Kind.INT),
+        Prop("name", "name", Kind.STRING),
+        Prop("announcedOn", "announcedOn", Kind.DATE),
+    ),
+    (
+        Relation(
+            "projects",
+            "({dst}:SandboxProject)-[:IN_BATCH]->({src})",
+            "SandboxProject",
+            many=True,
+            connection=True,
+            filters={"status": _status()},
+        ),
+    ),
+)
+
+SANDBOX_PROJECT = NodeType(
+    "SandboxProject",
+    "SandboxProject",
+    (
+        Prop("id", "id", Kind.ID),
+        Prop("name", "name", Kind.STRING),
+        Prop("nameZh", "nameZh", Kind.STRING),
+        Prop("serviceType", "serviceType", Kind.ENUM),
+        Prop("status", "status", Kind.ENUM),
+        Prop("riskLevel", "riskLevel", Kind.ENUM),
+        Prop("appliedOn", "appliedOn", Kind.DATE),
+        Prop("plannedGoLive", "plannedGoLive", Kind.DATE),
+        Prop("registeredOn", "registeredOn", Kind.DATE),
+        Prop("testingStartedOn", "testingStartedOn", Kind.DATE),
+        Prop("closedOn", "closedOn", Kind.DATE),
+        Prop("description", "description", Kind.STRING),
+    ),
+    (
+        Relation(
+            "participants",
+            "({dst}:Organisation)-[{rel}:PARTICIPATES_IN]->({src})",
+            "Organisation",
+            many=True,
+            order="{rel}.role, {dst}.name",
+            wrapper=Wrapper("SandboxParticipant", "organisation", (Prop("role", "role", Kind.ENUM),)),
+        ),
+        Relation("batch", "({src})-[:IN_BATCH]->({dst}:SandboxBatch)", "SandboxBatch"),
+        Relation(
+            "technologies", "({src})-[:USES]->({dst}:Capability)", "Capability", many=True, order="{dst}.name"
+        ),
+        Relation("awards", "({src})-[:WON]->({dst}:Award)", "Award", many=True, order="{dst}.year"),
+    ),
+)
+
+ZONE = NodeType(
+    "Zone",
+    "Zone",
+    (
+        Prop("id", "id", Kind.ID),
+        Prop("name", "name", Kind.STRING),
+        Prop("nameZh", "nameZh", Kind.STRING),
+        Prop("district", "district", Kind.STRING),
+        Prop("description", "description", Kind.STRING),
+    ),
+    (
+        Relation(
+            "organisations",
+            "({dst}:Organisation)-[:LOCATED_IN]->({src})",
+            "Organisation",
+            many=True,
+            connection=True,
+            order="{dst}.name",
+            label_filter=LabelFilter(
+                "type", {"Institution": "{dst}:Institution", "TechEnterprise": "{dst}:TechEnterprise"}
+            ),
+        ),
+    ),
+)
+
+AWARD = NodeType(
+    "Award",
+    "Award",
+    (
+        Prop("id", "id", Kind.ID),
+        Prop("name", "name", Kind.STRING),
+        Prop("year", "year", Kind.INT),
+        Prop("prizeYuan", "prizeYuan", Kind.INT),
+    ),
+    (Relation("project", "({dst}:SandboxProject)-[:WON]->({src})", "SandboxProject"),),
+)
+
+ORGANISATION_TYPES = ("Institution", "TechEnterprise")
+
+_ORGANISATION_ORDER = Ordering({"NAME": "{n}.name", "FOUNDED": "{n}.founded"}, "NAME")
+
+ROOTS = (
+    Root(
+        "institutions",
+        "Institution",
+        {
+            "kind": _eq("kind", "filter", "kind"),
+            "homeCountry": _eq("homeCountry", "filter", "homeCountry"),
+            "zoneId": _related("({n})-[:LOCATED_IN]->(:Zone {id: {value}})", ("Zone",), "filter", "zoneId"),
+            "capabilityId": _related(
+                "({n})-[:SEEKS]->(:Capability {id: {value}})", ("Capability",), "filter", "capabilityId"
+            ),
+            "foundedFrom": _from("founded", "filter", "foundedFrom"),
+            "foundedTo": _to("founded", "filter", "foundedTo"),
+        },
+        _ORGANISATION_ORDER,
+        (
+            Start(
+                "capabilityId", "(:Capability {id: {value}})<-[:SEEKS]-({n}:Institution)", ("capabilityId",)
+            ),
+            Start("zoneId", "(:Zone {id: {value}})<-[:LOCATED_IN]-({n}:Institution)", ("zoneId",)),
+            Start("homeCountry", "({n}:Institution {homeCountry: {value}})", ("homeCountry",)),
+            Start("kind", "({n}:Institution {kind: {value}})", ("kind",)),
+        ),
+    ),
+    Root(
+        "techEnterprises",
+        "TechEnterprise",
+        {
+            "homeCountry": _eq("homeCountry", "filter", "homeCountry"),
+            "zoneId": _related("({n})-[:LOCATED_IN]->(:Zone {id: {value}})", ("Zone",), "filter", "zoneId"),
+            "capabilityId": Filter(
+                (("filter", "capabilityId"),),
+                "EXISTS { ({n})-[:OFFERS]->(:Capability {id: {value}}) }",
+                unless=("maturity",),
+                id_of=("Capability",),
+            ),
+            "capabilityMaturity": Filter(
+                (("filter", "capabilityId"), ("filter", "maturity")),
+                "EXISTS { ({n})-[o:OFFERS]->(:Capability {id: {value_capabilityId}}) "
+                "WHERE o.maturity = {value_maturity} }",
+                when=("capabilityId", "maturity"),
+                id_of=("Capability",),
+            ),
+            "foundedFrom": _from("founded", "filter", "foundedFrom"),
+            "foundedTo": _to("founded", "filter", "foundedTo"),
+        },
+        _ORGANISATION_ORDER,
+        (
+            Start(
+                "capabilityId",
+                "(:Capability {id: {value}})<-[:OFFERS]-({n}:TechEnterprise)",
+                ("capabilityId",),
+            ),
+            Start("zoneId", "(:Zone {id: {value}})<-[:LOCATED_IN]-({n}:TechEnterprise)", ("zoneId",)),
+            Start("homeCountry", "({n}:TechEnterprise {homeCountry: {value}})", ("homeCountry",)),
+        ),
+    ),
+    Root(
+        "partnerships",
+        "Partnership",
+        {
+            "kind": _eq("kind", "filter", "kind"),
+            "status": _eq("status", "filter", "status"),
+            "proposedFrom": _from("proposedOn", "filter", "proposedFrom"),
+            "proposedTo": _to("proposedOn", "filter", "proposedTo"),
+            "organisationId": _related(
+                "(:Organisation {id: {value}})-[:PARTY_TO]->({n})",
+                ORGANISATION_TYPES,
+                "filter",
+                "organisationId",
+            ),
+        },
+        Ordering(
+            {"PROPOSED_ON": "{n}.proposedOn", "TITLE": "{n}.title"}, "PROPOSED_ON", default_descending=True
+        ),
+        (
+            Start(
+                "organisationId",
+                "(:Organisation {id: {value}})-[:PARTY_TO]->({n}:Partnership)",
+                ("organisationId",),
+            ),
+            Start("status", "({n}:Partnership {status: {value}})", ("status",)),
+            Start("kind", "({n}:Partnership {kind: {value}})", ("kind",)),
+        ),
+    ),
+    Root(
+        "sandboxProjects",
+        "SandboxProject",
+        {
+            "status": _eq("status", "filter", "status"),
+            "serviceType": _eq("serviceType", "filter", "serviceType"),
+            "riskLevel": _eq("riskLevel", "filter", "riskLevel"),
+            "batchId": _related(
+                "({n})-[:IN_BATCH]->(:SandboxBatch {id: {value}})", ("SandboxBatch",), "filter", "batchId"
+            ),
+            "capabilityId": _related(
+                "({n})-[:USES]->(:Capability {id: {value}})", ("Capability",), "filter", "capabilityId"
+            ),
+            "appliedFrom": _from("appliedOn", "filter", "appliedFrom"),
+            "appliedTo": _to("appliedOn", "filter", "appliedTo"),
+        },
+        Ordering({"APPLIED_ON": "{n}.appliedOn", "NAME": "{n}.name"}, "APPLIED_ON", default_descending=True),
+    ),
+    Root("sandboxBatches", "SandboxBatch", {}, Ordering({"NUMBER": "{n}.number"}, "NUMBER", argument=None)),
+    Root(
+        "capabilities",
+        "Capability",
+        {"category": _eq("category", "category")},
+        Ordering({"NAME": "{n}.name"}, "NAME", argument=None),
+    ),
+    Root(
+        "zones",
+        "Zone",
+        {"district": _eq("district", "district")},
+        Ordering({"NAME": "{n}.name"}, "NAME", argument=None),
+    ),
+    Root(
+        "awards",
+        "Award",
+        {"year": _eq("year", "year")},
+        Ordering({"YEAR": "{n}.year"}, "YEAR", argument=None),
+    ),
+)
+
+NODE_TYPES = (
+    INSTITUTION,
+    TECH_ENTERPRISE,
+    CAPABILITY,
+    PARTNERSHIP,
+    SANDBOX_BATCH,
+    SANDBOX_PROJECT,
+    ZONE,
+    AWARD,
+)
+
+MODEL = Model(
+    nodes=NODE_TYPES,
+    interfaces=(
+        Interface("Organisation", ORGANISATION_TYPES, "Organisation"),
+        Interface("Node", tuple(n.name for n in NODE_TYPES), None),
+    ),
+    roots=ROOTS,
+)

@@ -1,0 +1,124 @@
+"""The plan of one read: a small tree of typed nodes between a GraphQL operation and its Cypher.
+
+The planner (hub/graphql/compiled/planner.py) builds it from the operation, the model and the caller's arguments;
+the emitter (hub/db/repositories/compiled.py) turns it into one statement, and the shaper
+(hub/graphql/compiled/shaper.py) turns the statement's answer into the response.
+Values the caller gave sit in `Param`s, never in the tree's text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from hub.model.types import Filter, Prop, Relation, Root, Start
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Param:
+    """A value the statement takes as a `$parameter`: read, at each request, from the coerced
+    arguments of one field of the operation (`site`) at `path`, then converted."""
+
+    site: int
+    path: tuple[str, ...]
+    convert: Callable[[Any], Any]
+
+    def resolve(self, arguments: list[dict[str, Any]]) -> Any:
+        value: Any = arguments[self.site] if self.site >= 0 else None
+        for part in self.path:
+            value = None if value is None else value.get(part)
+        return self.convert(value)
+
+
+@dataclass(frozen=True, slots=True)
+class TypeName:
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Scalar:
+    prop: Prop
+    type_name: str  # the node type it is read from (for global ids)
+    on_relationship: bool = False
+
+
+@dataclass(slots=True)
+class Selection:
+    """What to read of a node, for each concrete type it may have: (response key, item) in
+    response order."""
+
+    by_type: dict[str, list[tuple[str, Item]]]
+
+
+@dataclass(frozen=True, slots=True)
+class AppliedFilter:
+    filter: Filter
+    values: dict[str, Param]  # the template's hole name -> its value
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """A slice of an ordered list and which parts of a connection were asked for."""
+
+    skip: Param
+    limit: Param
+    counted: bool  # totalCount or pageInfo asked for
+    items: bool  # edges, nodes or pageInfo asked for
+    parts: list[tuple[str, ConnectionPart]]
+    # What is read of each item: one selection per `nodes` or `edges { node }` asked for.
+    slots: list[Selection]
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectionPart:
+    """`what` is "totalCount", "pageInfo", "edges", "nodes" or "__typename"; `fields` the
+    sub-keys of pageInfo and edges as (key, field name, item slot or -1); `slot` the item
+    slot of `nodes`; `type_name` the type `__typename` names."""
+
+    what: str
+    fields: tuple[tuple[str, str, int], ...] = ()
+    slot: int = -1
+    type_name: str = ""
+
+
+@dataclass(slots=True)
+class Follow:
+    """A relationship field: one item, a list or a connection of `target`."""
+
+    relation: Relation
+    target: Selection | None  # None for a connection: its page holds what is read
+    filters: list[AppliedFilter] = field(default_factory=list)
+    label: str | None = None  # a predicate chosen by the relation's label filter
+    # Items that wrap the node (CapabilityOffer): their fields, a Selection standing for the node.
+    wrapper: list[tuple[str, Scalar | TypeName | Selection]] | None = None
+    page: Page | None = None
+
+
+@dataclass(slots=True)
+class RootPage:
+    root: Root
+    start: Start | None
+    start_value: Param | None
+    filters: list[AppliedFilter]
+    order: list[tuple[str, bool]]  # (key template, descending)
+    page: Page
+
+
+@dataclass(slots=True)
+class Lookup:
+    """`node(id)` (single) or `nodes(ids)`: keys grouped by the type their global id names."""
+
+    keys: dict[str, Param]  # type -> list of keys
+    positions: list[tuple[str, int] | None]  # for each id asked: (type, index in its list) or None
+    target: Selection
+    single: bool
+
+
+@dataclass(slots=True)
+class Operation:
+    roots: list[tuple[str, RootItem]]
+
+
+Item = Scalar | TypeName | Follow
+RootItem = RootPage | Lookup | TypeName

@@ -1,0 +1,177 @@
+"""The vocabulary of the declarative graph model: node types, their fields and relationships,
+the filters and orderings a caller may use, and who may see what.
+
+Everything that ends up in Cypher is a `LiteralString` template with named holes:
+`{n}` the node being read, `{src}` and `{dst}` the two ends of a relationship, `{rel}` the
+relationship, `{mid}` an intermediate node, and `{value}` (or `{value_<arg>}`) the `$parameter`
+that carries a caller's value. The compiler fills the holes with names it makes; values never
+enter the text.
+
+This module imports neither Strawberry nor Neo4j.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import LiteralString
+
+
+class Kind(Enum):
+    """How a property's value reaches the response."""
+
+    ID = "ID"  # the node's key, turned into a Relay global id
+    STRING = "String"
+    INT = "Int"
+    FLOAT = "Float"
+    DATE = "Date"  # an ISO date string
+    ENUM = "Enum"  # stored as the enum value's name
+    STRINGS = "[String]"
+
+
+@dataclass(frozen=True, slots=True)
+class Prop:
+    """A field read from a property of the node (or of the relationship, for edge fields)."""
+
+    name: str  # the GraphQL field
+    prop: LiteralString  # the property
+    kind: Kind
+    default: LiteralString | None = None  # Cypher literal used when the property is absent
+    # A predicate over {n} and the viewer's parameters ($viewerOrg, $seesAll): when false the
+    # field reads null. The rule itself lives in the policy module; this is its Cypher form.
+    visible_when: LiteralString | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Filter:
+    """A predicate a caller switches on by giving an argument (or an input field).
+
+    `args` are paths into the field's coerced arguments; the filter applies when each of
+    `when` is given (not null) and each of `unless` is null. Its template names each value as
+    `{value_<last path part>}`, or `{value}` when it takes one.
+    """
+
+    args: tuple[tuple[str, ...], ...]
+    template: LiteralString
+    when: tuple[str, ...] = ()
+    unless: tuple[str, ...] = ()
+    id_of: tuple[str, ...] = ()  # the value is a global id of one of these types
+
+
+@dataclass(frozen=True, slots=True)
+class LabelFilter:
+    """A filter on which concrete type an item is, by an enum argument naming the type."""
+
+    arg: str
+    labels: dict[str, LiteralString]  # enum value -> predicate over {dst}
+
+
+@dataclass(frozen=True, slots=True)
+class Start:
+    """Where a root page starts reading when `arg` is given: a pattern the planner can seek
+    (an index or a related node), most selective first. `replaces` names the filters it makes
+    redundant."""
+
+    arg: str
+    match: LiteralString
+    replaces: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Ordering:
+    """Orders a caller may ask for, each a literal key over {n}; the id breaks ties."""
+
+    keys: dict[str, LiteralString]
+    default_field: str
+    default_descending: bool = False
+    argument: str | None = "orderBy"  # an input {field, direction}; None: fixed order
+
+
+@dataclass(frozen=True, slots=True)
+class Wrapper:
+    """Items that wrap the related node with properties of the relationship, such as
+    `CapabilityOffer { capability maturity }`."""
+
+    type_name: str
+    node_field: str
+    props: tuple[Prop, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Relation:
+    """A field that follows relationships from a node.
+
+    `pattern` binds {src} (the node the field is on) to {dst} (each item), maybe through {rel}
+    and {mid}. `many`: a list or connection; else one item or null. `order`: the literal
+    ORDER BY of the items (ties broken by the id of {dst}).
+    """
+
+    name: str
+    pattern: LiteralString
+    target: str  # a node type or interface of the model
+    many: bool = False
+    connection: bool = False
+    order: LiteralString | None = None
+    where: LiteralString | None = None  # a fixed predicate, such as the visibility rule
+    filters: dict[str, Filter] = field(default_factory=dict)
+    label_filter: LabelFilter | None = None
+    distinct: bool = False
+    wrapper: Wrapper | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NodeType:
+    name: str  # the GraphQL type
+    label: LiteralString
+    props: tuple[Prop, ...]
+    relations: tuple[Relation, ...] = ()
+    # Who may read the node at all, as a predicate over {n} (None: everyone).
+    visible_when: LiteralString | None = None
+
+    def prop(self, name: str) -> Prop | None:
+        return next((p for p in self.props if p.name == name), None)
+
+    def relation(self, name: str) -> Relation | None:
+        return next((r for r in self.relations if r.name == name), None)
+
+
+@dataclass(frozen=True, slots=True)
+class Root:
+    """A root connection: a page of one node type, filtered, ordered."""
+
+    name: str
+    type_name: str
+    filters: dict[str, Filter]
+    ordering: Ordering
+    starts: tuple[Start, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Interface:
+    """A GraphQL interface over node types (`Organisation`, `Node`)."""
+
+    name: str
+    members: tuple[str, ...]
+    label: LiteralString | None  # a label all members carry, if any
+
+
+@dataclass(frozen=True, slots=True)
+class Model:
+    nodes: tuple[NodeType, ...]
+    interfaces: tuple[Interface, ...]
+    roots: tuple[Root, ...]
+
+    def node(self, name: str) -> NodeType:
+        return next(n for n in self.nodes if n.name == name)
+
+    def is_node(self, name: str) -> bool:
+        return any(n.name == name for n in self.nodes)
+
+    def members(self, type_name: str) -> tuple[str, ...]:
+        """The concrete node types a type name stands for."""
+        if self.is_node(type_name):
+            return (type_name,)
+        return next((i.members for i in self.interfaces if i.name == type_name), ())
+
+    def root(self, name: str) -> Root | None:
+        return next((r for r in self.roots if r.name == name), None)

@@ -1,0 +1,159 @@
+"""Two paths, one answer: every read is answered byte for byte the same by the compiled
+statement and by the standard executor, for every kind of caller, on the seed graph."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+
+from hub.db.database import Database
+from hub.domain.enums import Role
+from hub.graphql.relay import to_global_id
+from hub.security.api_keys import ApiKeys
+from hub.settings import Settings
+from tests.conftest import serve
+
+HUDSON = to_global_id("Institution", "hudson-ridge-bank")
+LIANYU = to_global_id("TechEnterprise", "lianyu-data")
+YUNHE = to_global_id("TechEnterprise", "yunhe-cloud")
+CLOUD = to_global_id("Capability", "cloud")
+PRIVACY = to_global_id("Capability", "privacy-computing")
+
+# The callers whose views differ: who sees hidden partnerships and terms, and who does not.
+CALLERS: list[tuple[Role, str | None]] = [
+    (Role.ADMIN, None),
+    (Role.REGULATOR, None),
+    (Role.ANALYST, None),
+    (Role.PARTNER, "hudson-ridge-bank"),  # a party of several PROPOSED partnerships
+    (Role.PARTNER, "kestrel-bank"),  # a stranger to most of them
+]
+
+ORGANISATION = """
+fragment Org on Organisation {
+  __typename id name nameZh homeCountry founded description
+  zone { id name district }
+  ... on Institution { kind ownership licences soughtCapabilities { name category } }
+  ... on TechEnterprise { employees offeredCapabilities { maturity capability { id name } } }
+}
+"""
+
+OPERATIONS: list[tuple[str, dict[str, Any]]] = [
+    (
+        "{ institutions(first: 5, filter: {kind: BANK}, orderBy: {field: NAME, direction: ASC}) {"
+        " totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor }"
+        " edges { cursor node { id name zone { name } partnerships(first: 3, status: ACTIVE) {"
+        " totalCount nodes { title status parties { role organisation { name } } } } } } } }",
+        {},
+    ),
+    (
+        "query($c: ID!) { techEnterprises(first: 10, filter: {capabilityId: $c}) {"
+        " totalCount nodes { ...Org } } }" + ORGANISATION,
+        {"c": PRIVACY},
+    ),
+    (
+        "query($c: ID!, $m: Maturity) { techEnterprises(first: 7, filter: {capabilityId: $c, maturity: $m},"
+        " orderBy: {field: FOUNDED, direction: DESC}) { totalCount nodes { name founded } } }",
+        {"c": CLOUD, "m": "MATURE"},
+    ),
+    (
+        "{ partnerships(first: 100) { totalCount nodes { id kind status title terms proposedOn decidedOn"
+        " startedOn endedOn parties { __typename role organisation { ...Org } } } } }" + ORGANISATION,
+        {},
+    ),
+    (
+        "query($o: ID) { partnerships(first: 20, filter: {organisationId: $o}, orderBy: {field: TITLE}) {"
+        " totalCount pageInfo { hasNextPage endCursor } nodes { title status terms } } }",
+        {"o": HUDSON},
+    ),
+    (
+        "{ proposed: partnerships(first: 50, filter: {status: PROPOSED}) { totalCount nodes { id terms } }"
+        " declined: partnerships(filter: {status: DECLINED}) { totalCount }"
+        " ended: partnerships(first: 3, filter: {status: ENDED, kind: COOPERATION}) { nodes { title } } }",
+        {},
+    ),
+    (
+        "query($id: ID!) { node(id: $id) { __typename id ... on Organisation { name"
+        " partners(first: 30) { totalCount nodes { __typename name } }"
+        " all: partners(first: 30, status: null) { totalCount }"
+        " partnerships(first: 30) { totalCount edges { cursor node { status terms } } }"
+        " sandboxProjects { totalCount nodes { name status batch { number } technologies { name }"
+        " awards { name year prizeYuan project { name } } participants { role organisation { name } } } } } } }",
+        {"id": HUDSON},
+    ),
+    (
+        "query($ids: [ID!]!) { nodes(ids: $ids) { id __typename"
+        " ... on Capability { name providers(first: 5, maturity: MATURE) { totalCount nodes { name } }"
+        " seekers(kind: BANK) { totalCount } sandboxProjects(first: 2) { nodes { name } } }"
+        " ... on TechEnterprise { name } ... on Partnership { title terms } } }",
+        {"ids": [CLOUD, YUNHE, "bm90LWFuLWlk", CLOUD, to_global_id("Zone", "no-such-zone"), LIANYU]},
+    ),
+    (
+        "{ zones { totalCount nodes { name nameZh organisations(first: 4, type: TECH_ENTERPRISE) {"
+        " totalCount nodes { name } } all: organisations(first: 3) { nodes { __typename name } } } } }",
+        {},
+    ),
+    (
+        "{ sandboxBatches { nodes { number name announcedOn projects(first: 20, status: TESTING) {"
+        " totalCount nodes { name riskLevel serviceType } } } }"
+        " awards(year: 2020, first: 3) { totalCount nodes { name project { name } } }"
+        ' capabilities(category: "Data") { totalCount nodes { name } } }',
+        {},
+    ),
+    (
+        "{ sandboxProjects(first: 15, filter: {status: TESTING}, orderBy: {field: NAME, direction: ASC}) {"
+        " totalCount nodes { name registeredOn testingStartedOn closedOn plannedGoLive } } }",
+        {},
+    ),
+    (
+        "query($skipZone: Boolean!, $withKind: Boolean!) { __typename institutions(first: 3) {"
+        " __typename pageInfo { __typename hasNextPage } edges { __typename node { name"
+        " zone @skip(if: $skipZone) { name } kind @include(if: $withKind) } } } }",
+        {"skipZone": True, "withKind": False},
+    ),
+]
+
+
+@contextlib.asynccontextmanager
+async def _clients(
+    db: Database, settings: Settings, role: Role, org: str | None
+) -> AsyncIterator[tuple[httpx.AsyncClient, httpx.AsyncClient]]:
+    key = (await ApiKeys(db).create(role, org)).key
+    headers = {"Authorization": f"Bearer {key}"}
+    compiled = settings.model_copy(update={"compiled_reads": True})
+    standard = settings.model_copy(update={"compiled_reads": False})
+    async with serve(compiled, db, headers) as fast, serve(standard, db, headers) as slow:
+        yield fast, slow
+
+
+async def _answer(http: httpx.AsyncClient, query: str, variables: dict[str, Any]) -> tuple[str, Any]:
+    body = (await http.post("/graphql", json={"query": query, "variables": variables})).json()
+    return json.dumps(body.get("data"), ensure_ascii=False), body.get("errors")
+
+
+@pytest.mark.parametrize(("role", "org"), CALLERS, ids=[f"{r.value}-{o}" for r, o in CALLERS])
+async def test_compiled_reads_answer_as_the_executor(
+    seeded: Database, test_settings: Settings, role: Role, org: str | None
+) -> None:
+    async with _clients(seeded, test_settings, role, org) as (fast, slow):
+        for query, variables in OPERATIONS:
+            compiled, compiled_errors = await _answer(fast, query, variables)
+            standard, standard_errors = await _answer(slow, query, variables)
+            assert compiled_errors is None and standard_errors is None, (query, standard_errors)
+            assert compiled == standard, query
+
+
+async def test_a_compiled_read_is_one_round_trip_whatever_its_depth(
+    seeded: Database, test_settings: Settings
+) -> None:
+    async with _clients(seeded, test_settings, Role.ADMIN, None) as (fast, _):
+        await fast.post("/graphql", json={"query": "{ zones { totalCount } }"})  # the key is remembered
+        for query, variables in OPERATIONS:
+            before = seeded.round_trips
+            _, errors = await _answer(fast, query, variables)
+            assert errors is None
+            assert seeded.round_trips - before == 1, query

@@ -1,0 +1,134 @@
+"""Generated reads (hypothesis-graphql, from the schema itself): the compiled path and the
+standard executor give byte-equal `data` and equal errors, for every kind of caller.
+
+Scalars are drawn from the seed graph's own values (real global ids and cursors among invalid
+ones, small page sizes among out-of-range ones), so most operations take the compiled path and
+the rest check that both paths refuse the same things. CI runs a fixed number of examples
+with a fixed seed; HUB_DIFFERENTIAL_EXAMPLES=2000 runs a longer search (docs/architecture.md).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+from collections.abc import AsyncIterator
+from typing import Any
+
+import graphql
+import httpx
+import pytest
+from hypothesis import HealthCheck, given, seed, settings
+from hypothesis import strategies as st
+from hypothesis_graphql import nodes, queries
+
+from hub.db.database import Database
+from hub.domain.enums import Role
+from hub.graphql.compiled import operations
+from hub.graphql.relay import offset_cursor, to_global_id
+from hub.graphql.schema import schema
+from hub.security.api_keys import ApiKeys
+from hub.settings import Settings
+from tests.conftest import serve
+from tests.graphql.compiled.test_differential import CALLERS
+
+EXAMPLES = int(os.environ.get("HUB_DIFFERENTIAL_EXAMPLES", "40"))
+
+COMPILABLE_ROOTS = [
+    "institutions",
+    "techEnterprises",
+    "partnerships",
+    "sandboxProjects",
+    "sandboxBatches",
+    "capabilities",
+    "zones",
+    "awards",
+    "node",
+    "nodes",
+]
+
+KEYS = {
+    "Institution": ["hudson-ridge-bank", "kestrel-bank", "thamesgate-bank"],
+    "TechEnterprise": ["lianyu-data", "yunhe-cloud"],
+    "Capability": ["cloud", "privacy-computing", "ai"],
+    "Zone": ["beijing-financial-street", "no-such-zone"],
+    "SandboxBatch": ["batch-2"],
+    "Partnership": ["no-such-partnership"],
+}
+IDS = [to_global_id(t, k) for t, keys in KEYS.items() for k in keys] + ["bm90LWFuLWlk", "x"]
+
+SCALARS = {
+    "ID": st.sampled_from(IDS).map(nodes.String),
+    "Int": st.sampled_from([1, 2, 3, 5, 20, 100, 0, 101, 2020]).map(nodes.Int),
+    "String": st.sampled_from(
+        [offset_cursor(0), offset_cursor(4), "GB", "DE", "US", "analytics", "Xicheng", "", "nope"]
+    ).map(nodes.String),
+    "Date": st.sampled_from(["2019-01-01", "2022-06-30", "2025-12-31"]).map(nodes.String),
+}
+
+
+@contextlib.asynccontextmanager
+async def _pair(
+    db: Database, settings: Settings, role: Role, org: str | None
+) -> AsyncIterator[tuple[httpx.AsyncClient, httpx.AsyncClient]]:
+    key = (await ApiKeys(db).create(role, org)).key
+    headers = {"Authorization": f"Bearer {key}"}
+    fast = settings.model_copy(update={"compiled_reads": True, "rate_limit_points_per_minute": 10**9})
+    slow = fast.model_copy(update={"compiled_reads": False})
+    async with serve(fast, db, headers) as compiled, serve(slow, db, headers) as standard:
+        yield compiled, standard
+
+
+@pytest.fixture(params=CALLERS, ids=[f"{r.value}-{o}" for r, o in CALLERS])
+async def pair(
+    request: pytest.FixtureRequest, seeded: Database, test_settings: Settings
+) -> AsyncIterator[tuple[httpx.AsyncClient, httpx.AsyncClient]]:
+    role, org = request.param
+    async with _pair(seeded, test_settings, role, org) as clients:
+        yield clients
+
+
+async def _answer(http: httpx.AsyncClient, query: str) -> tuple[int, str, Any]:
+    response = await http.post("/graphql", json={"query": query})
+    body = response.json()
+    errors = [
+        (e.get("message"), e.get("path"), (e.get("extensions") or {}).get("code"))
+        for e in body.get("errors", [])
+    ]
+    return response.status_code, json.dumps(body.get("data"), ensure_ascii=False), errors
+
+
+@seed(20261124)
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    database=None,
+)
+@given(
+    query=queries(
+        schema._schema, fields=COMPILABLE_ROOTS, custom_scalars=SCALARS, print_ast=graphql.print_ast
+    )
+)
+async def test_generated_reads_answer_as_the_executor(
+    pair: tuple[httpx.AsyncClient, httpx.AsyncClient], query: str
+) -> None:
+    fast, slow = pair
+    assert await _answer(fast, query) == await _answer(slow, query), query
+
+
+def test_most_generated_reads_take_the_compiled_path() -> None:
+    """The generated operations above exercise the compiler, not only the fallback."""
+    compiled = operations.CompiledReads(schema._schema)
+    taken = 0
+    strategy = queries(schema._schema, fields=COMPILABLE_ROOTS, custom_scalars=SCALARS)
+
+    @seed(20261124)
+    @settings(max_examples=EXAMPLES, deadline=None, database=None)
+    @given(query=strategy)
+    def count(query: str) -> None:
+        nonlocal taken
+        taken += compiled.prepare(query, None, None) is not None
+
+    count()
+    assert taken >= EXAMPLES // 3, taken
