@@ -1,0 +1,82 @@
+"""The model and the GraphQL schema describe the same graph: every field of every node type is
+in the model (or named here as the executor's alone), with the same kind."""
+
+from __future__ import annotations
+
+import pytest
+from graphql import (
+    GraphQLEnumType,
+    GraphQLInterfaceType,
+    GraphQLList,
+    GraphQLObjectType,
+    GraphQLScalarType,
+    get_named_type,
+    get_nullable_type,
+)
+
+from hub.graphql.schema import schema
+from hub.model.graph import MODEL
+from hub.model.types import Kind
+
+SCHEMA = schema._schema
+
+# Fields only the standard executor answers, and why.
+EXECUTOR_ONLY = {
+    ("Institution", "network"): "behind the CanAnalyseNetwork permission",
+    ("TechEnterprise", "network"): "behind the CanAnalyseNetwork permission",
+}
+
+SCALAR_KINDS = {"ID": Kind.ID, "String": Kind.STRING, "Int": Kind.INT, "Float": Kind.FLOAT, "Date": Kind.DATE}
+
+
+def _kind(field_type: object) -> Kind:
+    inner = get_nullable_type(field_type)  # type: ignore[call-overload]
+    if isinstance(inner, GraphQLList):
+        assert get_named_type(inner).name == "String"
+        return Kind.STRINGS
+    if isinstance(inner, GraphQLEnumType):
+        return Kind.ENUM
+    assert isinstance(inner, GraphQLScalarType), inner
+    return SCALAR_KINDS[inner.name]
+
+
+@pytest.mark.parametrize("node_type", MODEL.nodes, ids=lambda n: n.name)
+def test_every_field_of_a_node_type_is_in_the_model(node_type: object) -> None:
+    from hub.model.types import NodeType
+
+    assert isinstance(node_type, NodeType)
+    gql = SCHEMA.get_type(node_type.name)
+    assert isinstance(gql, GraphQLObjectType)
+    for name, field in gql.fields.items():
+        if (node_type.name, name) in EXECUTOR_ONLY:
+            continue
+        prop, relation = node_type.prop(name), node_type.relation(name)
+        assert prop is not None or relation is not None, f"{node_type.name}.{name} is not in the model"
+        if prop is not None:
+            assert _kind(field.type) is prop.kind, f"{node_type.name}.{name}"
+        if relation is not None:
+            target = get_named_type(field.type)
+            if relation.connection:
+                assert target.name.endswith("Connection"), f"{node_type.name}.{name}"
+            elif relation.wrapper is not None:
+                assert target.name == relation.wrapper.type_name
+            else:
+                assert target.name == relation.target, f"{node_type.name}.{name}"
+    modelled = {p.name for p in node_type.props} | {r.name for r in node_type.relations}
+    assert modelled <= set(gql.fields), f"the model has fields the schema lacks: {modelled - set(gql.fields)}"
+
+
+def test_interfaces_and_roots_match_the_schema() -> None:
+    for interface in MODEL.interfaces:
+        gql = SCHEMA.get_type(interface.name)
+        assert isinstance(gql, GraphQLInterfaceType)
+        assert {t.name for t in SCHEMA.get_possible_types(gql)} == set(interface.members)
+    query = SCHEMA.query_type
+    assert query is not None
+    for root in MODEL.roots:
+        field = query.fields[root.name]
+        assert get_named_type(field.type).name == f"{root.type_name}Connection"
+        if root.ordering.argument is not None:
+            order = get_named_type(field.args[root.ordering.argument].type)
+            fields = order.fields["field"].type  # type: ignore[union-attr]
+            assert set(get_named_type(fields).values) == set(root.ordering.keys)  # type: ignore[union-attr]
