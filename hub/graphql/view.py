@@ -14,6 +14,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from cross_web import HTTPException
 from graphql import DocumentNode, GraphQLError, parse
 from limits import RateLimitItemPerMinute
@@ -121,6 +122,10 @@ class HubGraphQL(GraphQL[Context, None]):
         if cost is not None:
             result.extensions = {**(result.extensions or {}), "cost": limits}
         return result
+
+    def encode_json(self, data: object) -> bytes:
+        """Responses through orjson: a page of 100 encodes several times faster than with json."""
+        return orjson.dumps(data)
 
     def _compiled(self, request_data: Any) -> Ready | None:
         if self.compiled is None or not request_data.query:
