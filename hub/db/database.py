@@ -97,6 +97,16 @@ class Database:
             )
         return [record.data() for record in records]
 
+    async def read_single(self, query: LiteralString, /, **params: Any) -> Row:
+        """The one row of a read that returns exactly one, as an auto-commit transaction: one
+        exchange with the server instead of a managed transaction's two (compiled reads)."""
+        self.round_trips += 1
+        with _timeouts_reported():
+            async with self.driver.session(database=self.name, default_access_mode=READ_ACCESS) as session:
+                result = await session.run(Query(query, timeout=self.timeout), params)
+                record = await result.single(strict=True)
+        return record.data()
+
     async def stream(
         self, query: LiteralString, /, time_limit: float | None = None, **params: Any
     ) -> AsyncIterator[Row]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, LiteralString
 
-from hub.db.database import Runner
+from hub.db.database import Database
 from hub.model.plan import (
     AppliedFilter,
     Follow,
@@ -46,10 +46,10 @@ def emit(operation: Operation, model: Model) -> Statement:
     return _Emitter(model).operation(operation)
 
 
-async def run(db: Runner, *, text: LiteralString, params: dict[str, Any]) -> list[Any]:
+async def run(db: Database, *, text: LiteralString, params: dict[str, Any]) -> list[Any]:
     """The `data` list of a compiled statement (one read, one round trip)."""
-    rows = await db.read(text, **params)
-    data: list[Any] = rows[0]["data"]
+    row = await db.read_single(text, **params)
+    data: list[Any] = row["data"]
     return data
 
 
