@@ -20,6 +20,7 @@ from hub.model.types import (
     Prop,
     Relation,
     Root,
+    Search,
     Start,
     Wrapper,
 )
@@ -437,4 +438,7 @@ MODEL = Model(
         Interface("Node", tuple(n.name for n in NODE_TYPES), None),
     ),
     roots=ROOTS,
+    searches=(
+        Search("search", "search_text", "SearchHit", ("Institution", "TechEnterprise", "SandboxProject")),
+    ),
 )

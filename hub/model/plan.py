@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from hub.model.types import Filter, Prop, Relation, Root, Start
+from hub.model.types import Filter, Prop, Relation, Root, Search, Start
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -116,9 +116,22 @@ class Lookup:
 
 
 @dataclass(slots=True)
+class SearchHits:
+    """Full-text hits, best first: the Lucene query, the labels allowed, how many; `parts` the
+    hit's fields as (key, "score" | "node" | a type name for __typename)."""
+
+    search: Search
+    query: Param
+    labels: Param
+    limit: Param
+    parts: list[tuple[str, str]]
+    target: Selection
+
+
+@dataclass(slots=True)
 class Operation:
     roots: list[tuple[str, RootItem]]
 
 
 Item = Scalar | TypeName | Follow
-RootItem = RootPage | Lookup | TypeName
+RootItem = RootPage | Lookup | SearchHits | TypeName

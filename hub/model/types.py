@@ -147,6 +147,16 @@ class Root:
 
 
 @dataclass(frozen=True, slots=True)
+class Search:
+    """A full-text root field: hits of `index`, best first, each with its score and node."""
+
+    name: str
+    index: LiteralString
+    hit_type: str  # the GraphQL type of a hit (score and node)
+    members: tuple[str, ...]  # the node types a hit may be
+
+
+@dataclass(frozen=True, slots=True)
 class Interface:
     """A GraphQL interface over node types (`Organisation`, `Node`)."""
 
@@ -160,6 +170,10 @@ class Model:
     nodes: tuple[NodeType, ...]
     interfaces: tuple[Interface, ...]
     roots: tuple[Root, ...]
+    searches: tuple[Search, ...] = ()
+
+    def search(self, name: str) -> Search | None:
+        return next((s for s in self.searches if s.name == name), None)
 
     def node(self, name: str) -> NodeType:
         return next(n for n in self.nodes if n.name == name)

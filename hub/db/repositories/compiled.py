@@ -24,6 +24,7 @@ from hub.model.plan import (
     Param,
     RootPage,
     Scalar,
+    SearchHits,
     Selection,
     TypeName,
 )
@@ -68,6 +69,8 @@ class _Emitter:
                 values.append("null")
             elif isinstance(item, RootPage):
                 values.append(self.root_page(item, calls))
+            elif isinstance(item, SearchHits):
+                values.append(self.search(item, calls))
             else:
                 values.append(self.lookup(item, calls))
         text = " ".join(calls) + " RETURN [" + ", ".join(values) + "] AS data"
@@ -125,6 +128,47 @@ class _Emitter:
                 + " }"
             )
         return "[" + total + ", " + items + ", " + skip + "]"
+
+    def search(self, item: SearchHits, calls: list[LiteralString]) -> LiteralString:
+        """Hits best first; the label filter and LIMIT stop reading once enough are found."""
+        n, score, label = self.var(), self.var(), self.var()
+        column = _name("s", self.variables)
+        calls.append(
+            "CALL () { CALL db.index.fulltext.queryNodes('"
+            + item.search.index
+            + "', "
+            + self.param(item.query)
+            + ") YIELD node AS "
+            + n
+            + ", score AS "
+            + score
+            + " WITH "
+            + n
+            + ", "
+            + score
+            + " WHERE any("
+            + label
+            + " IN labels("
+            + n
+            + ") WHERE "
+            + label
+            + " IN "
+            + self.param(item.labels)
+            + ") WITH "
+            + n
+            + ", "
+            + score
+            + " LIMIT "
+            + self.param(item.limit)
+            + " RETURN collect(["
+            + score
+            + ", "
+            + self.selection(item.target, n)
+            + "]) AS "
+            + column
+            + " }"
+        )
+        return column
 
     def lookup(self, item: Lookup, calls: list[LiteralString]) -> LiteralString:
         found: list[LiteralString] = []

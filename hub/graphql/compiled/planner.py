@@ -40,6 +40,7 @@ from graphql import (
     visit,
 )
 
+from hub.db.repositories.search import lucene_query
 from hub.graphql.relay import MAX_PAGE, bounded_first, from_global_id, page_request
 from hub.model.plan import (
     AppliedFilter,
@@ -52,10 +53,11 @@ from hub.model.plan import (
     RootItem,
     RootPage,
     Scalar,
+    SearchHits,
     Selection,
     TypeName,
 )
-from hub.model.types import Filter, Model, Relation, Root
+from hub.model.types import Filter, Model, Relation, Root, Search
 
 
 class NotCompilable(Exception):
@@ -166,6 +168,12 @@ def _skip(after: Any) -> int:
         raise NotCompilable(str(refused)) from refused
 
 
+def _lucene(text: Any) -> str:
+    if not isinstance(text, str) or not text.strip():
+        raise NotCompilable("blank text: the executor reports it")
+    return lucene_query(text)
+
+
 def _limit(first: Any) -> int:
     try:
         return bounded_first(20 if first is None else first)
@@ -206,6 +214,8 @@ class Planner:
                 roots.append((key, self.root_page(root, nodes)))
             elif name in LOOKUPS:
                 roots.append((key, self.lookup(nodes, single=name == "node")))
+            elif (search := self.model.search(name)) is not None:
+                roots.append((key, self.search(search, nodes)))
             else:
                 raise NotCompilable(f"{name} is not in the model")
         return Operation(roots)
@@ -258,6 +268,37 @@ class Planner:
         keys = {t: Param(site, path, _keys_of(t, single)) for t in counts}
         target = self.selection(tuple(counts), nodes)
         return Lookup(keys=keys, positions=positions, target=target, single=single)
+
+    def search(self, search: Search, nodes: list[FieldNode]) -> SearchHits:
+        site = self.site(nodes[0])
+        parts: list[tuple[str, str]] = []
+        targets: list[FieldNode] = []
+        for key, fields in self.collect(self.object_type(search.hit_type), _sets(nodes)).items():
+            name = fields[0].name.value
+            parts.append((key, search.hit_type if name == "__typename" else name))
+            if name == "node":
+                if targets:
+                    raise NotCompilable("two selections of a hit's node")
+                targets = fields
+            elif name not in {"score", "__typename"}:
+                raise NotCompilable(f"{search.hit_type}.{name} is not in the model")
+        members = search.members
+
+        def labels(types: Any) -> list[str]:
+            if types is None:
+                return list(members)
+            if not types:
+                raise NotCompilable("no types: the executor reports it")
+            return [_enum_value(t) for t in types]
+
+        return SearchHits(
+            search=search,
+            query=Param(site, ("text",), _lucene),
+            labels=Param(site, ("types",), labels),
+            limit=Param(site, ("first",), _limit),
+            parts=parts,
+            target=self.selection(members, targets),
+        )
 
     # -- below the root ---------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from hub.graphql.relay import offset_cursor, to_global_id
-from hub.model.plan import Follow, Lookup, Operation, Page, RootPage, Scalar, Selection, TypeName
+from hub.model.plan import Follow, Lookup, Operation, Page, RootPage, Scalar, SearchHits, Selection, TypeName
 from hub.model.types import Kind, Model
 
 Shape = Callable[[Any], Any]
@@ -27,13 +27,28 @@ def operation_shaper(operation: Operation, model: Model) -> Callable[[list[Any]]
     return shape
 
 
-def _root(item: RootPage | Lookup | TypeName, model: Model) -> Shape:
+def _root(item: RootPage | Lookup | SearchHits | TypeName, model: Model) -> Shape:
     if isinstance(item, TypeName):
         name = item.name
         return lambda _: name
     if isinstance(item, RootPage):
         return _page(item.page, model)
+    if isinstance(item, SearchHits):
+        return _hits(item, model)
     return _lookup(item, model)
+
+
+def _hits(item: SearchHits, model: Model) -> Shape:
+    node = _selection(item.target, model)
+    parts = item.parts
+
+    def hit(value: list[Any]) -> dict[str, Any]:
+        score, found = value
+        return {
+            key: score if what == "score" else node(found) if what == "node" else what for key, what in parts
+        }
+
+    return lambda hits: [hit(h) for h in hits]
 
 
 def _lookup(item: Lookup, model: Model) -> Shape:

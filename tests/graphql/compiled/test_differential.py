@@ -110,6 +110,12 @@ OPERATIONS: list[tuple[str, dict[str, Any]]] = [
         {},
     ),
     (
+        "query($t: String!) { search(text: $t, first: 8) { __typename score node { __typename"
+        " ... on Organisation { id name } ... on SandboxProject { name status } } }"
+        ' banks: search(text: "bank", types: [INSTITUTION]) { score node { ... on Institution { kind } } } }',
+        {"t": "云禾 cloud"},
+    ),
+    (
         "query($skipZone: Boolean!, $withKind: Boolean!) { __typename institutions(first: 3) {"
         " __typename pageInfo { __typename hasNextPage } edges { __typename node { name"
         " zone @skip(if: $skipZone) { name } kind @include(if: $withKind) } } } }",

@@ -45,6 +45,7 @@ COMPILABLE_ROOTS = [
     "awards",
     "node",
     "nodes",
+    "search",
 ]
 
 KEYS = {
@@ -61,7 +62,19 @@ SCALARS = {
     "ID": st.sampled_from(IDS).map(nodes.String),
     "Int": st.sampled_from([1, 2, 3, 5, 20, 100, 0, 101, 2020]).map(nodes.Int),
     "String": st.sampled_from(
-        [offset_cursor(0), offset_cursor(4), "GB", "DE", "US", "analytics", "Xicheng", "", "nope"]
+        [
+            offset_cursor(0),
+            offset_cursor(4),
+            "GB",
+            "DE",
+            "US",
+            "analytics",
+            "Xicheng",
+            "",
+            "nope",
+            "bank 银行",
+            "cloud",
+        ]
     ).map(nodes.String),
     "Date": st.sampled_from(["2019-01-01", "2022-06-30", "2025-12-31"]).map(nodes.String),
 }
