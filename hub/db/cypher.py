@@ -7,6 +7,8 @@ statement, so a connection costs one round trip.
 
 from typing import LiteralString
 
+from hub.model.graph import VISIBLE_PARTNERSHIP
+
 
 def organisation_map(var: LiteralString) -> LiteralString:
     """A property map of an Institution or TechEnterprise carrying its label in `__type`."""
@@ -56,11 +58,8 @@ def related_page(
 
 
 def visible_partnership(p: LiteralString) -> LiteralString:
-    """Whether the caller (`$viewerOrg`, `$seesAll`) may see partnership `p`."""
-    return (
-        "($seesAll OR " + p + ".status IN ['ACTIVE', 'ENDED'] "
-        "OR EXISTS { (:Organisation {id: $viewerOrg})-[:PARTY_TO]->(" + p + ") })"
-    )
+    """Whether the caller (`$viewerOrg`, `$seesAll`) may see partnership `p`: the model's rule."""
+    return VISIBLE_PARTNERSHIP.replace("{n}", p)
 
 
 def choose_start(queries: dict[str, LiteralString], **given: object) -> LiteralString:

@@ -80,3 +80,15 @@ def test_interfaces_and_roots_match_the_schema() -> None:
             order = get_named_type(field.args[root.ordering.argument].type)
             fields = order.fields["field"].type  # type: ignore[union-attr]
             assert set(get_named_type(fields).values) == set(root.ordering.keys)  # type: ignore[union-attr]
+
+
+def test_the_registries_name_the_models_node_types() -> None:
+    from hub.db.mapping import NODE_MODELS
+    from hub.db.repositories.exploration import FRONTIER_PARAMS
+    from hub.db.repositories.lookups import BY_ID
+    from hub.graphql.nodes import NODE_TYPES as GRAPHQL_NODE_TYPES
+
+    names = {n.name for n in MODEL.nodes}
+    assert set(NODE_MODELS) == set(BY_ID) == set(GRAPHQL_NODE_TYPES) == names
+    labels = {n.label for n in MODEL.nodes if n.name not in {"Institution", "TechEnterprise"}}
+    assert set(FRONTIER_PARAMS) == labels | {"Organisation"}

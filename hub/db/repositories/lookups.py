@@ -4,27 +4,27 @@ from __future__ import annotations
 
 from typing import Any, LiteralString
 
-from hub.db.cypher import visible_partnership
 from hub.db.database import Runner
 from hub.domain.principal import EVERYTHING, Visibility
+from hub.model.graph import MODEL
+from hub.model.types import NodeType
 
-BY_ID: dict[str, LiteralString] = {
-    "Institution": "UNWIND $ids AS id MATCH (n:Institution {id: id}) RETURN n.id AS id, n {.*} AS item",
-    "TechEnterprise": (
-        "UNWIND $ids AS id MATCH (n:TechEnterprise {id: id}) RETURN n.id AS id, n {.*} AS item"
-    ),
-    "Capability": "UNWIND $ids AS id MATCH (n:Capability {id: id}) RETURN n.id AS id, n {.*} AS item",
-    "Partnership": (
-        "UNWIND $ids AS id MATCH (n:Partnership {id: id}) WHERE " + visible_partnership("n") + " "
-        "RETURN n.id AS id, n {.*} AS item"
-    ),
-    "SandboxBatch": ("UNWIND $ids AS id MATCH (n:SandboxBatch {id: id}) RETURN n.id AS id, n {.*} AS item"),
-    "SandboxProject": (
-        "UNWIND $ids AS id MATCH (n:SandboxProject {id: id}) RETURN n.id AS id, n {.*} AS item"
-    ),
-    "Zone": "UNWIND $ids AS id MATCH (n:Zone {id: id}) RETURN n.id AS id, n {.*} AS item",
-    "Award": "UNWIND $ids AS id MATCH (n:Award {id: id}) RETURN n.id AS id, n {.*} AS item",
-}
+
+def _by_id(node_type: NodeType) -> LiteralString:
+    where: LiteralString = ""
+    if node_type.visible_when is not None:
+        where = " WHERE " + node_type.visible_when.replace("{n}", "n")
+    return (
+        "UNWIND $ids AS id MATCH (n:"
+        + node_type.label
+        + " {id: id})"
+        + where
+        + " RETURN n.id AS id, n {.*} AS item"
+    )
+
+
+# One lookup per node type of the model, with the type's visibility rule.
+BY_ID: dict[str, LiteralString] = {node_type.name: _by_id(node_type) for node_type in MODEL.nodes}
 
 LABELS = tuple(BY_ID)
 
