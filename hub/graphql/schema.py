@@ -40,6 +40,7 @@ from hub.graphql.partnerships import PartnershipMutations, PartnershipQueries
 from hub.graphql.risk import RiskQueries
 from hub.graphql.sandbox import SandboxMutations, SandboxQueries
 from hub.graphql.search import LookupQueries
+from hub.graphql.text_inputs import TextInputs
 from hub.graphql.viewer import ViewerQueries
 
 
@@ -99,6 +100,7 @@ def build_schema(protection: Protection | None = None) -> strawberry.Schema:
         lambda: ParserCache(maxsize=256),
         lambda: AddValidationRules(limits),
         lambda: ValidationCache(maxsize=256),
+        TextInputs,
         AuditMutations,
     ]
     if protection.production:
