@@ -12,6 +12,7 @@ from graphql import GraphQLError
 from strawberry.types.nodes import SelectedField, Selection
 
 from hub.domain.paging import Page, PageRequest
+from hub.domain.wording import with_article
 from hub.errors import FieldError, UserInputError
 
 T = TypeVar("T")
@@ -40,13 +41,17 @@ def from_global_id(global_id: str) -> tuple[str, str] | None:
     return (type_name, key) if sep and type_name and key else None
 
 
+def _either(type_names: tuple[str, ...]) -> str:
+    return " or ".join(with_article(t) for t in type_names)
+
+
 def decode_id(global_id: str, field: str, allowed: Iterable[str]) -> str:
     """The key inside `global_id`, refused as a field error when malformed or of another type."""
     allowed = tuple(allowed)
     parsed = from_global_id(global_id)
     if parsed is None or parsed[0] not in allowed:
         raise UserInputError(
-            [FieldError(field, f"{global_id!r} is not the id of a {' or '.join(allowed)}", "INVALID_ID")]
+            [FieldError(field, f"{global_id!r} is not the id of {_either(allowed)}", "INVALID_ID")]
         )
     return parsed[1]
 
