@@ -3,7 +3,8 @@
 The GraphQL layer opens a draft for each mutation (`begin`); the first write transaction the
 mutation's service runs writes the draft as ALLOWED in that same transaction, so the change and
 its record land together or not at all. A refused mutation (policy, input, lifecycle) rolled
-back whatever it began, so its REFUSED record is written on its own.
+back whatever it began, so its REFUSED record is written on its own; so is the FAILED record of
+a mutation that failed unexpectedly (a bug, a database error), after its transaction rolled back.
 """
 
 from __future__ import annotations
@@ -51,5 +52,11 @@ def redacted(value: Any) -> Any:
     return value
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def serialise(arguments: dict[str, Any]) -> str:
-    return json.dumps(redacted(arguments), default=str, sort_keys=True, ensure_ascii=False)
+    """The arguments as JSON text that Neo4j can store: an unpaired surrogate (which UTF-8 cannot
+    encode) is written as its `\\uXXXX` escape, which is valid JSON for the same string."""
+    text = json.dumps(redacted(arguments), default=str, sort_keys=True, ensure_ascii=False)
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

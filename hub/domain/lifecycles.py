@@ -11,6 +11,7 @@ from enum import StrEnum
 from typing import Generic, TypeVar
 
 from hub.domain.enums import PartnershipStatus, SandboxStatus
+from hub.domain.wording import with_article
 from hub.errors import TransitionError
 
 S = TypeVar("S", bound=StrEnum)
@@ -45,7 +46,7 @@ class StateMachine(Generic[S, A]):
             allowed = ", ".join(self.allowed(status)) or "none (it is final)"
             raise TransitionError(
                 "id",
-                f"cannot {action} a {status} {self._subject}; allowed actions: {allowed}",
+                f"cannot {action} {with_article(status)} {self._subject}; allowed actions: {allowed}",
             )
         return target
 

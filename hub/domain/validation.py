@@ -7,6 +7,7 @@ from datetime import date
 
 import pycountry
 
+from hub.domain.text import refused_character
 from hub.errors import FieldError, UserInputError
 
 MAX_NAME = 200
@@ -31,10 +32,26 @@ class Checks:
             self.fail(field, "must not be blank", "REQUIRED")
         elif len(value) > MAX_NAME:
             self.fail(field, f"must be at most {MAX_NAME} characters (got {len(value)})", "TOO_LONG")
+        else:
+            self.characters(field, value, multiline=False)
+
+    def names(self, field: str, values: Iterable[str] | None) -> None:
+        """Each of a list of single-line values, e.g. licences, as `field.0`, `field.1`, ..."""
+        for index, value in enumerate(values or ()):
+            self.name(f"{field}.{index}", value)
 
     def text(self, field: str, value: str | None) -> None:
+        """Free text that may run over several lines (descriptions, terms)."""
         if value is not None and len(value) > MAX_TEXT:
             self.fail(field, f"must be at most {MAX_TEXT} characters (got {len(value)})", "TOO_LONG")
+        elif value is not None:
+            self.characters(field, value, multiline=True)
+
+    def characters(self, field: str, value: str | None, *, multiline: bool) -> None:
+        """Control characters, unpaired surrogates and bidirectional overrides (hub/domain/text.py)."""
+        problem = None if value is None else refused_character(value, multiline=multiline)
+        if problem is not None:
+            self.fail(field, problem, "INVALID_CHARACTER")
 
     def country(self, field: str, value: str | None) -> None:
         if value is None:

@@ -16,13 +16,18 @@ from hub.graphql.permissions import CanReadAuditLog
 from hub.graphql.relay import Connection, connection, page_request
 
 
-@strawberry.enum
+@strawberry.enum(
+    description="How a mutation ended. ALLOWED: it ran and its change was made. REFUSED: policy, "
+    "input or lifecycle refused it and nothing was written. FAILED: it failed on the hub's side "
+    "(an internal or database error) and its transaction rolled back."
+)
 class AuditOutcome(StrEnum):
     ALLOWED = "ALLOWED"
     REFUSED = "REFUSED"
+    FAILED = "FAILED"
 
 
-@strawberry.type(description="One mutation, allowed or refused.")
+@strawberry.type(description="One mutation, allowed, refused or failed.")
 class AuditEntry:
     at: str
     subject: str

@@ -1,15 +1,25 @@
-"""Every mutation, allowed or refused, leaves an audit entry (see hub/domain/audit.py)."""
+"""Every mutation, allowed, refused or failed, leaves an audit entry (see hub/domain/audit.py)."""
 
 from __future__ import annotations
 
 import dataclasses
+import logging
 from collections.abc import Callable
 from typing import Any
 
+from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
 from hub.db.repositories import audit as repo
 from hub.domain import audit
+from hub.errors import DatabaseUnavailable, HubError, UserInputError
+
+log = logging.getLogger("hub.audit")
+
+# What a caller is told no to (policy, input, lifecycle): REFUSED. Anything else went wrong on
+# the hub's side: FAILED.
+_REFUSALS = (UserInputError, GraphQLError)
+FAILED_MESSAGE = "the mutation failed with an internal error; see the hub's log"
 
 
 def _plain(value: Any) -> Any:
@@ -38,8 +48,7 @@ class AuditMutations(SchemaExtension):
             result = _next(root, info, *args, **kwargs)
             result = await result if hasattr(result, "__await__") else result
         except Exception as exc:
-            draft.errors = [str(exc)]
-            await self._record(info, draft, "REFUSED")
+            await _record_failure(info.context.services.catalogue.db, draft, exc)
             raise
         finally:
             audit.CURRENT.reset(token)
@@ -55,3 +64,36 @@ class AuditMutations(SchemaExtension):
     async def _record(info: Any, draft: audit.AuditDraft, outcome: str) -> None:
         await repo.record(info.context.services.catalogue.db, entry=draft.row(outcome))
         draft.written = True
+
+
+async def _record_failure(db: Any, draft: audit.AuditDraft, exc: Exception) -> None:
+    """REFUSED or FAILED, in a transaction of its own: the mutation's own one rolled back.
+
+    Nothing is recorded when the mutation's transaction had already committed its ALLOWED entry,
+    nor tried when the database is unavailable; a failure to record is logged, never raised over
+    the mutation's own error.
+    """
+    if draft.written:
+        return
+    refused = isinstance(exc, _REFUSALS)
+    draft.errors = [str(exc) if refused or isinstance(exc, HubError) else FAILED_MESSAGE]
+    if isinstance(exc, DatabaseUnavailable):
+        log.warning("audit entry for %s not written: the database is unavailable", draft.operation)
+        return
+    try:
+        await repo.record(db, entry=draft.row("REFUSED" if refused else "FAILED"))
+        draft.written = True
+    except Exception:
+        log.exception("audit entry for %s could not be written", draft.operation)
+
+
+async def record_unexecuted(
+    context: Any, fields: list[tuple[str, dict[str, Any]]], errors: list[str]
+) -> None:
+    """REFUSED entries for the root fields of a mutation refused before it ran (bad text inputs)."""
+    principal = getattr(context, "principal", None)
+    if principal is None:
+        return
+    for operation, arguments in fields:
+        draft = audit.AuditDraft(principal, operation, audit.serialise(arguments), errors=list(errors))
+        await repo.record(context.services.catalogue.db, entry=draft.row("REFUSED"))

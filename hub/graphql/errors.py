@@ -1,8 +1,14 @@
-"""Every error leaves the API with a stable `extensions.code` and without internals."""
+"""Every error leaves the API with a stable `extensions.code` and without internals.
+
+`shaped` is what a client sees; `log_errors` is what the log keeps: a client's mistake (bad
+input, refused, invalid operation) as one line without a traceback, an unexpected failure with
+its traceback (which never reaches the client).
+"""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 
 from graphql import GraphQLError
 
@@ -11,6 +17,7 @@ from hub.errors import DatabaseUnavailable, OperationTimeout, UserInputError
 log = logging.getLogger("hub.graphql")
 
 INTERNAL_MESSAGE = "Internal server error"
+INTERNAL_CODE = "INTERNAL_SERVER_ERROR"
 
 
 def shaped(error: GraphQLError) -> GraphQLError:
@@ -41,9 +48,24 @@ def shaped(error: GraphQLError) -> GraphQLError:
     if isinstance(original, OperationTimeout):
         message, code = "The operation ran past its time limit; ask for less", "TIMEOUT"
     elif isinstance(original, DatabaseUnavailable):
-        log.warning("database unavailable: %s", original)
         message, code = "The graph database is unavailable; try again shortly", "SERVICE_UNAVAILABLE"
     else:
-        log.error("unexpected error in %s", error.path, exc_info=original)
-        message, code = INTERNAL_MESSAGE, "INTERNAL_SERVER_ERROR"
+        message, code = INTERNAL_MESSAGE, INTERNAL_CODE
     return GraphQLError(message, error.nodes, error.source, error.positions, error.path, None, {"code": code})
+
+
+def log_errors(errors: Iterable[GraphQLError], operation: str | None) -> None:
+    """One line per error: the operation, where, the code and the message the client got (its
+    text quoted, so input echoed in it cannot start a new log line); a traceback only for an
+    unexpected failure."""
+    name = operation or "(anonymous)"
+    for error in errors:
+        shown = shaped(error)
+        code = (shown.extensions or {}).get("code")
+        where = ".".join(map(str, error.path)) if error.path else "-"
+        if code == INTERNAL_CODE:
+            log.error("%s %s %s: unexpected error", name, where, code, exc_info=error.original_error)
+        elif isinstance(error.original_error, DatabaseUnavailable):
+            log.warning("%s %s %s: %s", name, where, code, error.original_error)
+        else:
+            log.info("%s %s %s: %r", name, where, code, shown.message)

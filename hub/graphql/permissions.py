@@ -13,6 +13,7 @@ from typing import Any
 from strawberry.permission import BasePermission
 
 from hub.domain.enums import PartyRole
+from hub.domain.wording import with_article
 from hub.graphql.context import Info
 from hub.graphql.relay import from_global_id
 from hub.security.policy import Action, allowed
@@ -42,7 +43,7 @@ class _Policy(BasePermission):
         concerned = await self.organisations(info, kwargs)
         if allowed(principal, self.action, concerned):
             return True
-        self.message = f"a {principal.role} may not {self.action}"
+        self.message = f"{with_article(principal.role)} may not {self.action}"
         return False
 
 

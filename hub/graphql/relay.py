@@ -12,6 +12,7 @@ from graphql import GraphQLError
 from strawberry.types.nodes import SelectedField, Selection
 
 from hub.domain.paging import Page, PageRequest
+from hub.domain.wording import with_article
 from hub.errors import FieldError, UserInputError
 
 T = TypeVar("T")
@@ -20,6 +21,9 @@ R = TypeVar("R")
 DEFAULT_PAGE = 20
 MAX_PAGE = 100
 _CURSOR_PREFIX = "offset:"
+# `totalCount` is a GraphQL Int, so no connection holds more items than this; a cursor past it
+# was not issued by the hub (and a larger SKIP could overflow Neo4j's).
+MAX_OFFSET = 2**31 - 1
 
 
 def to_global_id(type_name: str, key: str) -> str:
@@ -37,13 +41,17 @@ def from_global_id(global_id: str) -> tuple[str, str] | None:
     return (type_name, key) if sep and type_name and key else None
 
 
+def _either(type_names: tuple[str, ...]) -> str:
+    return " or ".join(with_article(t) for t in type_names)
+
+
 def decode_id(global_id: str, field: str, allowed: Iterable[str]) -> str:
     """The key inside `global_id`, refused as a field error when malformed or of another type."""
     allowed = tuple(allowed)
     parsed = from_global_id(global_id)
     if parsed is None or parsed[0] not in allowed:
         raise UserInputError(
-            [FieldError(field, f"{global_id!r} is not the id of a {' or '.join(allowed)}", "INVALID_ID")]
+            [FieldError(field, f"{global_id!r} is not the id of {_either(allowed)}", "INVALID_ID")]
         )
     return parsed[1]
 
@@ -96,7 +104,8 @@ def page_request(first: int | None, after: str | None, info: Any = None) -> Page
     if after is not None:
         offset = _cursor_offset(after)
         if offset is None:
-            raise bad_argument("after", f"{after!r} is not a cursor of this connection")
+            shown = after if len(after) <= 40 else after[:40] + "..."
+            raise bad_argument("after", f"{shown!r} is not a cursor of this connection")
         skip = offset + 1
     return PageRequest(skip=skip, limit=size, counted=counted)
 
@@ -110,9 +119,13 @@ def _cursor_offset(cursor: str) -> int | None:
         decoded = base64.urlsafe_b64decode(cursor.encode()).decode()
     except (binascii.Error, UnicodeDecodeError, ValueError):
         return None
-    if not decoded.startswith(_CURSOR_PREFIX) or not decoded[len(_CURSOR_PREFIX) :].isdigit():
+    digits = decoded.removeprefix(_CURSOR_PREFIX)
+    # The length is checked before int(): Python refuses to convert more than 4,300 digits.
+    if not decoded.startswith(_CURSOR_PREFIX) or not digits.isascii() or not digits.isdigit():
         return None
-    return int(decoded[len(_CURSOR_PREFIX) :])
+    if len(digits) > len(str(MAX_OFFSET)) or int(digits) > MAX_OFFSET:
+        return None
+    return int(digits)
 
 
 @strawberry.interface(description="An object with a global id, fetchable through `node(id)`.")

@@ -8,7 +8,7 @@ from hub.graphql.context import Info
 from hub.graphql.nodes import Capability, Institution, SandboxProject, TechEnterprise
 from hub.graphql.permissions import CanReadRiskViews
 from hub.graphql.relay import bad_argument, bounded_first
-from hub.services.risk import MAX_TEST_DAYS
+from hub.services.risk import LONGEST_TEST_DAYS, MAX_TEST_DAYS
 
 
 @strawberry.type
@@ -106,14 +106,17 @@ class RiskQueries:
         ]
 
     @strawberry.field(
-        description="REGISTERED or TESTING projects past `maxTestDays` in test, or at HIGH risk.",
+        description="REGISTERED or TESTING projects past `maxTestDays` (1 to "
+        f"{LONGEST_TEST_DAYS:,}) in test, or at HIGH risk.",
         permission_classes=[CanReadRiskViews],
     )
     async def stuck_sandbox_projects(
         self, info: Info, first: int = 50, max_test_days: int = MAX_TEST_DAYS
     ) -> list[StuckProject]:
-        if max_test_days < 1:
-            raise bad_argument("maxTestDays", f"must be at least 1 (got {max_test_days})")
+        if not 1 <= max_test_days <= LONGEST_TEST_DAYS:
+            raise bad_argument(
+                "maxTestDays", f"must be between 1 and {LONGEST_TEST_DAYS:,} (got {max_test_days:,})"
+            )
         found = await info.context.services.risk.stuck_projects(bounded_first(first), max_test_days)
         return [
             StuckProject(

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import strawberry
+from graphql import GraphQLError
 from strawberry.extensions import (
     AddValidationRules,
     DisableIntrospection,
@@ -17,11 +18,13 @@ from strawberry.extensions import (
 )
 from strawberry.printer import print_schema
 from strawberry.schema.config import StrawberryConfig
+from strawberry.types import ExecutionContext
 
 from hub.graphql.aggregates import AggregateQueries
 from hub.graphql.audit_log import AuditQueries
 from hub.graphql.auditing import AuditMutations
 from hub.graphql.directory import DirectoryMutations, DirectoryQueries
+from hub.graphql.errors import log_errors
 from hub.graphql.exploration import ExplorationQueries
 from hub.graphql.matchmaking import MatchmakingMutations, MatchmakingQueries
 from hub.graphql.network import NetworkMutations, NetworkQueries
@@ -40,6 +43,7 @@ from hub.graphql.partnerships import PartnershipMutations, PartnershipQueries
 from hub.graphql.risk import RiskQueries
 from hub.graphql.sandbox import SandboxMutations, SandboxQueries
 from hub.graphql.search import LookupQueries
+from hub.graphql.text_inputs import TextInputs
 from hub.graphql.viewer import ViewerQueries
 
 
@@ -83,6 +87,14 @@ class Protection:
     production: bool = False
 
 
+class HubSchema(strawberry.Schema):
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        # Strawberry's own logs every error with its traceback, a client's typo included.
+        log_errors(errors, execution_context.operation_name if execution_context else None)
+
+
 NODE_TYPES = [Institution, TechEnterprise, Capability, Partnership, SandboxBatch, SandboxProject, Zone, Award]
 
 
@@ -105,11 +117,12 @@ def build_schema(protection: Protection | None = None, limits: list[Any] | None 
         lambda: ParserCache(maxsize=256),
         lambda: AddValidationRules(limits),
         lambda: ValidationCache(maxsize=256),
+        TextInputs,
         AuditMutations,
     ]
     if protection.production:
         extensions.append(DisableIntrospection)
-    return strawberry.Schema(
+    return HubSchema(
         query=Query,
         mutation=Mutation,
         types=NODE_TYPES,

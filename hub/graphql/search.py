@@ -7,6 +7,7 @@ from enum import StrEnum
 
 import strawberry
 
+from hub.db.repositories.search import MAX_SEARCH_CHARACTERS, MAX_SEARCH_WORDS
 from hub.graphql.context import Info
 from hub.graphql.nodes import NODE_TYPES, SearchResult, to_node
 from hub.graphql.relay import MAX_PAGE, Node, bad_argument, bounded_first, from_global_id
@@ -48,13 +49,20 @@ class LookupQueries:
 
     @strawberry.field(
         description="Institutions, tech enterprises and sandbox projects whose English or Chinese "
-        "name or description matches `text`, best first; only those of `types` if given."
+        f"name or description matches `text` (at most {MAX_SEARCH_WORDS} words, "
+        f"{MAX_SEARCH_CHARACTERS} characters), best first; only those of `types` if given."
     )
     async def search(
         self, info: Info, text: str, first: int = 20, types: list[SearchType] | None = None
     ) -> list[SearchHit]:
         if not text.strip():
             raise bad_argument("text", "must not be blank")
+        if len(text) > MAX_SEARCH_CHARACTERS:
+            raise bad_argument(
+                "text", f"must be at most {MAX_SEARCH_CHARACTERS} characters (got {len(text)})"
+            )
+        if len(text.split()) > MAX_SEARCH_WORDS:
+            raise bad_argument("text", f"must be at most {MAX_SEARCH_WORDS} words (got {len(text.split())})")
         if types is not None and not types:
             raise bad_argument("types", "must name at least one type (or be left out for all)")
         labels = tuple(t.value for t in types) if types else tuple(t.value for t in SearchType)

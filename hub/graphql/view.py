@@ -25,6 +25,7 @@ from strawberry.asgi import GraphQL
 from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 
+from hub.domain.text import refused_character
 from hub.errors import AuthenticationError
 from hub.graphql.compiled.operations import CompiledReads, Ready
 from hub.graphql.context import Context, Services
@@ -80,6 +81,10 @@ class HubGraphQL(GraphQL[Context, None]):
             sub_response.status_code = 401
             sub_response.headers["WWW-Authenticate"] = 'Bearer realm="fintech-hub"'
             return _refusal(str(refused), code="UNAUTHENTICATED")
+        # The operation's name is text from the caller like any other (hub/graphql/text_inputs.py
+        # checks the rest); echoed in an "unknown operation" answer it could not even be encoded.
+        if request_data.operation_name and (problem := refused_character(request_data.operation_name)):
+            return _refusal(f"operationName: {problem}", code="BAD_USER_INPUT", fields=["operationName"])
         cost = self._cost(request_data)
         limits = {"requested": cost, "limit": self.guards.max_cost}
         if cost is not None and cost > self.guards.max_cost:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
+from hub.domain.wording import with_article
 from hub.errors import AuthenticationError, UserInputError
 from hub.security.authenticate import Authenticator
 from hub.security.policy import Action, allowed, visibility
@@ -34,7 +35,7 @@ async def export(request: Request) -> Response:
         response.headers["WWW-Authenticate"] = 'Bearer realm="fintech-hub"'
         return response
     if not allowed(principal, Action.ANALYSE_NETWORK):
-        return _error(403, "FORBIDDEN", f"a {principal.role} may not {Action.ANALYSE_NETWORK}")
+        return _error(403, "FORBIDDEN", f"{with_article(principal.role)} may not {Action.ANALYSE_NETWORK}")
     exporter = Exporter(request.app.state.db)
     try:
         chosen = parse_filter(request.query_params, request.query_params.getlist("status"))

@@ -6,6 +6,7 @@ import hashlib
 
 from cachetools import TTLCache
 
+from hub.db.repositories import organisations
 from hub.domain.principal import Principal
 from hub.errors import AuthenticationError
 from hub.security.api_keys import PREFIX, ApiKeys
@@ -15,12 +16,16 @@ from hub.security.tokens import TokenVerifier
 class Authenticator:
     """Verified API keys are remembered for `cache_seconds` (hashed, in this process only), so a
     busy caller costs no database round trip per request; a revoked key stops working within that
-    time. Refusals are never remembered."""
+    time. So are the organisations that tokens' `org` claims named and that exist (organisations
+    are never deleted). Refusals are never remembered."""
 
     def __init__(self, keys: ApiKeys, tokens: TokenVerifier | None, cache_seconds: float = 30) -> None:
         self.keys = keys
         self.tokens = tokens
         self._verified: TTLCache[bytes, Principal] | None = (
+            TTLCache(maxsize=10_000, ttl=cache_seconds) if cache_seconds > 0 else None
+        )
+        self._known_organisations: TTLCache[str, bool] | None = (
             TTLCache(maxsize=10_000, ttl=cache_seconds) if cache_seconds > 0 else None
         )
 
@@ -37,7 +42,24 @@ class Authenticator:
             return await self._api_key(credential)
         if self.tokens is None:
             raise AuthenticationError("JWT bearer tokens are not configured on this hub; use an API key")
-        return self.tokens.verify(credential)
+        return await self._token(self.tokens, credential)
+
+    async def _token(self, tokens: TokenVerifier, token: str) -> Principal:
+        """A valid token whose `org` claim names an organisation of this hub (any role's claim)."""
+        principal = tokens.verify(token)
+        org = principal.organisation_id
+        if org is not None and not await self._organisation_exists(org):
+            raise AuthenticationError("the token's `org` claim names no organisation of this hub")
+        return principal
+
+    async def _organisation_exists(self, org_id: str) -> bool:
+        known = self._known_organisations
+        if known is not None and org_id in known:
+            return True
+        exists = bool(await organisations.organisations_by_id(self.keys.db, ids=[org_id]))
+        if exists and known is not None:
+            known[org_id] = True
+        return exists
 
     async def _api_key(self, key: str) -> Principal:
         if self._verified is None:

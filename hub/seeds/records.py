@@ -19,6 +19,7 @@ from hub.domain.enums import (
     SandboxStatus,
     ServiceType,
 )
+from hub.domain.text import refused_character
 
 
 def _country(value: str) -> str:
@@ -27,8 +28,24 @@ def _country(value: str) -> str:
     return value
 
 
+def _line(value: str) -> str:
+    problem = refused_character(value, multiline=False)
+    if problem is not None:
+        raise ValueError(problem)
+    return value
+
+
+def _text(value: str) -> str:
+    problem = refused_character(value, multiline=True)
+    if problem is not None:
+        raise ValueError(problem)
+    return value
+
+
 Id = Annotated[str, Field(min_length=1, max_length=80, pattern=r"^[a-z0-9][a-z0-9-]*$")]
-Name = Annotated[str, Field(min_length=1, max_length=200)]
+Line = Annotated[str, AfterValidator(_line)]  # the characters a name may hold (hub/domain/text.py)
+Text = Annotated[str, AfterValidator(_text)]  # free text: tabs and line breaks too
+Name = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_line)]
 Country = Annotated[str, AfterValidator(_country)]
 
 
@@ -41,43 +58,43 @@ class SeedRecord(BaseModel):
 class ZoneRecord(SeedRecord):
     id: Id
     name: Name
-    name_zh: str | None = None
+    name_zh: Line | None = None
     district: Name
-    description: str | None = None
+    description: Text | None = None
 
 
 class CapabilityRecord(SeedRecord):
     id: Id
     name: Name
-    name_zh: str | None = None
+    name_zh: Line | None = None
     category: Name
-    description: str | None = None
+    description: Text | None = None
 
 
 class InstitutionRecord(SeedRecord):
     id: Id
     name: Name
-    name_zh: str | None = None
+    name_zh: Line | None = None
     kind: InstitutionKind
     home_country: Country
     ownership: OwnershipForm
-    licences: list[str] = Field(default_factory=list)
+    licences: list[Line] = Field(default_factory=list)
     founded: date | None = None
     zone: Id | None = None
     seeks: list[Id] = Field(default_factory=list)
-    description: str | None = None
+    description: Text | None = None
 
 
 class TechEnterpriseRecord(SeedRecord):
     id: Id
     name: Name
-    name_zh: str | None = None
+    name_zh: Line | None = None
     home_country: Country
     founded: date | None = None
     employees: int | None = Field(default=None, ge=1)
     zone: Id | None = None
     offers: dict[Id, Maturity] = Field(default_factory=dict)
-    description: str | None = None
+    description: Text | None = None
 
 
 class PartnershipRecord(SeedRecord):
@@ -91,7 +108,7 @@ class PartnershipRecord(SeedRecord):
     decided_on: date | None = None
     started_on: date | None = None
     ended_on: date | None = None
-    terms: str | None = None
+    terms: Text | None = None
 
 
 class SandboxBatchRecord(SeedRecord):
@@ -104,7 +121,7 @@ class SandboxBatchRecord(SeedRecord):
 class SandboxProjectRecord(SeedRecord):
     id: Id
     name: Name
-    name_zh: str | None = None
+    name_zh: Line | None = None
     service_type: ServiceType
     status: SandboxStatus
     risk_level: RiskLevel
@@ -117,7 +134,7 @@ class SandboxProjectRecord(SeedRecord):
     applicants: list[Id] = Field(min_length=1)
     providers: list[Id] = Field(default_factory=list)
     technologies: list[Id] = Field(default_factory=list)
-    description: str | None = None
+    description: Text | None = None
 
 
 class AwardRecord(SeedRecord):

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, LiteralString
 
 from hub.db.database import Database, Transaction
+from hub.domain.wording import with_article
 from hub.errors import SeedError, SeedProblem
 from hub.seeds.files import SeedSet
 
@@ -223,7 +224,7 @@ async def _refuse_kind_clashes(tx: Transaction, rows: Rows) -> None:
                 SeedProblem(
                     _FILES[c["wanted"]],
                     f"id {c['id']!r}",
-                    f"the graph already holds a {c['existing']} with this id",
+                    f"the graph already holds {with_article(c['existing'])} with this id",
                 )
                 for c in clashes
             ]

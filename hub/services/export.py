@@ -2,6 +2,12 @@
 
 Nothing is held whole: each format is an async generator of text chunks over the database's
 streamed rows, so an export of the 100,000-organisation graph runs in constant memory.
+
+Stored text is written as it is, with two exceptions, so that every export stays well-formed
+whatever the graph holds (text stored before inputs were checked, or loaded from elsewhere):
+each character XML 1.0 cannot represent (C0 controls other than tab, line feed and carriage
+return; unpaired surrogates; U+FFFE and U+FFFF) becomes U+FFFD in every format, and CSV rows end
+in CRLF (RFC 4180), so a value holding a line break or carriage return is quoted.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from hub.db.repositories import export as repo
 from hub.db.repositories.lookups import missing_ids
 from hub.domain.enums import InstitutionKind, PartnershipKind, PartnershipStatus
 from hub.domain.principal import Visibility
+from hub.domain.text import for_xml
 from hub.errors import FieldError, UserInputError
 
 NODE_COLUMNS = (
@@ -148,15 +155,21 @@ class Exporter:
 
 async def csv_text(rows: AsyncIterator[Row], columns: tuple[str, ...]) -> AsyncIterator[str]:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(columns)
     count = 0
     async for row in rows:
-        writer.writerow(["" if row[c] is None else row[c] for c in columns])
+        writer.writerow([_csv_value(row[c]) for c in columns])
         count += 1
         if count % ROWS_PER_CHUNK == 0:
             yield _drain(buffer)
     yield _drain(buffer)
+
+
+def _csv_value(value: Any) -> Any:
+    if value is None:
+        return ""
+    return for_xml(value) if isinstance(value, str) else value
 
 
 def _drain(buffer: io.StringIO) -> str:
@@ -184,10 +197,19 @@ def _keys(scope: str, columns: tuple[str, ...]) -> str:
 
 def _data(scope: str, row: Row, columns: tuple[str, ...]) -> str:
     return "".join(
-        f'<data key="{scope[0]}_{c}">{escape(str(row[c]))}</data>'
+        f'<data key="{scope[0]}_{c}">{_xml_text(row[c])}</data>'
         for c in columns
         if c not in {"id", "source", "target"} and row[c] is not None
     )
+
+
+def _xml_text(value: Any) -> str:
+    # A carriage return is written as a reference: XML parsers turn a literal one into a line feed.
+    return escape(for_xml(str(value)), {"\r": "&#13;"})
+
+
+def _xml_attribute(value: Any) -> str:
+    return quoteattr(for_xml(str(value)))
 
 
 async def graphml_text(nodes: AsyncIterator[Row], edges: AsyncIterator[Row]) -> AsyncIterator[str]:
@@ -200,14 +222,14 @@ async def graphml_text(nodes: AsyncIterator[Row], edges: AsyncIterator[Row]) -> 
     )
     chunk: list[str] = []
     async for row in nodes:
-        chunk.append(f"    <node id={quoteattr(row['id'])}>{_data('node', row, NODE_COLUMNS)}</node>\n")
+        chunk.append(f"    <node id={_xml_attribute(row['id'])}>{_data('node', row, NODE_COLUMNS)}</node>\n")
         if len(chunk) == ROWS_PER_CHUNK:
             yield "".join(chunk)
             chunk = []
     async for row in edges:
         chunk.append(
-            f"    <edge id={quoteattr(row['id'])} source={quoteattr(row['source'])} "
-            f"target={quoteattr(row['target'])}>{_data('edge', row, EDGE_COLUMNS)}</edge>\n"
+            f"    <edge id={_xml_attribute(row['id'])} source={_xml_attribute(row['source'])} "
+            f"target={_xml_attribute(row['target'])}>{_data('edge', row, EDGE_COLUMNS)}</edge>\n"
         )
         if len(chunk) == ROWS_PER_CHUNK:
             yield "".join(chunk)

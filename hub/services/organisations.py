@@ -33,6 +33,7 @@ class OrganisationService:
         checks.country("homeCountry", cmd.home_country)
         checks.not_future("founded", cmd.founded, self.today())
         checks.text("description", cmd.description)
+        checks.names("licences", cmd.licences)
         checks.raise_if_any()
         record = Institution(
             id=new_id("inst"),
@@ -96,6 +97,7 @@ class OrganisationService:
         checks.country("homeCountry", cmd.home_country)
         checks.not_future("founded", cmd.founded, self.today())
         checks.text("description", cmd.description)
+        checks.names("licences", cmd.licences)
         if cmd.employees is not None and cmd.employees < 1:
             checks.fail("employees", f"must be at least 1 (got {cmd.employees})", "OUT_OF_RANGE")
         checks.raise_if_any()

@@ -12,6 +12,7 @@ from hub.domain.enums import PartnershipKind, PartnershipStatus
 from hub.domain.lifecycles import PARTNERSHIP_LIFECYCLE, PartnershipAction
 from hub.domain.models import Institution, Partnership, TechEnterprise
 from hub.domain.validation import Checks
+from hub.domain.wording import with_article
 from hub.errors import NotFoundError, UserInputError
 from hub.services.clock import Today, system_today
 from hub.services.organisations import new_id
@@ -65,7 +66,7 @@ class PartnershipService:
             if existing is not None:
                 raise UserInputError.single(
                     "recipientId",
-                    f"these organisations already have a {existing[1]} partnership ({existing[0]})",
+                    f"these organisations already have {with_article(existing[1])} partnership ({existing[0]})",
                     "DUPLICATE",
                 )
             record = Partnership(

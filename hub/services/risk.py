@@ -14,6 +14,8 @@ from hub.domain.enums import RiskLevel
 from hub.services.clock import Today, system_today
 
 MAX_TEST_DAYS = 180  # the FCA sandbox's longest test; Beijing's statements plan similar periods
+# A bound on what a caller may ask for: a century, far from the dates Python can reach.
+LONGEST_TEST_DAYS = 36_500
 
 
 def herfindahl(total: int, sum_of_squares: int) -> float:

@@ -16,8 +16,12 @@ def test_only_a_proposed_partnership_can_be_accepted() -> None:
     assert PARTNERSHIP_LIFECYCLE.next(PartnershipStatus.PROPOSED, PartnershipAction.ACCEPT) is (
         PartnershipStatus.ACTIVE
     )
-    for status in (PartnershipStatus.ACTIVE, PartnershipStatus.DECLINED, PartnershipStatus.ENDED):
-        with pytest.raises(TransitionError, match=f"cannot ACCEPT a {status} partnership"):
+    for status, said in (
+        (PartnershipStatus.ACTIVE, "an ACTIVE"),
+        (PartnershipStatus.DECLINED, "a DECLINED"),
+        (PartnershipStatus.ENDED, "an ENDED"),
+    ):
+        with pytest.raises(TransitionError, match=f"cannot ACCEPT {said} partnership"):
             PARTNERSHIP_LIFECYCLE.next(status, PartnershipAction.ACCEPT)
 
 

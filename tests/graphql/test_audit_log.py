@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import logging
+
+import pytest
 
 from hub.db.database import Database
 from hub.domain.enums import Role
@@ -68,3 +71,47 @@ async def test_only_regulators_and_admins_read_the_log(seeded: Database, test_se
             assert "errors" not in body, body
         else:
             assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+# A constraint the hub does not define, made by this test only: the service does not expect it,
+# so a write that breaks it fails inside Neo4j, as an unforeseen database error would.
+TEST_ONLY_CONSTRAINT = (
+    "CREATE CONSTRAINT test_only_unique_name_zh IF NOT EXISTS FOR (n:Institution) REQUIRE n.nameZh IS UNIQUE"
+)
+DROP_TEST_ONLY_CONSTRAINT = "DROP CONSTRAINT test_only_unique_name_zh IF EXISTS"
+
+REGISTER = """mutation($input: RegisterInstitutionInput!) { registerInstitution(input: $input) {
+    institution { id } userErrors { field } } }"""
+
+
+async def test_a_mutation_that_fails_unexpectedly_is_recorded_as_failed(
+    empty_graph: Database, gql: GraphQLClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    bank = {"kind": "BANK", "homeCountry": "CH", "ownership": "WHOLLY_FOREIGN_OWNED"}
+    first = await gql(REGISTER, {"input": {**bank, "name": "Alpenrose Bank", "nameZh": "阿尔卑斯银行"}})
+    second = await gql(REGISTER, {"input": {**bank, "name": "Edelweiss Bank", "nameZh": "雪绒花银行"}})
+    assert first["registerInstitution"]["institution"] and second["registerInstitution"]["institution"]
+    update = """mutation($id: ID!) { updateOrganisation(input: {id: $id, nameZh: "阿尔卑斯银行"}) {
+        organisation { name } userErrors { field } } }"""
+    await empty_graph.write(TEST_ONLY_CONSTRAINT)
+    try:
+        with caplog.at_level(logging.INFO):
+            answer = await gql.raw(update, {"id": second["registerInstitution"]["institution"]["id"]})
+    finally:
+        await empty_graph.write(DROP_TEST_ONLY_CONSTRAINT)
+    assert answer["errors"][0]["extensions"] == {"code": "INTERNAL_SERVER_ERROR"}
+    assert answer["errors"][0]["message"] == "Internal server error"
+
+    failed = (await gql(LOG, {"f": {"outcome": "FAILED"}}))["auditLog"]
+    assert failed["totalCount"] == 1
+    (entry,) = failed["nodes"]
+    assert (entry["operation"], entry["role"]) == ("updateOrganisation", "ADMIN")
+    assert json.loads(entry["input"])["input"]["nameZh"] == "阿尔卑斯银行"
+    assert entry["errors"] == ["the mutation failed with an internal error; see the hub's log"]
+    # Its transaction rolled back: no ALLOWED entry for it, and the name is unchanged.
+    assert (await gql(LOG, {"f": {"operation": "updateOrganisation"}}))["auditLog"]["totalCount"] == 1
+    names = await gql('{ institutions(filter: {homeCountry: "CH"}) { nodes { nameZh } } }')
+    assert sorted(n["nameZh"] for n in names["institutions"]["nodes"]) == ["阿尔卑斯银行", "雪绒花银行"]
+    # The log keeps what the client does not see: the database's error, with its traceback.
+    (logged,) = [r for r in caplog.records if r.levelno >= logging.ERROR and r.name == "hub.graphql"]
+    assert logged.exc_info is not None and "ConstraintValidationFailed" in str(logged.exc_info[1])

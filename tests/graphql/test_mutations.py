@@ -169,7 +169,7 @@ async def test_partnership_lifecycle(seeded: Database, gql: GraphQLClient) -> No
     again = (await gql(MOVE, {"id": partnership["id"]}))["accept"]
     assert again["partnership"] is None
     assert errors_of(again) == [("input.id", "INVALID_TRANSITION")]
-    assert "cannot ACCEPT a ACTIVE partnership; allowed actions: END" in again["userErrors"][0]["message"]
+    assert "cannot ACCEPT an ACTIVE partnership; allowed actions: END" in again["userErrors"][0]["message"]
     duplicate = (
         await gql(PROPOSE, {"input": {"proposerId": LIANYU_DATA, "recipientId": HUDSON, "title": "Again"}})
     )["proposePartnership"]

@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from hub.db.database import Database
+from hub.db.repositories import organisations
 from hub.domain.enums import Role
 from hub.domain.principal import EVERYTHING
 from hub.security.api_keys import ApiKeys
@@ -121,3 +122,24 @@ async def test_exports_need_an_analyst_or_more(
     assert partner.status_code == 403
     assert partner.json()["error"]["code"] == "FORBIDDEN"
     assert (await _as(Role.ANALYST, seeded, test_settings, "/export/nodes.csv")).status_code == 200
+
+
+async def test_exports_stay_well_formed_whatever_a_stored_name_holds(
+    seeded: Database, client: httpx.AsyncClient
+) -> None:
+    # Written straight to the graph, as text stored before inputs were checked would be.
+    stored = 'Thamesgate\u0001 Bank\u202e\r\n"Quoted", <b>&amp;</b>\u000b\uffff'
+    await organisations.update_organisation(seeded, org_id="thamesgate-bank", changes={"name": stored})
+    # What XML 1.0 cannot hold becomes U+FFFD, in every export; everything else is kept.
+    exported = 'Thamesgate\ufffd Bank\u202e\r\n"Quoted", <b>&amp;</b>\ufffd\ufffd'
+
+    graphml = await client.get("/export/graph.graphml", params={"type": "Institution"})
+    graph = ET.fromstring(graphml.content).find(f"{GRAPHML}graph")  # an XML parser accepts it
+    assert graph is not None
+    node = graph.find(f"{GRAPHML}node[@id='thamesgate-bank']")
+    assert node is not None and node.findtext(f"{GRAPHML}data[@key='n_name']") == exported
+    assert len(graph.findall(f"{GRAPHML}node")) == 45
+
+    rows = _rows(await client.get("/export/nodes.csv", params={"type": "Institution"}))
+    assert len(rows) == 45
+    assert next(r for r in rows if r["id"] == "thamesgate-bank")["name"] == exported

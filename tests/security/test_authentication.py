@@ -141,6 +141,25 @@ async def test_hs256_tokens(seeded: Database, test_settings: Settings) -> None:
         assert "org" in _refusal(await _ask(http, f"Bearer {partner_without_org}"))
 
 
+async def test_a_token_whose_org_names_no_organisation_is_refused(
+    seeded: Database, test_settings: Settings
+) -> None:
+    secret = "s3cret-for-tests-only-0123456789abcdef"
+    settings = test_settings.model_copy(update={"jwt_secret": SecretStr(secret)})
+    async with serve(settings, seeded) as http:
+        for role in ("PARTNER", "ANALYST"):
+            nowhere = jwt.encode(_claims(role=role, org="atlantis-bank"), secret, algorithm="HS256")
+            message = _refusal(await _ask(http, f"Bearer {nowhere}"))
+            assert message == "the token's `org` claim names no organisation of this hub"
+            export = await http.get("/export/nodes.csv", headers={"Authorization": f"Bearer {nowhere}"})
+            assert export.status_code == 401 and export.json()["error"]["code"] == "UNAUTHENTICATED"
+        # An organisation that exists is accepted, the second time from what the hub remembers.
+        partner = jwt.encode(_claims(role="PARTNER", org="hudson-ridge-bank"), secret, algorithm="HS256")
+        for _ in range(2):
+            viewer = (await _ask(http, f"Bearer {partner}")).json()["data"]["viewer"]
+            assert viewer["organisation"]["id"] == to_global_id("Institution", "hudson-ridge-bank")
+
+
 async def test_rs256_tokens_from_a_jwks_file(
     seeded: Database, test_settings: Settings, tmp_path: Path
 ) -> None:

@@ -26,6 +26,10 @@ _LUCENE_SPECIAL = re.compile(r'([+\-&|!(){}\[\]^"~*?:\\/])')
 
 
 NAME_BOOST = 3
+# Lucene refuses a query of more than 1,024 clauses; each word costs six (exact and prefix, in
+# three fields) and Chinese text one per character pair, so these bounds stay well below it.
+MAX_SEARCH_CHARACTERS = 200
+MAX_SEARCH_WORDS = 20
 
 
 def lucene_query(text: str) -> str:

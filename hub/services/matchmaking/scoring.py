@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from hub.domain.wording import with_article
 from hub.services.matchmaking.config import MATURITY_WEIGHT, CooperationWeights, PeerWeights
 
 
@@ -135,7 +136,7 @@ def score_peer(facts: Mapping[str, Any], max_degree: int, w: PeerWeights) -> tup
         ReasonKind.SAME_SECTOR,
         w.same_sector,
         1.0 if facts["sameSector"] else 0.0,
-        f"also a {str(candidate_kind).lower().replace('_', ' ')} institution",
+        f"also {with_article(str(candidate_kind).lower().replace('_', ' '))} institution",
     )
     shared = sorted(set(facts["sharedPartners"]))
     _add(
