@@ -20,6 +20,16 @@ class SearchType(StrEnum):
     SANDBOX_PROJECT = "SandboxProject"
 
 
+def check_search_text(text: str) -> None:
+    """Refuses a search text that is blank or too long (Lucene has a clause limit)."""
+    if not text.strip():
+        raise bad_argument("text", "must not be blank")
+    if len(text) > MAX_SEARCH_CHARACTERS:
+        raise bad_argument("text", f"must be at most {MAX_SEARCH_CHARACTERS} characters (got {len(text)})")
+    if len(text.split()) > MAX_SEARCH_WORDS:
+        raise bad_argument("text", f"must be at most {MAX_SEARCH_WORDS} words (got {len(text.split())})")
+
+
 @strawberry.type
 class SearchHit:
     score: float
@@ -55,14 +65,7 @@ class LookupQueries:
     async def search(
         self, info: Info, text: str, first: int = 20, types: list[SearchType] | None = None
     ) -> list[SearchHit]:
-        if not text.strip():
-            raise bad_argument("text", "must not be blank")
-        if len(text) > MAX_SEARCH_CHARACTERS:
-            raise bad_argument(
-                "text", f"must be at most {MAX_SEARCH_CHARACTERS} characters (got {len(text)})"
-            )
-        if len(text.split()) > MAX_SEARCH_WORDS:
-            raise bad_argument("text", f"must be at most {MAX_SEARCH_WORDS} words (got {len(text.split())})")
+        check_search_text(text)
         if types is not None and not types:
             raise bad_argument("types", "must name at least one type (or be left out for all)")
         labels = tuple(t.value for t in types) if types else tuple(t.value for t in SearchType)

@@ -30,6 +30,7 @@ from graphql.execution import get_argument_values, get_variable_values
 from hub.db.repositories.compiled import Statement, emit
 from hub.graphql.compiled.planner import Analysis, NotCompilable, Planner, analyse, shape
 from hub.graphql.compiled.shaper import operation_shaper
+from hub.graphql.text_inputs import refusals
 from hub.model.graph import MODEL
 from hub.model.types import Model
 
@@ -72,8 +73,8 @@ class CompiledReads:
         self, text: str, operation_name: str | None, variables: dict[str, Any] | None
     ) -> Ready | None:
         analysis = self._analysis(text, operation_name)
-        if analysis is None:
-            return None
+        if analysis is None or refusals(analysis.document, analysis.operation, variables):
+            return None  # the executor refuses text inputs with characters the hub does not take
         try:
             coerced = get_variable_values(
                 self.schema, analysis.operation.variable_definitions or (), variables or {}

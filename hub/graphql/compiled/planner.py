@@ -42,6 +42,7 @@ from graphql import (
 
 from hub.db.repositories.search import lucene_query
 from hub.graphql.relay import MAX_PAGE, bounded_first, from_global_id, page_request
+from hub.graphql.search import check_search_text
 from hub.model.plan import (
     AppliedFilter,
     ConnectionPart,
@@ -73,6 +74,7 @@ class Analysis:
     """What is known of an operation from its text alone: its fields that take arguments (the
     "sites" whose values each request supplies) and the variables that steer @skip/@include."""
 
+    document: DocumentNode
     operation: OperationDefinitionNode
     fragments: dict[str, FragmentDefinitionNode]
     sites: tuple[tuple[GraphQLField, FieldNode], ...]
@@ -108,6 +110,7 @@ def analyse(schema: GraphQLSchema, document: DocumentNode, operation_name: str |
         if get_named_type_name(v.type) == "Boolean"
     )
     return Analysis(
+        document,
         operation,
         fragments,
         tuple(sites),
@@ -169,8 +172,10 @@ def _skip(after: Any) -> int:
 
 
 def _lucene(text: Any) -> str:
-    if not isinstance(text, str) or not text.strip():
-        raise NotCompilable("blank text: the executor reports it")
+    try:
+        check_search_text(text)
+    except GraphQLError as refused:
+        raise NotCompilable(str(refused)) from refused
     return lucene_query(text)
 
 

@@ -163,3 +163,24 @@ async def test_a_compiled_read_is_one_round_trip_whatever_its_depth(
             _, errors = await _answer(fast, query, variables)
             assert errors is None
             assert seeded.round_trips - before == 1, query
+
+
+REFUSED: list[tuple[str, dict[str, Any]]] = [
+    ('{ search(text: "  ") { score } }', {}),
+    ("query($t: String!) { search(text: $t) { score } }", {"t": "bank\u202e"}),
+    ("query($t: String!) { search(text: $t) { score } }", {"t": " ".join(["w"] * 30)}),
+    ("{ institutions(first: 0) { totalCount } }", {}),
+    ('{ zones(after: "bm9wZQ") { totalCount } }', {}),
+    ("query($ids: [ID!]!) { nodes(ids: $ids) { id } }", {"ids": [HUDSON] * 101}),
+    ("query($z: ID) { institutions(filter: {zoneId: $z}) { totalCount } }", {"z": HUDSON}),
+    ("query($n: String) { capabilities(category: $n) { totalCount } }", {"n": "x\u0001"}),
+]
+
+
+async def test_refused_reads_are_refused_alike(seeded: Database, test_settings: Settings) -> None:
+    async with _clients(seeded, test_settings, Role.ANALYST, None) as (fast, slow):
+        for query, variables in REFUSED:
+            compiled = await fast.post("/graphql", json={"query": query, "variables": variables})
+            standard = await slow.post("/graphql", json={"query": query, "variables": variables})
+            assert compiled.json()["errors"], query
+            assert (compiled.status_code, compiled.json()) == (standard.status_code, standard.json()), query
