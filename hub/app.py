@@ -22,11 +22,12 @@ from hub.db.connect import open_database
 from hub.db.database import Database
 from hub.db.migrations import apply_schema
 from hub.errors import DatabaseUnavailable
+from hub.graphql.analysis import OperationLimits
 from hub.graphql.context import Services
 from hub.graphql.schema import Protection, build_schema
 from hub.graphql.view import Guards, HubGraphQL
 from hub.http.export import export
-from hub.limits import BodySizeLimit, GraphQLResponseMediaType
+from hub.limits import BodySizeLimit
 from hub.security.api_keys import ApiKeys
 from hub.security.authenticate import Authenticator
 from hub.security.tokens import TokenSettings, TokenVerifier
@@ -141,18 +142,19 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
             if database is None:
                 await db.close()
 
-    protection = Protection(
-        max_depth=settings.max_query_depth,
-        max_aliases=settings.max_aliases,
-        max_tokens=settings.max_tokens,
-        production=settings.production,
-    )
+    protection = Protection(max_tokens=settings.max_tokens, production=settings.production)
     graphql = HubGraphQL(
         build_schema(protection),
         Guards(
             max_cost=settings.max_query_cost,
             points_per_minute=settings.rate_limit_points_per_minute,
             timeout_seconds=settings.operation_timeout_seconds,
+            operation=OperationLimits(
+                max_tokens=settings.max_tokens,
+                max_depth=settings.max_query_depth,
+                max_aliases=settings.max_aliases,
+                max_selections=settings.max_selections,
+            ),
         ),
         graphql_ide=None if settings.production else "graphiql",
         allow_queries_via_get=True,
@@ -172,6 +174,5 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
             allow_headers=["Authorization", "Content-Type"],
         ),
         Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes),
-        Middleware(GraphQLResponseMediaType),
     ]
     return Starlette(routes=routes, lifespan=lifespan, middleware=middleware)

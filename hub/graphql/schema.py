@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import strawberry
 from strawberry.extensions import (
-    AddValidationRules,
     DisableIntrospection,
-    MaxAliasesLimiter,
     MaxTokensLimiter,
-    ParserCache,
-    QueryDepthLimiter,
+    SchemaExtension,
     ValidationCache,
 )
 from strawberry.printer import print_schema
 from strawberry.schema.config import StrawberryConfig
 
 from hub.graphql.aggregates import AggregateQueries
+from hub.graphql.analysis import analyse
 from hub.graphql.audit_log import AuditQueries
 from hub.graphql.auditing import AuditMutations
 from hub.graphql.directory import DirectoryMutations, DirectoryQueries
@@ -75,12 +74,27 @@ class Mutation(
 
 @dataclass(frozen=True, slots=True)
 class Protection:
-    """Limits checked while parsing and validating an operation."""
+    """How the schema parses and what it shows. Depth, aliases, expanded size and cost are checked
+    before the schema sees an operation (hub/graphql/screening.py)."""
 
-    max_depth: int = 12
-    max_aliases: int = 30
     max_tokens: int = 3000
     production: bool = False
+
+
+class AnalysedDocument(SchemaExtension):
+    """Takes the document the view already parsed and analysed (remembered by its text) instead of
+    parsing the text a second time."""
+
+    def __init__(self, max_tokens: int) -> None:
+        super().__init__()
+        self.max_tokens = max_tokens
+
+    def on_parse(self) -> Iterator[None]:
+        context = self.execution_context
+        if context.query:
+            # A text that does not parse is left to Strawberry, which reports the syntax error.
+            context.graphql_document = analyse(context.query, self.max_tokens).document
+        yield
 
 
 NODE_TYPES = [Institution, TechEnterprise, Capability, Partnership, SandboxBatch, SandboxProject, Zone, Award]
@@ -88,16 +102,9 @@ NODE_TYPES = [Institution, TechEnterprise, Capability, Partnership, SandboxBatch
 
 def build_schema(protection: Protection | None = None) -> strawberry.Schema:
     protection = protection or Protection()
-    # The limiters' validation rules are built once: the validation cache is keyed by the rules, so
-    # rule classes made anew for each request (as the limiter extensions do) would never hit it.
-    limits = [
-        *QueryDepthLimiter(max_depth=protection.max_depth).validation_rules,
-        *MaxAliasesLimiter(max_alias_count=protection.max_aliases).validation_rules,
-    ]
     extensions: list[Any] = [
         lambda: MaxTokensLimiter(max_token_count=protection.max_tokens),
-        lambda: ParserCache(maxsize=256),
-        lambda: AddValidationRules(limits),
+        lambda: AnalysedDocument(protection.max_tokens),
         lambda: ValidationCache(maxsize=256),
         AuditMutations,
     ]
