@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets up everything the hub and its tests need on a fresh clone: system packages (Maven, Node.js,
-# Chromium), the virtual environment, the package, the explorer's front-end libraries and the Neo4j
-# server jars.
+# Chromium), the virtual environment, the package, the explorer's front-end libraries, the Neo4j
+# server jars, the benchmark's peer and the GraphQL-over-HTTP audit the tests run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -34,3 +34,6 @@ echo "==> building the explorer's front-end libraries (pinned by hub/explorer/pa
 
 echo "==> installing the benchmark's peer, @neo4j/graphql 7 (pinned by bench/peer/package-lock.json)"
 (cd bench/peer && npm ci --no-audit --no-fund --loglevel=error)
+
+echo "==> installing the GraphQL-over-HTTP audit, graphql-http (pinned by tests/http/audit/package-lock.json)"
+(cd tests/http/audit && npm ci --no-audit --no-fund --loglevel=error)

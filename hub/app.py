@@ -22,12 +22,13 @@ from hub.db.connect import open_database
 from hub.db.database import Database
 from hub.db.migrations import apply_schema
 from hub.errors import DatabaseUnavailable
+from hub.graphql.analysis import OperationLimits
 from hub.graphql.compiled.operations import CompiledReads
 from hub.graphql.context import Services
-from hub.graphql.schema import Protection, build_schema, limit_rules
+from hub.graphql.schema import Protection, build_schema
 from hub.graphql.view import Guards, HubGraphQL
 from hub.http.export import export
-from hub.limits import BodySizeLimit, GraphQLResponseMediaType
+from hub.limits import BodySizeLimit
 from hub.security.api_keys import ApiKeys
 from hub.security.authenticate import Authenticator
 from hub.security.tokens import TokenSettings, TokenVerifier
@@ -142,16 +143,12 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
             if database is None:
                 await db.close()
 
-    protection = Protection(
-        max_depth=settings.max_query_depth,
-        max_aliases=settings.max_aliases,
-        max_tokens=settings.max_tokens,
-        production=settings.production,
-    )
-    limits = limit_rules(protection)
-    schema = build_schema(protection, limits)
+    protection = Protection(max_tokens=settings.max_tokens, production=settings.production)
+    schema = build_schema(protection)
+    # The compiled reads validate with the standard rules only: the depth, alias, size and cost
+    # limits are screened before either path runs (hub/graphql/screening.py).
     compiled = (
-        CompiledReads(schema._schema, limits, protection.max_tokens) if settings.compiled_reads else None
+        CompiledReads(schema._schema, max_tokens=protection.max_tokens) if settings.compiled_reads else None
     )
     graphql = HubGraphQL(
         schema,
@@ -159,6 +156,12 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
             max_cost=settings.max_query_cost,
             points_per_minute=settings.rate_limit_points_per_minute,
             timeout_seconds=settings.operation_timeout_seconds,
+            operation=OperationLimits(
+                max_tokens=settings.max_tokens,
+                max_depth=settings.max_query_depth,
+                max_aliases=settings.max_aliases,
+                max_selections=settings.max_selections,
+            ),
         ),
         compiled,
         graphql_ide=None if settings.production else "graphiql",
@@ -179,6 +182,5 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
             allow_headers=["Authorization", "Content-Type"],
         ),
         Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes),
-        Middleware(GraphQLResponseMediaType),
     ]
     return Starlette(routes=routes, lifespan=lifespan, middleware=middleware)

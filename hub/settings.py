@@ -49,6 +49,8 @@ class Settings(BaseSettings):
     max_query_depth: int = Field(default=12, ge=2)
     max_aliases: int = Field(default=30, ge=1)
     max_tokens: int = Field(default=3000, ge=50)
+    # Field selections (and, separately, fragment spreads) an operation may hold once its fragments are expanded.
+    max_selections: int = Field(default=5000, ge=10)
     max_query_cost: int = Field(default=10_000, ge=1)
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
     # JWT bearer tokens from an identity provider (any one of secret, public key, JWKS file).

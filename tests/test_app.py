@@ -45,7 +45,7 @@ async def test_graphiql_in_development(anonymous: httpx.AsyncClient) -> None:
 async def test_syntax_error_has_a_code_and_no_internals(client: httpx.AsyncClient) -> None:
     response = await client.post("/graphql", json={"query": "{ institutions { "})
     body = response.json()
-    assert body["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+    assert body["errors"][0]["extensions"]["code"] == "GRAPHQL_PARSE_FAILED"
     assert "Traceback" not in response.text
 
 

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
+from collections.abc import Awaitable
+
 import httpx
 
 from hub.db.database import Database
 from hub.domain.enums import Role
 from hub.security.api_keys import ApiKeys
 from hub.settings import Environment, Settings
-from tests.conftest import GraphQLClient, serve
+from tests.conftest import GraphQLClient, live, serve
 
 
 async def _refused(
@@ -135,7 +139,8 @@ async def test_graphql_response_media_type(seeded: Database, client: httpx.Async
     assert (ok.status_code, ok.headers["content-type"]) == (200, "application/graphql-response+json")
     broken = await client.post("/graphql", json={"query": "{ zones { totalCount "}, headers=accept)
     assert broken.status_code == 400
-    assert broken.json()["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+    assert broken.json()["errors"][0]["extensions"]["code"] == "GRAPHQL_PARSE_FAILED"
+    assert "data" not in broken.json()
     plain = await client.post("/graphql", json={"query": "{ zones { totalCount "})
     assert (plain.status_code, plain.headers["content-type"]) == (200, "application/json")
 
@@ -155,3 +160,98 @@ async def test_cors_allowlist(db: Database, test_settings: Settings, auth: dict[
         other = await http.options("/graphql", headers=preflight | {"origin": "https://evil.example"})
     assert ok.headers["access-control-allow-origin"] == "https://portal.example"
     assert "access-control-allow-origin" not in other.headers
+
+
+def _doubling(
+    levels: int, root: str = "Query", leaf: str = "viewer { role }", first: str = "...F1 ...F1"
+) -> str:
+    """Fragment i spreads fragment i+1 twice: 2^levels copies of the leaf once expanded."""
+    fragments = [f"fragment F0 on Query {{ {first} }}"]
+    fragments += [f"fragment F{i} on {root} {{ ...F{i + 1} ...F{i + 1} }}" for i in range(1, levels)]
+    fragments.append(f"fragment F{levels} on {root} {{ {leaf} }}")
+    return "query { ...F0 } " + " ".join(fragments)
+
+
+FRAGMENT_BOMBS = {
+    "viewer": _doubling(20),
+    "institutions": _doubling(
+        20,
+        root="Institution",
+        leaf="name partners(first: 1) { totalCount }",
+        first="institutions(first: 1) { nodes { ...F1 ...F1 } }",
+    ),
+}
+
+
+async def test_fragment_bomb_is_refused_at_once_while_the_hub_keeps_answering(
+    seeded: Database, test_settings: Settings, admin_key: str, db: Database
+) -> None:
+    # 20 levels used to keep the process busy for 8.9 s, /healthz waiting 8.4 s behind it.
+    auth = {"Authorization": f"Bearer {admin_key}"}
+    async with live(test_settings, seeded) as url, httpx.AsyncClient(base_url=url, timeout=30) as http:
+        await http.post("/graphql", json={"query": "{ viewer { role } }"}, headers=auth)  # the key is cached
+        for name, bomb in FRAGMENT_BOMBS.items():
+            assert len(bomb) < 1600
+            before = db.round_trips
+
+            async def timed(request: Awaitable[httpx.Response]) -> tuple[float, httpx.Response]:
+                started = time.perf_counter()
+                response = await request
+                return time.perf_counter() - started, response
+
+            (took, refused), (health_took, health) = await asyncio.gather(
+                timed(http.post("/graphql", json={"query": bomb}, headers=auth)),
+                timed(http.get("/healthz")),
+            )
+            assert health.status_code == 200
+            error = refused.json()["errors"][0]
+            assert error["extensions"]["code"] == "QUERY_TOO_COMPLEX", name
+            assert error["extensions"]["selections"]["requested"] > 1_000_000
+            assert "once its fragments are expanded" in error["message"]
+            assert db.round_trips == before  # nothing reached Neo4j
+            assert took < 2 and health_took < 2, (name, took, health_took)
+
+
+async def test_refused_bombs_spend_what_they_asked_for(
+    seeded: Database, test_settings: Settings, auth: dict[str, str]
+) -> None:
+    # A refusal spends the operation's cost (or its expanded field selections), capped at the cost
+    # limit: 10,000 points each here, so the third of them in a minute finds the budget spent.
+    limited = test_settings.model_copy(update={"rate_limit_points_per_minute": 25_000})
+    async with serve(limited, seeded, auth) as http:
+        codes = []
+        for bomb in [*FRAGMENT_BOMBS.values(), FRAGMENT_BOMBS["viewer"]]:
+            response = await http.post("/graphql", json={"query": bomb})
+            codes.append(response.json()["errors"][0]["extensions"]["code"])
+        small = await http.post("/graphql", json={"query": "{ zones { totalCount } }"})
+    assert codes == ["QUERY_TOO_COMPLEX", "QUERY_TOO_COMPLEX", "RATE_LIMITED"]
+    assert small.status_code == 200  # 5,000 points are left for ordinary work
+
+
+async def test_depth_and_aliases_count_through_fragments(seeded: Database, gql: GraphQLClient) -> None:
+    levels = " ".join(
+        f"fragment L{i} on Institution {{ partners(first: 1) {{ nodes {{ ... on Institution {{ ...L{i + 1} }} }} }} }}"
+        for i in range(6)
+    )
+    deep = await _refused(
+        gql,
+        f"{{ institutions(first: 1) {{ nodes {{ ...L0 }} }} }} {levels} fragment L6 on Institution {{ name }}",
+    )
+    assert deep["message"] == "'anonymous' exceeds maximum operation depth of 12"
+    assert deep["extensions"] == {"code": "GRAPHQL_VALIDATION_FAILED"}
+    doubled = " ".join(f"fragment A{i} on Query {{ ...A{i + 1} ...A{i + 1} }}" for i in range(5))
+    aliases = await _refused(gql, f"{{ ...A0 }} {doubled} fragment A5 on Query {{ me: viewer {{ role }} }}")
+    assert aliases["message"] == "32 aliases found. Allowed: 30"
+
+
+async def test_one_field_selected_hundreds_of_times_is_refused_before_validation(
+    seeded: Database, gql: GraphQLClient, db: Database
+) -> None:
+    # 11 KB that graphql-core's validation took about 4 s to compare pair by pair.
+    before = db.round_trips
+    started = time.perf_counter()
+    error = await _refused(gql, "{ " + " ".join("viewer { role }" for _ in range(700)) + " }")
+    assert time.perf_counter() - started < 1
+    assert error["extensions"]["code"] == "QUERY_TOO_COMPLEX"  # type: ignore[index]
+    assert error["extensions"]["comparisons"]["limit"] == 5000  # type: ignore[index]
+    assert db.round_trips == before + 1  # the API key lookup only

@@ -3,6 +3,10 @@
 A connection (or any field taking `first`, or `maxNodes` for a subgraph) costs `first` items times the items of every
 connection around it, as GitHub's API counts; `nodes(ids)` costs one per id. The sum is the
 number of objects the operation could ask the database for.
+
+A selection set's cost is proportional to the number of items around it, so each fragment's cost
+is computed once, for one item, after the fragments it spreads (`DocumentAnalysis.fragment_order`),
+and a spread multiplies it: linear in the document's size however often fragments are spread.
 """
 
 from __future__ import annotations
@@ -11,11 +15,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from graphql import (
-    DocumentNode,
     FieldNode,
-    FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLInterfaceType,
+    GraphQLNamedType,
     GraphQLObjectType,
     GraphQLSchema,
     InlineFragmentNode,
@@ -26,6 +29,8 @@ from graphql import (
     VariableNode,
     get_named_type,
 )
+
+from hub.graphql.analysis import DocumentAnalysis, saturated
 
 DEFAULT_FIRST = 20
 SIZE_ARGUMENTS = ("first", "maxNodes")  # arguments that bound how many objects a field returns
@@ -46,65 +51,66 @@ def _argument(field: FieldNode, name: str, variables: Mapping[str, Any]) -> Any:
     return None
 
 
-def operation_cost(
-    schema: GraphQLSchema,
-    document: DocumentNode,
-    operation_name: str | None,
-    variables: Mapping[str, Any] | None,
-) -> int:
-    variables = variables or {}
-    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-    fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
-    chosen = [o for o in operations if operation_name is None or (o.name and o.name.value == operation_name)]
-    if not chosen:
-        return 0
-    operation = chosen[0]
-    root = {"query": schema.query_type, "mutation": schema.mutation_type}.get(operation.operation.value)
-    if root is None:
-        return 0
+class _Costs:
+    def __init__(self, schema: GraphQLSchema, variables: Mapping[str, Any]) -> None:
+        self.schema = schema
+        self.variables = variables
+        self.fragments: dict[str, int] = {}  # a fragment's cost for one item around it
 
-    def walk(
-        selection_set: SelectionSetNode | None, parent: Any, multiplier: int, seen: frozenset[str]
-    ) -> int:
+    def selection_set(self, selection_set: SelectionSetNode | None, parent: GraphQLNamedType | None) -> int:
         if selection_set is None:
             return 0
         total = 0
         for selection in selection_set.selections:
             if isinstance(selection, FieldNode):
-                total += field_cost(selection, parent, multiplier, seen)
+                total += self.field(selection, parent)
             elif isinstance(selection, InlineFragmentNode):
                 condition = selection.type_condition
-                target = schema.get_type(condition.name.value) if condition else parent
-                total += walk(selection.selection_set, target or parent, multiplier, seen)
+                target = self.schema.get_type(condition.name.value) if condition else parent
+                total += self.selection_set(selection.selection_set, target or parent)
             elif isinstance(selection, FragmentSpreadNode):
-                name = selection.name.value
-                fragment = fragments.get(name)
-                if fragment is None or name in seen:  # cycles are refused by validation anyway
-                    continue
-                target = schema.get_type(fragment.type_condition.name.value)
-                total += walk(fragment.selection_set, target or parent, multiplier, seen | {name})
-        return total
+                total += self.fragments.get(selection.name.value, 0)  # unknown: validation says so
+        return saturated(total)
 
-    def field_cost(field: FieldNode, parent: Any, multiplier: int, seen: frozenset[str]) -> int:
+    def field(self, field: FieldNode, parent: GraphQLNamedType | None) -> int:
         if not isinstance(parent, GraphQLObjectType | GraphQLInterfaceType):
             return 0
         definition = parent.fields.get(field.name.value)
         if definition is None:
             return 0
-        count = 1
+        count, counted = 1, False
         sized = next((a for a in SIZE_ARGUMENTS if a in definition.args), None)
         if sized is not None:
-            given = _argument(field, sized, variables)
+            given = _argument(field, sized, self.variables)
             default = definition.args[sized].default_value
             count = (
                 given if isinstance(given, int) else default if isinstance(default, int) else DEFAULT_FIRST
             )
+            counted = True
         elif "ids" in definition.args:
-            ids = _argument(field, "ids", variables)
+            ids = _argument(field, "ids", self.variables)
             count = len(ids) if isinstance(ids, list) else 1
-        count = max(count, 0)
-        own = multiplier * count if count != 1 or sized is not None or "ids" in definition.args else 0
-        child = get_named_type(definition.type)
-        return own + walk(field.selection_set, child, multiplier * max(count, 1), seen)
+            counted = True
+        count = saturated(max(count, 0))
+        own = count if counted else 0
+        inner = self.selection_set(field.selection_set, get_named_type(definition.type))
+        return saturated(own + max(count, 1) * inner)
 
-    return 1 + walk(operation.selection_set, root, 1, frozenset())
+
+def operation_cost(
+    schema: GraphQLSchema,
+    analysis: DocumentAnalysis,
+    operation: OperationDefinitionNode,
+    variables: Mapping[str, Any] | None,
+) -> int:
+    """The operation's cost: 1, plus every object it could ask for. `analysis` must hold no error."""
+    root = {"query": schema.query_type, "mutation": schema.mutation_type}.get(operation.operation.value)
+    if root is None:
+        return 0
+    costs = _Costs(schema, variables or {})
+    for name in analysis.fragment_order:
+        fragment = analysis.fragments[name]
+        costs.fragments[name] = costs.selection_set(
+            fragment.selection_set, schema.get_type(fragment.type_condition.name.value)
+        )
+    return saturated(1 + costs.selection_set(operation.selection_set, root))

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
-    AddValidationRules,
     DisableIntrospection,
-    MaxAliasesLimiter,
     MaxTokensLimiter,
-    ParserCache,
-    QueryDepthLimiter,
+    SchemaExtension,
     ValidationCache,
 )
 from strawberry.printer import print_schema
@@ -21,6 +19,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from hub.graphql.aggregates import AggregateQueries
+from hub.graphql.analysis import analyse
 from hub.graphql.audit_log import AuditQueries
 from hub.graphql.auditing import AuditMutations
 from hub.graphql.directory import DirectoryMutations, DirectoryQueries
@@ -79,12 +78,27 @@ class Mutation(
 
 @dataclass(frozen=True, slots=True)
 class Protection:
-    """Limits checked while parsing and validating an operation."""
+    """How the schema parses and what it shows. Depth, aliases, expanded size and cost are checked
+    before the schema sees an operation (hub/graphql/screening.py)."""
 
-    max_depth: int = 12
-    max_aliases: int = 30
     max_tokens: int = 3000
     production: bool = False
+
+
+class AnalysedDocument(SchemaExtension):
+    """Takes the document the view already parsed and analysed (remembered by its text) instead of
+    parsing the text a second time."""
+
+    def __init__(self, max_tokens: int) -> None:
+        super().__init__()
+        self.max_tokens = max_tokens
+
+    def on_parse(self) -> Iterator[None]:
+        context = self.execution_context
+        if context.query:
+            # A text that does not parse is left to Strawberry, which reports the syntax error.
+            context.graphql_document = analyse(context.query, self.max_tokens).document
+        yield
 
 
 class HubSchema(strawberry.Schema):
@@ -98,24 +112,11 @@ class HubSchema(strawberry.Schema):
 NODE_TYPES = [Institution, TechEnterprise, Capability, Partnership, SandboxBatch, SandboxProject, Zone, Award]
 
 
-def limit_rules(protection: Protection) -> list[Any]:
-    """The validation rules that enforce the depth and alias limits (the compiled reads run
-    the same ones)."""
-    return [
-        *QueryDepthLimiter(max_depth=protection.max_depth).validation_rules,
-        *MaxAliasesLimiter(max_alias_count=protection.max_aliases).validation_rules,
-    ]
-
-
-def build_schema(protection: Protection | None = None, limits: list[Any] | None = None) -> strawberry.Schema:
+def build_schema(protection: Protection | None = None) -> strawberry.Schema:
     protection = protection or Protection()
-    # The limiters' validation rules are built once: the validation cache is keyed by the rules, so
-    # rule classes made anew for each request (as the limiter extensions do) would never hit it.
-    limits = limit_rules(protection) if limits is None else limits
     extensions: list[Any] = [
         lambda: MaxTokensLimiter(max_token_count=protection.max_tokens),
-        lambda: ParserCache(maxsize=256),
-        lambda: AddValidationRules(limits),
+        lambda: AnalysedDocument(protection.max_tokens),
         lambda: ValidationCache(maxsize=256),
         TextInputs,
         AuditMutations,

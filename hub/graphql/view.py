@@ -1,45 +1,47 @@
 """The GraphQL endpoint: Strawberry's ASGI view with the hub's guards around each operation.
 
-Before an operation runs: the caller is authenticated (401 UNAUTHENTICATED otherwise), its cost is computed and refused above the limit, and the caller's
-rate-limit points are spent (its cost, in points per minute). While it runs: a wall-clock
-timeout. After: errors shaped (codes, no internals) and the cost reported in `extensions`.
+Before an operation runs: the caller is authenticated (401 UNAUTHENTICATED otherwise), the
+operation is screened in time linear in its text (hub/graphql/screening.py: parsed, chosen,
+its expanded size, depth, aliases and cost checked, before graphql-core validates anything), and
+the caller's rate-limit points are spent (its cost, in points per minute). While it runs: a
+wall-clock timeout. After: errors shaped (codes, no internals) and the cost reported in
+`extensions`. The HTTP side of GraphQL over HTTP (strict request reading, JSON refusals, media
+types, request errors) is in hub/graphql/http_protocol.py.
 """
 
 from __future__ import annotations
 
 import asyncio
-import functools
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
 from cross_web import HTTPException
-from graphql import DocumentNode, GraphQLError, parse
+from graphql import GraphQLError
 from limits import RateLimitItemPerMinute
 from limits.aio.storage import MemoryStorage
 from limits.aio.strategies import MovingWindowRateLimiter
+from starlette.requests import Request
+from starlette.types import Receive, Scope, Send
 from strawberry import Schema
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 
 from hub.domain.text import refused_character
 from hub.errors import AuthenticationError
+from hub.graphql import http_protocol
+from hub.graphql.analysis import OperationLimits
 from hub.graphql.compiled.operations import CompiledReads, Ready
 from hub.graphql.context import Context, Services
-from hub.graphql.cost import operation_cost
 from hub.graphql.errors import shaped
 from hub.graphql.loaders import Loaders
+from hub.graphql.screening import screen
 from hub.security.authenticate import Authenticator
 from hub.security.policy import visibility
-
-
-@functools.lru_cache(maxsize=256)
-def _parsed(query: str) -> DocumentNode:
-    """Parsed operations, remembered by their text: clients send the same few again and again."""
-    return parse(query, max_tokens=100_000)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +49,7 @@ class Guards:
     max_cost: int
     points_per_minute: int
     timeout_seconds: float
+    operation: OperationLimits = field(default_factory=OperationLimits)
 
 
 def _refusal(message: str, **extensions: Any) -> ExecutionResult:
@@ -85,17 +88,19 @@ class HubGraphQL(GraphQL[Context, None]):
         # checks the rest); echoed in an "unknown operation" answer it could not even be encoded.
         if request_data.operation_name and (problem := refused_character(request_data.operation_name)):
             return _refusal(f"operationName: {problem}", code="BAD_USER_INPUT", fields=["operationName"])
-        cost = self._cost(request_data)
-        limits = {"requested": cost, "limit": self.guards.max_cost}
-        if cost is not None and cost > self.guards.max_cost:
-            return _refusal(
-                f"query cost {cost} is above the limit of {self.guards.max_cost}: "
-                "ask for fewer items per page or nest fewer connections",
-                code="QUERY_TOO_COMPLEX",
-                cost=limits,
-            )
+        if not request_data.query:
+            raise HTTPException(400, "No GraphQL query found in the request")
+        screening = screen(
+            self.graphql_schema,
+            request_data.query,
+            request_data.operation_name,
+            request_data.variables,
+            self.guards.operation,
+            self.guards.max_cost,
+            self.guards.points_per_minute,
+        )
         principal = context.principal.subject
-        if not await self.limiter.hit(self.rate, principal, cost=max(cost or 1, 1)):
+        if not await self.limiter.hit(self.rate, principal, cost=screening.points):
             stats = await self.limiter.get_window_stats(self.rate, principal)
             retry_after = max(1, math.ceil(stats.reset_time - time.time()))
             sub_response.status_code = 429
@@ -106,6 +111,8 @@ class HubGraphQL(GraphQL[Context, None]):
                 code="RATE_LIMITED",
                 retryAfter=retry_after,
             )
+        if screening.refusal is not None:
+            return ExecutionResult(data=None, errors=[screening.refusal])
         ready = self._compiled(request_data)
         try:
             async with asyncio.timeout(self.guards.timeout_seconds):
@@ -124,16 +131,13 @@ class HubGraphQL(GraphQL[Context, None]):
             if request_adapter.method == "GET" and isinstance(exc.__cause__, InvalidOperationTypeError):
                 raise HTTPException(405, exc.reason) from exc
             raise
-        if cost is not None:
-            result.extensions = {**(result.extensions or {}), "cost": limits}
+        if screening.cost is not None:
+            cost = {"requested": screening.cost, "limit": self.guards.max_cost}
+            result.extensions = {**(result.extensions or {}), "cost": cost}
         return result
 
-    def encode_json(self, data: object) -> bytes:
-        """Responses through orjson: a page of 100 encodes several times faster than with json."""
-        return orjson.dumps(data)
-
     def _compiled(self, request_data: Any) -> Ready | None:
-        if self.compiled is None or not request_data.query:
+        if self.compiled is None:
             return None
         return self.compiled.prepare(request_data.query, request_data.operation_name, request_data.variables)
 
@@ -148,20 +152,52 @@ class HubGraphQL(GraphQL[Context, None]):
             return None
         return ExecutionResult(data=ready.shape(data), errors=None)
 
-    def _cost(self, request_data: Any) -> int | None:
-        """The operation's cost, or None when its text does not parse (validation reports that)."""
-        try:
-            document = _parsed(request_data.query or "")
-        except GraphQLError:
-            return None
-        return operation_cost(
-            self.graphql_schema, document, request_data.operation_name, request_data.variables
-        )
+    def encode_json(self, data: object) -> bytes:
+        """Responses through orjson: a page of 100 encodes several times faster than with json."""
+        return orjson.dumps(data)
 
-    async def process_result(self, request: Any, result: ExecutionResult) -> Any:
+    async def execute_operation(
+        self,
+        request: Any,
+        request_adapter: Any,
+        request_data: Any,
+        context: Context,
+        root_value: Any,
+        sub_response: Any,
+    ) -> Any:
+        result = await super().execute_operation(
+            request, request_adapter, request_data, context, root_value, sub_response
+        )
+        if (
+            isinstance(result, ExecutionResult)
+            and http_protocol.is_request_error(result)
+            and sub_response.status_code is None
+            and http_protocol.wants_graphql_response(request)
+        ):
+            sub_response.status_code = 400
+        return result
+
+    async def process_result(self, request: Any, result: ExecutionResult) -> GraphQLHTTPResponse:
         if result.errors:
             result.errors = [shaped(e) for e in result.errors]
-        return await super().process_result(request, result)
+        response = await super().process_result(request, result)
+        return http_protocol.without_data(response) if http_protocol.is_request_error(result) else response
+
+    async def parse_http_body(self, request: Any) -> GraphQLRequestData:
+        if request.method == "GET":
+            return http_protocol.query_string_request(request.query_params)
+        return http_protocol.body_request(request.content_type, await request.get_body())
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        request = Request(scope, receive)
+        try:
+            response = await self.run(request)
+        except HTTPException as refused:
+            response = http_protocol.error_response(refused.status_code, refused.reason)
+        await http_protocol.labelled(request, response)(scope, receive, send)
 
     async def get_context(self, request: Any, response: Any) -> Context:
         services: Services = request.app.state.services

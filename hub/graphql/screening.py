@@ -1,0 +1,54 @@
+"""An operation screened before it runs: parsed and analysed once per text (hub/graphql/analysis.py),
+its operation chosen, its limits checked, its cost computed; and the rate-limit points it spends.
+
+An operation refused for its size still spends what it asked for (its cost, or its field
+selections once expanded if more), capped at the cost limit: a refusal is cheap for the hub now,
+but it should not be free for a caller who sends them again and again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from graphql import GraphQLError, GraphQLSchema
+
+from hub.graphql.analysis import OperationLimits, analyse
+from hub.graphql.cost import operation_cost
+
+
+@dataclass(frozen=True, slots=True)
+class Screening:
+    cost: int | None  # None when no operation could be chosen (the text does not parse, ...)
+    points: int  # rate-limit points the request spends
+    refusal: GraphQLError | None
+
+
+def screen(
+    schema: GraphQLSchema,
+    text: str,
+    operation_name: str | None,
+    variables: Mapping[str, Any] | None,
+    limits: OperationLimits,
+    max_cost: int,
+    max_points: int,
+) -> Screening:
+    analysis = analyse(text, limits.max_tokens)
+    if analysis.error is not None:
+        return Screening(None, 1, analysis.error)
+    operation = analysis.operation(operation_name)
+    if isinstance(operation, GraphQLError):
+        return Screening(None, 1, operation)
+    cost = operation_cost(schema, analysis, operation, variables)
+    refusal = analysis.refusal(limits)
+    if refusal is None and cost > max_cost:
+        refusal = GraphQLError(
+            f"query cost {cost} is above the limit of {max_cost}: "
+            "ask for fewer items per page or nest fewer connections",
+            extensions={"code": "QUERY_TOO_COMPLEX", "cost": {"requested": cost, "limit": max_cost}},
+        )
+    if refusal is None:
+        return Screening(cost, max(cost, 1), None)
+    asked = max(cost, analysis.largest())
+    return Screening(cost, max(1, min(asked, max_cost, max_points)), refusal)
