@@ -26,6 +26,7 @@ from hub.graphql.auditing import AuditMutations
 from hub.graphql.directory import DirectoryMutations, DirectoryQueries
 from hub.graphql.errors import log_errors
 from hub.graphql.exploration import ExplorationQueries
+from hub.graphql.idempotency import IdempotentMutations
 from hub.graphql.matchmaking import MatchmakingMutations, MatchmakingQueries
 from hub.graphql.network import NetworkMutations, NetworkQueries
 from hub.graphql.nodes import (
@@ -85,6 +86,7 @@ class Protection:
     max_aliases: int = 30
     max_tokens: int = 3000
     production: bool = False
+    idempotency_key_retention_seconds: int = 24 * 3600  # how long a mutation's key is remembered
 
 
 class HubSchema(strawberry.Schema):
@@ -118,6 +120,8 @@ def build_schema(protection: Protection | None = None, limits: list[Any] | None 
         lambda: AddValidationRules(limits),
         lambda: ValidationCache(maxsize=256),
         TextInputs,
+        # Inside the audit's resolve hook (the last extension wraps the others), so a refused key is audited.
+        lambda: IdempotentMutations(retention_seconds=protection.idempotency_key_retention_seconds),
         AuditMutations,
     ]
     if protection.production:
