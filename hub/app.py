@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
@@ -18,6 +19,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from hub.db import idempotency
 from hub.db.connect import open_database
 from hub.db.database import Database
 from hub.db.migrations import apply_schema
@@ -27,7 +29,9 @@ from hub.graphql.compiled.operations import CompiledReads
 from hub.graphql.context import Services
 from hub.graphql.schema import Protection, build_schema
 from hub.graphql.view import Guards, HubGraphQL
+from hub.http.bounded import within_operation_timeout
 from hub.http.export import export
+from hub.http.failures import LastResort, database_unavailable
 from hub.limits import BodySizeLimit
 from hub.security.api_keys import ApiKeys
 from hub.security.authenticate import Authenticator
@@ -70,9 +74,13 @@ async def healthz(_: Request) -> JSONResponse:
 async def readyz(request: Request) -> JSONResponse:
     db: Database = request.app.state.db
     try:
-        await db.ping()
-    except DatabaseUnavailable:
-        return JSONResponse({"status": "unavailable", "neo4j": "unreachable"}, status_code=503)
+        async with asyncio.timeout(request.app.state.operation_timeout_seconds):
+            await db.ping()
+    except (DatabaseUnavailable, TimeoutError):
+        retry_after = {"Retry-After": str(DatabaseUnavailable.retry_after_seconds)}
+        return JSONResponse(
+            {"status": "unavailable", "neo4j": "unreachable"}, status_code=503, headers=retry_after
+        )
     return JSONResponse({"status": "ready", "neo4j": "reachable"})
 
 
@@ -124,12 +132,17 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         try:
             await apply_schema(db)
             app.state.db = db
+            app.state.operation_timeout_seconds = settings.operation_timeout_seconds
             services = app.state.services = build_services(db)
             app.state.authenticator = Authenticator(ApiKeys(db), tokens, settings.api_key_cache_seconds)
             if every := settings.matchmaking_refresh_seconds:
                 # Keeps the capabilities' leading providers and seekers fresh after changes.
                 job = _every(every, services.matchmaker.refresh, "refreshing the matchmaking leaders")
                 refreshers.append(asyncio.create_task(job))
+            # Forgets idempotency keys past their retention (a claim treats them as free anyway).
+            purge = functools.partial(idempotency.purge_expired, db)
+            job = _every(3600, purge, "purging expired idempotency keys", first_wait=3600)
+            refreshers.append(asyncio.create_task(job))
             if every := settings.network_refresh_seconds:
                 wait = await _network_first_wait(services, every)
                 job = _every(every, services.network.refresh, "measuring the network", wait)
@@ -143,7 +156,11 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
             if database is None:
                 await db.close()
 
-    protection = Protection(max_tokens=settings.max_tokens, production=settings.production)
+    protection = Protection(
+        max_tokens=settings.max_tokens,
+        production=settings.production,
+        idempotency_key_retention_seconds=settings.idempotency_key_retention_seconds,
+    )
     schema = build_schema(protection)
     # The compiled reads validate with the standard rules only: the depth, alias, size and cost
     # limits are screened before either path runs (hub/graphql/screening.py).
@@ -171,7 +188,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         Route("/graphql", graphql, methods=["GET", "POST"]),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
-        Route("/export/{name}", export, methods=["GET"]),
+        Route("/export/{name}", within_operation_timeout(export), methods=["GET"]),
         Mount("/explorer", app=StaticFiles(directory=EXPLORER, html=True, check_dir=False), name="explorer"),
     ]
     middleware = [
@@ -179,8 +196,15 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
             CORSMiddleware,
             allow_origins=settings.cors_origins,
             allow_methods=["GET", "POST"],
-            allow_headers=["Authorization", "Content-Type"],
+            allow_headers=["Authorization", "Content-Type", "Idempotency-Key"],
+            expose_headers=["Retry-After", "Idempotent-Replayed"],
         ),
+        Middleware(LastResort),
         Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes),
     ]
-    return Starlette(routes=routes, lifespan=lifespan, middleware=middleware)
+    return Starlette(
+        routes=routes,
+        lifespan=lifespan,
+        middleware=middleware,
+        exception_handlers={DatabaseUnavailable: database_unavailable},
+    )

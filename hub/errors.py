@@ -3,9 +3,11 @@
     HubError
     ├── ConfigurationError      settings are missing, malformed or placeholders
     ├── ServerSetupError        the managed Neo4j server could not be fetched, configured or started
-    ├── DatabaseUnavailable     Neo4j does not answer
+    ├── DatabaseUnavailable     Neo4j does not answer (clients get 503 SERVICE_UNAVAILABLE, Retry-After)
+    │   └── CommitOutcomeUnknown   the connection broke while a commit was under way: it may have landed
     ├── OperationTimeout        an operation or its Neo4j transaction ran past its time limit
     ├── AuthenticationError     credentials are missing, malformed, expired or revoked
+    ├── IdempotencyKeyError     an Idempotency-Key is malformed, or came back with another mutation
     ├── SeedError               seed files hold bad records (every problem, with file and record)
     └── UserInputError          a caller's input was refused (field errors)
         ├── NotFoundError       a referenced node does not exist
@@ -36,7 +38,19 @@ class AuthenticationError(HubError):
 
 
 class DatabaseUnavailable(HubError):
+    retry_after_seconds = 5  # what a client is told to wait: about what Neo4j takes to come back
+
+
+class CommitOutcomeUnknown(DatabaseUnavailable):
     pass
+
+
+class IdempotencyKeyError(HubError):
+    """`code` is stable: IDEMPOTENCY_KEY_INVALID, IDEMPOTENCY_KEY_REUSED."""
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 class OperationTimeout(HubError):

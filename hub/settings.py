@@ -70,6 +70,8 @@ class Settings(BaseSettings):
     rate_limit_points_per_minute: int = Field(default=30_000, ge=1)
     # Wall-clock bound of one operation; it also bounds every Neo4j transaction it runs.
     operation_timeout_seconds: float = Field(default=10.0, gt=0)
+    # How long a mutation's Idempotency-Key is remembered (a retry within it never applies it twice).
+    idempotency_key_retention_seconds: int = Field(default=24 * 3600, ge=60)
     # How often the API re-ranks each capability's leading providers and seekers (0: never).
     matchmaking_refresh_seconds: int = Field(default=600, ge=0)
     # How often the API re-measures the partnership network (PageRank, betweenness, communities; 0: never).

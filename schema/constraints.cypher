@@ -40,3 +40,8 @@ CREATE INDEX organisation_network_degree IF NOT EXISTS FOR (n:Organisation) ON (
 CREATE INDEX organisation_network_pagerank IF NOT EXISTS FOR (n:Organisation) ON (n.networkPagerank);
 CREATE INDEX organisation_network_betweenness IF NOT EXISTS FOR (n:Organisation) ON (n.networkBetweenness);
 CREATE INDEX network_community_id IF NOT EXISTS FOR (n:NetworkCommunity) ON (n.id);
+
+// Idempotency keys of mutations (hub/domain/idempotency.py): one per caller and key, so a retry
+// waits for the first request's transaction and finds its key; purged past their retention.
+CREATE CONSTRAINT idempotency_key_scope_key IF NOT EXISTS FOR (n:IdempotencyKey) REQUIRE (n.scope, n.key) IS UNIQUE;
+CREATE INDEX idempotency_key_expires_at IF NOT EXISTS FOR (n:IdempotencyKey) ON (n.expiresAt);

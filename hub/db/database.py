@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
-from typing import Any, LiteralString, Protocol, TypeVar
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from typing import Any, LiteralString, Protocol, TypeVar, cast
 
 from neo4j import (
     READ_ACCESS,
@@ -15,10 +14,10 @@ from neo4j import (
     RoutingControl,
     unit_of_work,
 )
-from neo4j.exceptions import ClientError, ServiceUnavailable
 
-from hub.domain import audit
-from hub.errors import DatabaseUnavailable, OperationTimeout
+from hub.db import idempotency as keys
+from hub.db.failures import Reachability, bounded_waits
+from hub.domain import audit, idempotency
 
 Row = dict[str, Any]
 
@@ -58,17 +57,20 @@ class Database:
         self.name = database
         self.round_trips = 0
         self.timeout = timeout  # seconds a transaction may run; None: the server's own limit
+        self.reachability = Reachability()
 
     @classmethod
     def connect(
         cls, uri: str, user: str, password: str, database: str, timeout: float | None = None
     ) -> Database:
+        """With a `timeout`, the driver's waits (connecting, retrying) are bounded by it too."""
         driver = AsyncGraphDatabase.driver(
             uri,
             auth=(user, password),
             max_connection_pool_size=50,
             # A fresh graph lacks some labels and types (no dismissal yet): not worth a warning.
             notifications_disabled_classifications=["UNRECOGNIZED"],
+            **bounded_waits(timeout),
         )
         return cls(driver, database, timeout)
 
@@ -76,10 +78,9 @@ class Database:
         await self.driver.close()
 
     async def ping(self) -> None:
-        try:
+        """Raises DatabaseUnavailable unless Neo4j answers now (it always asks, even when down)."""
+        with self.reachability.reported(admit=False):
             await self.driver.verify_connectivity()
-        except (ServiceUnavailable, OSError) as exc:
-            raise DatabaseUnavailable(f"Neo4j does not answer: {exc}") from exc
 
     async def read(self, query: LiteralString, /, **params: Any) -> list[Row]:
         return await self._execute(query, params, RoutingControl.READ)
@@ -91,7 +92,7 @@ class Database:
         self, query: LiteralString, params: dict[str, Any], routing: RoutingControl
     ) -> list[Row]:
         self.round_trips += 1
-        with _timeouts_reported():
+        with self.reachability.reported():
             records, _, _ = await self.driver.execute_query(
                 Query(query, timeout=self.timeout), params, routing_=routing, database_=self.name
             )
@@ -101,7 +102,7 @@ class Database:
         """The one row of a read that returns exactly one, as an auto-commit transaction: one
         exchange with the server instead of a managed transaction's two (compiled reads)."""
         self.round_trips += 1
-        with _timeouts_reported():
+        with self.reachability.reported():
             async with self.driver.session(database=self.name, default_access_mode=READ_ACCESS) as session:
                 result = await session.run(Query(query, timeout=self.timeout), params)
                 record = await result.single(strict=True)
@@ -113,7 +114,7 @@ class Database:
         """Rows of a read as they arrive, for answers too large to hold (exports). `time_limit`
         bounds the whole read; None leaves it to the server's own limit."""
         self.round_trips += 1
-        with _timeouts_reported():
+        with self.reachability.reported():
             async with self.driver.session(database=self.name, default_access_mode=READ_ACCESS) as session:
                 result = await session.run(Query(query, timeout=time_limit), params)
                 async for record in result:
@@ -123,22 +124,40 @@ class Database:
         """Runs `work` in one write transaction: all of it lands, or none (an exception rolls back).
 
         The driver retries `work` on transient failures, so it must be safe to run again.
+        The first transaction of a mutation sent with an idempotency key claims the key and stores
+        the result beside the change; if a committed request already holds the key, nothing runs
+        and that request's result is returned.
         """
 
         draft = audit.CURRENT.get()
         record = draft is not None and not draft.written
+        keyed = idempotency.CURRENT.get()
+        claim = keyed if keyed is not None and not keyed.bound else None
 
         @unit_of_work(timeout=self.timeout)
         async def managed(tx: AsyncManagedTransaction) -> T:
             transaction = Transaction(tx, self)
+            if claim is not None:
+                await keys.claim(transaction, claim)
             result = await work(transaction)
+            if claim is not None:  # the change and the key's result commit together
+                await keys.store(transaction, claim, result)
             if record and draft is not None:  # the change and its audit entry commit together
                 await transaction.write(RECORD_AUDIT, entry=draft.row("ALLOWED"))
             return result
 
-        with _timeouts_reported():
-            async with self.driver.session(database=self.name) as session:
-                result = await session.execute_write(managed)
+        try:
+            with self.reachability.reported():
+                async with self.driver.session(database=self.name) as session:
+                    result = await session.execute_write(managed)
+        except keys.Replay as replay:
+            assert claim is not None
+            claim.bound = claim.replayed = True
+            if draft is not None:
+                draft.replayed = True
+            return cast(T, replay.result)
+        if claim is not None:
+            claim.bound = True
         if record and draft is not None:
             draft.written = True
         return result
@@ -151,14 +170,3 @@ class Database:
                 await tx.write(query, **params)
 
         await self.transaction(work)
-
-
-@contextlib.contextmanager
-def _timeouts_reported() -> Iterator[None]:
-    """Neo4j's transaction-timeout errors become OperationTimeout."""
-    try:
-        yield
-    except ClientError as exc:
-        if "TransactionTimedOut" in (exc.code or ""):
-            raise OperationTimeout("the database transaction ran past its time limit") from exc
-        raise

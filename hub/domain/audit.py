@@ -27,6 +27,8 @@ class AuditDraft:
     input: str
     written: bool = False
     errors: list[str] = field(default_factory=list)
+    idempotency_key: str | None = None  # the Idempotency-Key the mutation was sent with
+    replayed: bool = False  # the key's first result was returned; this request changed nothing
 
     def row(self, outcome: str) -> dict[str, Any]:
         return {
@@ -37,6 +39,8 @@ class AuditDraft:
             "input": self.input,
             "outcome": outcome,
             "errors": self.errors,
+            "idempotencyKey": self.idempotency_key,
+            "replayed": self.replayed,
         }
 
 

@@ -37,6 +37,10 @@ class AuditEntry:
     input: str = strawberry.field(description="The arguments as JSON, secrets redacted.")
     outcome: AuditOutcome
     errors: list[str]
+    idempotency_key: str | None = strawberry.field(description="The Idempotency-Key it was sent with.")
+    replayed: bool = strawberry.field(
+        description="A retry answered with the first result of its idempotency key; it changed nothing."
+    )
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> AuditEntry:
@@ -49,6 +53,8 @@ class AuditEntry:
             input=row["input"],
             outcome=AuditOutcome(row["outcome"]),
             errors=list(row.get("errors") or []),
+            idempotency_key=row.get("idempotencyKey"),
+            replayed=bool(row.get("replayed")),
         )
 
 

@@ -12,13 +12,13 @@ from strawberry.extensions import SchemaExtension
 
 from hub.db.repositories import audit as repo
 from hub.domain import audit
-from hub.errors import DatabaseUnavailable, HubError, UserInputError
+from hub.errors import DatabaseUnavailable, HubError, IdempotencyKeyError, UserInputError
 
 log = logging.getLogger("hub.audit")
 
 # What a caller is told no to (policy, input, lifecycle): REFUSED. Anything else went wrong on
 # the hub's side: FAILED.
-_REFUSALS = (UserInputError, GraphQLError)
+_REFUSALS = (UserInputError, GraphQLError, IdempotencyKeyError)
 FAILED_MESSAGE = "the mutation failed with an internal error; see the hub's log"
 
 

@@ -12,12 +12,24 @@ from collections.abc import Iterable
 
 from graphql import GraphQLError
 
-from hub.errors import DatabaseUnavailable, OperationTimeout, UserInputError
+from hub.errors import (
+    CommitOutcomeUnknown,
+    DatabaseUnavailable,
+    IdempotencyKeyError,
+    OperationTimeout,
+    UserInputError,
+)
 
 log = logging.getLogger("hub.graphql")
 
 INTERNAL_MESSAGE = "Internal server error"
 INTERNAL_CODE = "INTERNAL_SERVER_ERROR"
+UNAVAILABLE_MESSAGE = "The graph database is unavailable; try again shortly"
+UNKNOWN_OUTCOME_MESSAGE = (
+    "The graph database became unreachable while the change was being committed, so it may or may "
+    "not have been made; send the mutation again with the same Idempotency-Key to find out "
+    "without making it twice"
+)
 
 
 def shaped(error: GraphQLError) -> GraphQLError:
@@ -45,10 +57,14 @@ def shaped(error: GraphQLError) -> GraphQLError:
             None,
             {"code": "BAD_USER_INPUT", "fields": [e.field for e in original.errors]},
         )
-    if isinstance(original, OperationTimeout):
+    if isinstance(original, IdempotencyKeyError):
+        message, code = str(original), original.code
+    elif isinstance(original, OperationTimeout):
         message, code = "The operation ran past its time limit; ask for less", "TIMEOUT"
+    elif isinstance(original, CommitOutcomeUnknown):
+        message, code = UNKNOWN_OUTCOME_MESSAGE, "SERVICE_UNAVAILABLE"
     elif isinstance(original, DatabaseUnavailable):
-        message, code = "The graph database is unavailable; try again shortly", "SERVICE_UNAVAILABLE"
+        message, code = UNAVAILABLE_MESSAGE, "SERVICE_UNAVAILABLE"
     else:
         message, code = INTERNAL_MESSAGE, INTERNAL_CODE
     return GraphQLError(message, error.nodes, error.source, error.positions, error.path, None, {"code": code})

@@ -25,6 +25,7 @@ from hub.graphql.auditing import AuditMutations
 from hub.graphql.directory import DirectoryMutations, DirectoryQueries
 from hub.graphql.errors import log_errors
 from hub.graphql.exploration import ExplorationQueries
+from hub.graphql.idempotency import IdempotentMutations
 from hub.graphql.matchmaking import MatchmakingMutations, MatchmakingQueries
 from hub.graphql.network import NetworkMutations, NetworkQueries
 from hub.graphql.nodes import (
@@ -83,6 +84,7 @@ class Protection:
 
     max_tokens: int = 3000
     production: bool = False
+    idempotency_key_retention_seconds: int = 24 * 3600  # how long a mutation's key is remembered
 
 
 class AnalysedDocument(SchemaExtension):
@@ -119,6 +121,8 @@ def build_schema(protection: Protection | None = None) -> strawberry.Schema:
         lambda: AnalysedDocument(protection.max_tokens),
         lambda: ValidationCache(maxsize=256),
         TextInputs,
+        # Inside the audit's resolve hook (the last extension wraps the others), so a refused key is audited.
+        lambda: IdempotentMutations(retention_seconds=protection.idempotency_key_retention_seconds),
         AuditMutations,
     ]
     if protection.production:

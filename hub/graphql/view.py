@@ -32,13 +32,14 @@ from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 
 from hub.domain.text import refused_character
-from hub.errors import AuthenticationError
+from hub.errors import AuthenticationError, DatabaseUnavailable
 from hub.graphql import http_protocol
 from hub.graphql.analysis import OperationLimits
 from hub.graphql.compiled.operations import CompiledReads, Ready
 from hub.graphql.context import Context, Services
 from hub.graphql.errors import shaped
 from hub.graphql.loaders import Loaders
+from hub.graphql.outage import database_unreachable, mark_unavailable, unavailable
 from hub.graphql.screening import screen
 from hub.security.authenticate import Authenticator
 from hub.security.policy import visibility
@@ -76,14 +77,21 @@ class HubGraphQL(GraphQL[Context, None]):
         root_value: Any,
         request_data: Any,
     ) -> ExecutionResult:
+        # One deadline for the whole request: authenticating may need Neo4j too.
+        deadline = asyncio.get_running_loop().time() + self.guards.timeout_seconds
         try:
             authenticator: Authenticator = request.app.state.authenticator
-            context.principal = await authenticator.principal(request.headers.get("authorization"))
+            async with asyncio.timeout_at(deadline):
+                context.principal = await authenticator.principal(request.headers.get("authorization"))
             context.loaders.visibility = visibility(context.principal)
         except AuthenticationError as refused:
             sub_response.status_code = 401
             sub_response.headers["WWW-Authenticate"] = 'Bearer realm="fintech-hub"'
             return _refusal(str(refused), code="UNAUTHENTICATED")
+        except DatabaseUnavailable:
+            return unavailable(sub_response)
+        except TimeoutError:
+            return self._timed_out(request, sub_response)
         # The operation's name is text from the caller like any other (hub/graphql/text_inputs.py
         # checks the rest); echoed in an "unknown operation" answer it could not even be encoded.
         if request_data.operation_name and (problem := refused_character(request_data.operation_name)):
@@ -115,22 +123,23 @@ class HubGraphQL(GraphQL[Context, None]):
             return ExecutionResult(data=None, errors=[screening.refusal])
         ready = self._compiled(request_data)
         try:
-            async with asyncio.timeout(self.guards.timeout_seconds):
+            async with asyncio.timeout_at(deadline):
                 result = await self._compiled_result(ready, context) if ready else None
                 if result is None:
                     result = await super().execute_single(
                         request, request_adapter, sub_response, context, root_value, request_data
                     )
         except TimeoutError:
-            return _refusal(
-                f"the operation ran past its limit of {self.guards.timeout_seconds:g} s; ask for less",
-                code="TIMEOUT",
-            )
+            return self._timed_out(request, sub_response)
+        except DatabaseUnavailable:  # from a compiled read: the executor would only wait again
+            return unavailable(sub_response)
         except HTTPException as exc:
             # GraphQL over HTTP: a mutation sent with GET is 405 Method Not Allowed, not 400.
             if request_adapter.method == "GET" and isinstance(exc.__cause__, InvalidOperationTypeError):
                 raise HTTPException(405, exc.reason) from exc
             raise
+        if database_unreachable(result):
+            mark_unavailable(sub_response)
         if screening.cost is not None:
             cost = {"requested": screening.cost, "limit": self.guards.max_cost}
             result.extensions = {**(result.extensions or {}), "cost": cost}
@@ -148,9 +157,20 @@ class HubGraphQL(GraphQL[Context, None]):
             data = await context.services.catalogue.compiled(
                 ready.text, {**ready.params, **context.loaders.visibility.params()}
             )
+        except DatabaseUnavailable:
+            raise
         except Exception:
             return None
         return ExecutionResult(data=ready.shape(data), errors=None)
+
+    def _timed_out(self, request: Any, sub_response: Any) -> ExecutionResult:
+        # Out of time while Neo4j is known to be down: that, not the operation, is the reason.
+        if request.app.state.db.reachability.down:
+            return unavailable(sub_response)
+        return _refusal(
+            f"the operation ran past its limit of {self.guards.timeout_seconds:g} s; ask for less",
+            code="TIMEOUT",
+        )
 
     def encode_json(self, data: object) -> bytes:
         """Responses through orjson: a page of 100 encodes several times faster than with json."""

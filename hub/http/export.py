@@ -2,7 +2,7 @@
 
 Same credentials as the GraphQL API (`Authorization: Bearer ...`); analysts, regulators and admins
 only. Hidden partnerships stay hidden, as everywhere. Bad filters get a 400 naming each one, before
-anything is streamed.
+anything is streamed; so is Neo4j being unreachable (503, see hub/http/bounded.py).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 
 from hub.domain.wording import with_article
 from hub.errors import AuthenticationError, UserInputError
+from hub.http.bounded import started
 from hub.security.authenticate import Authenticator
 from hub.security.policy import Action, allowed, visibility
 from hub.services.export import Exporter, ExportFormat, parse_filter
@@ -44,7 +45,7 @@ async def export(request: Request) -> Response:
         problems = [{"parameter": e.field, "message": e.message, "code": e.code} for e in bad.errors]
         return _error(400, "BAD_USER_INPUT", str(bad), problems=problems)
     return StreamingResponse(
-        exporter.export(what, chosen, visibility(principal)),
+        await started(exporter.export(what, chosen, visibility(principal))),
         media_type=what.media_type,
         headers={"Content-Disposition": f'attachment; filename="fintech-hub-{what.value}"'},
     )

@@ -213,14 +213,14 @@ def _xml_attribute(value: Any) -> str:
 
 
 async def graphml_text(nodes: AsyncIterator[Row], edges: AsyncIterator[Row]) -> AsyncIterator[str]:
-    yield (
+    # The header goes out with the first nodes, so the first chunk has asked Neo4j something.
+    chunk: list[str] = [
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         '<graphml xmlns="http://graphml.graphdrawing.org/xmlns">\n'
         + _keys("node", NODE_COLUMNS)
         + _keys("edge", EDGE_COLUMNS)
         + '  <graph id="partnerships" edgedefault="undirected">\n'
-    )
-    chunk: list[str] = []
+    ]
     async for row in nodes:
         chunk.append(f"    <node id={_xml_attribute(row['id'])}>{_data('node', row, NODE_COLUMNS)}</node>\n")
         if len(chunk) == ROWS_PER_CHUNK:
