@@ -7,8 +7,8 @@
   nothing but may have the network measures recomputed.
 - PARTNER acts only for its own organisation: changes its own details and capabilities,
   proposes in its own name, accepts or declines only proposals addressed to it, ends only its
-  own partnerships, applies to the sandbox only as one of the applicants, answers only its own
-  recommendations.
+  own partnerships, applies to the sandbox only as one of the applicants, confirms or declines
+  only its own organisation's sandbox invitations, answers only its own recommendations.
 - Recommendations for a party: that party's partner, analysts, regulators and admins.
 - Sandbox applications: an organisation named by a partner other than its own is invited and
   joins only when its own partner confirms; an admin, acting for the platform, registers a
