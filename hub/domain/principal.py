@@ -56,3 +56,8 @@ class AggregateDisclosure:
     min_crowd: int = 0
     months_from: date | None = None
     months_to: date | None = None
+
+    def __post_init__(self) -> None:
+        # A caller's own private partnerships are counted as seen; crowds would count them twice.
+        if self.private_rows is PrivateRows.IN_CROWDS and self.visibility.organisation_id is not None:
+            raise ValueError("crowds are counted only for callers without an organisation")

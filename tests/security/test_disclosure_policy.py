@@ -7,11 +7,12 @@ from datetime import date
 import pytest
 
 from hub.domain.enums import Dimension, Role
-from hub.domain.principal import Principal, PrivateRows
+from hub.domain.principal import AggregateDisclosure, Principal, PrivateRows
 from hub.security.policy import (
     aggregate_disclosure,
     joins_sandbox_project_at_once,
     sees_sandbox_invitation,
+    visibility,
     whole_months,
 )
 
@@ -77,3 +78,9 @@ def test_sandbox_consent() -> None:
     assert not sees_sandbox_invitation(PARTNER, "albion-crown-bank", ["kestrel-bank"])
     assert not sees_sandbox_invitation(ANALYST, "albion-crown-bank", ["kestrel-bank"])
     assert sees_sandbox_invitation(Principal("key:r", Role.REGULATOR, None), "albion-crown-bank", [])
+
+
+def test_crowds_are_never_counted_for_a_caller_with_an_organisation() -> None:
+    # Its own private partnerships are counted as seen; in crowds they would count twice.
+    with pytest.raises(ValueError, match="without an organisation"):
+        AggregateDisclosure(visibility(PARTNER), PrivateRows.IN_CROWDS, 5)

@@ -8,6 +8,7 @@ Partnerships are counted by one of two statements, as the disclosure rule decide
 (hub/security/policy.py, `aggregate_disclosure`): every partnership, or those the caller may see
 plus, when `$countCrowds`, the private ones in crowds (one status, kind and month) with at least
 `$minCrowd` distinct proposers and recipients, in the whole months `$monthsFrom`..`$monthsTo`.
+A crowd is counted whole, from its size, not by checking each partnership against a list.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, LiteralString
 
-from hub.db.cypher import visible_partnership
 from hub.db.database import Runner
 from hub.domain.enums import AggregateSubject, Dimension
 from hub.domain.principal import AggregateDisclosure, PrivateRows
@@ -87,25 +87,54 @@ AGGREGATES: dict[AggregateSubject, LiteralString] = {
     AggregateSubject.SANDBOX_PROJECTS: _aggregate("SandboxProject", "n.appliedOn", "serviceType"),
 }
 
-_IN_WHOLE_MONTHS: LiteralString = "($monthsFrom IS NULL OR p.proposedOn >= $monthsFrom) AND ($monthsTo IS NULL OR p.proposedOn <= $monthsTo)"
-_CROWD: LiteralString = "[p.status, p.kind, substring(toString(p.proposedOn), 0, 7)]"
+# Partnerships of these statuses are visible to everyone, the others only to their parties
+# (hub/db/cypher.py, visible_partnership).
+PUBLIC: LiteralString = "['ACTIVE', 'ENDED']"
+PRIVATE: LiteralString = "['PROPOSED', 'DECLINED']"
 
+
+def _crowd_key(d: LiteralString) -> LiteralString:
+    """The group key of a whole crowd (its status, kind and month), by a crowd dimension."""
+    return (
+        "CASE " + d + " WHEN 'NONE' THEN 'all' WHEN 'KIND' THEN kind WHEN 'STATUS' THEN status "
+        "WHEN 'YEAR' THEN substring(month, 0, 4) WHEN 'MONTH' THEN month END"
+    )
+
+
+# Three disjoint parts, summed per group: the partnerships anyone may see, the caller's own
+# private ones, and (`$countCrowds`) the private crowds large enough to count. A crowd (one
+# status, kind and month) falls in exactly one group, since analysts get crowds only by STATUS,
+# KIND, YEAR and MONTH; and it is the same crowd whatever the window, since the window admits
+# whole months only ($monthsFrom..$monthsTo), so no two answers differ by part of a crowd.
 PARTNERSHIPS_DISCLOSED: LiteralString = (
-    # The crowds large enough to count: the same for any window, grouping or caller, since a crowd
-    # is a whole month of one status and kind (the window admits whole months only).
     "CALL () { "
+    "MATCH (n:Partnership) WHERE n.status IN "
+    + PUBLIC
+    + " AND "
+    + _filtered("n", "n.proposedOn", "kind")
+    + " "
+    + _grouped("n.proposedOn")
+    + " UNION ALL "
+    "MATCH (:Organisation {id: $viewerOrg})-[:PARTY_TO]->(n:Partnership) "
+    "WHERE n.status IN "
+    + PRIVATE
+    + " AND "
+    + _filtered("n", "n.proposedOn", "kind")
+    + " "
+    + _grouped("n.proposedOn")
+    + " UNION ALL "
     "WITH $countCrowds AS counted WHERE counted "
-    "MATCH (a:Organisation)-[:PARTY_TO {role: 'PROPOSER'}]->(p:Partnership)"
-    "<-[:PARTY_TO {role: 'RECIPIENT'}]-(b:Organisation) "
-    "WHERE NOT " + visible_partnership("p") + " AND " + _IN_WHOLE_MONTHS + " "
+    "MATCH (p:Partnership) WHERE p.status IN " + PRIVATE + " "
+    "AND ($monthsFrom IS NULL OR p.proposedOn >= $monthsFrom) AND ($monthsTo IS NULL OR p.proposedOn <= $monthsTo) "
     "AND ($status IS NULL OR p.status = $status) AND ($kind IS NULL OR p.kind = $kind) "
-    "WITH " + _CROWD + " AS crowd, count(DISTINCT a) AS proposers, count(DISTINCT b) AS recipients "
+    "MATCH (a)-[:PARTY_TO {role: 'PROPOSER'}]->(p)<-[:PARTY_TO {role: 'RECIPIENT'}]-(b) "
+    "WITH p.status AS status, p.kind AS kind, substring(toString(p.proposedOn), 0, 7) AS month, "
+    "count(DISTINCT p) AS size, count(DISTINCT a) AS proposers, count(DISTINCT b) AS recipients "
     "WHERE proposers >= $minCrowd AND recipients >= $minCrowd "
-    "RETURN collect(crowd) AS crowds "
+    "RETURN " + _crowd_key("$d1") + " AS k1, " + _crowd_key("$d2") + " AS k2, size AS count "
     "} "
-    "MATCH (p:Partnership) WHERE " + _filtered("p", "p.proposedOn", "kind") + " "
-    "AND (" + visible_partnership("p") + " OR (" + _IN_WHOLE_MONTHS + " AND " + _CROWD + " IN crowds)) "
-    "WITH p AS n " + _grouped("n.proposedOn")
+    "WITH k1, k2, sum(count) AS count WHERE k1 IS NOT NULL AND k2 IS NOT NULL "
+    "RETURN k1, k2, count ORDER BY k1, k2"
 )
 
 
