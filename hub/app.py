@@ -36,6 +36,7 @@ from hub.limits import BodySizeLimit
 from hub.security.api_keys import ApiKeys
 from hub.security.authenticate import Authenticator
 from hub.security.tokens import TokenSettings, TokenVerifier
+from hub.services.aggregates import Aggregates
 from hub.services.awards import AwardService
 from hub.services.catalogue import Catalogue
 from hub.services.exploration import Explorer
@@ -52,7 +53,7 @@ log = logging.getLogger("hub")
 EXPLORER = Path(__file__).parent / "explorer" / "static"
 
 
-def build_services(db: Database) -> Services:
+def build_services(db: Database, settings: Settings) -> Services:
     partnerships = PartnershipService(db)
     return Services(
         catalogue=Catalogue(db),
@@ -64,6 +65,7 @@ def build_services(db: Database) -> Services:
         risk=RiskViews(db),
         explorer=Explorer(db),
         network=NetworkMeasures(db),
+        aggregates=Aggregates(db, settings.aggregate_min_crowd),
     )
 
 
@@ -133,7 +135,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
             await apply_schema(db)
             app.state.db = db
             app.state.operation_timeout_seconds = settings.operation_timeout_seconds
-            services = app.state.services = build_services(db)
+            services = app.state.services = build_services(db, settings)
             app.state.authenticator = Authenticator(ApiKeys(db), tokens, settings.api_key_cache_seconds)
             if every := settings.matchmaking_refresh_seconds:
                 # Keeps the capabilities' leading providers and seekers fresh after changes.

@@ -72,6 +72,9 @@ class Settings(BaseSettings):
     operation_timeout_seconds: float = Field(default=10.0, gt=0)
     # How long a mutation's Idempotency-Key is remembered (a retry within it never applies it twice).
     idempotency_key_retention_seconds: int = Field(default=24 * 3600, ge=60)
+    # Analysts count private (PROPOSED, DECLINED) partnerships only in crowds of one status, kind
+    # and month with at least this many distinct proposers and recipients (docs/security.md).
+    aggregate_min_crowd: int = Field(default=5, ge=2)
     # How often the API re-ranks each capability's leading providers and seekers (0: never).
     matchmaking_refresh_seconds: int = Field(default=600, ge=0)
     # How often the API re-measures the partnership network (PageRank, betweenness, communities; 0: never).

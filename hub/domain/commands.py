@@ -72,3 +72,6 @@ class ApplyToSandbox:
     name_zh: str | None = None
     planned_go_live: date | None = None
     description: str | None = None
+    # Of the organisations named, those that join at once (hub/security/policy.py decides); the
+    # others are invited and join only when they confirm.
+    joining_ids: frozenset[str] = frozenset()

@@ -80,3 +80,28 @@ class Role(StrEnum):
     ANALYST = "ANALYST"  # reads everything not private to the parties
     REGULATOR = "REGULATOR"  # also manages sandbox lifecycles and awards, reads the audit log
     ADMIN = "ADMIN"
+
+
+class SandboxInvitationStatus(StrEnum):
+    """An organisation named in another's sandbox application: it joins only once it confirms."""
+
+    PENDING = "PENDING"
+    CONFIRMED = "CONFIRMED"
+    DECLINED = "DECLINED"
+    LAPSED = "LAPSED"  # still pending when the project left public comment
+
+
+class AggregateSubject(StrEnum):
+    ORGANISATIONS = "ORGANISATIONS"
+    PARTNERSHIPS = "PARTNERSHIPS"
+    SANDBOX_PROJECTS = "SANDBOX_PROJECTS"
+
+
+class Dimension(StrEnum):
+    KIND = "KIND"
+    STATUS = "STATUS"
+    HOME_COUNTRY = "HOME_COUNTRY"
+    ZONE = "ZONE"
+    CAPABILITY = "CAPABILITY"
+    YEAR = "YEAR"
+    MONTH = "MONTH"

@@ -1,4 +1,4 @@
-"""The lifecycles of partnerships and sandbox projects as explicit state machines.
+"""The lifecycles of partnerships, sandbox projects and sandbox invitations as explicit state machines.
 
 A transition table maps (current status, action) to the next status; anything else is refused
 with a message that names the status and the actions it allows.
@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from enum import StrEnum
 from typing import Generic, TypeVar
 
-from hub.domain.enums import PartnershipStatus, SandboxStatus
+from hub.domain.enums import PartnershipStatus, SandboxInvitationStatus, SandboxStatus
 from hub.domain.wording import with_article
 from hub.errors import TransitionError
 
@@ -31,10 +31,17 @@ class SandboxAction(StrEnum):
     WITHDRAW = "WITHDRAW"
 
 
+class InvitationAction(StrEnum):
+    CONFIRM = "CONFIRM"
+    DECLINE = "DECLINE"
+    LAPSE = "LAPSE"  # the project left public comment before the invitation was answered
+
+
 class StateMachine(Generic[S, A]):
-    def __init__(self, subject: str, table: Mapping[S, Mapping[A, S]]) -> None:
+    def __init__(self, subject: str, table: Mapping[S, Mapping[A, S]], field: str = "id") -> None:
         self._subject = subject
         self._table = table
+        self._field = field  # the input field a refusal names
 
     def allowed(self, status: S) -> tuple[A, ...]:
         return tuple(self._table.get(status, {}))
@@ -45,7 +52,7 @@ class StateMachine(Generic[S, A]):
         if target is None:
             allowed = ", ".join(self.allowed(status)) or "none (it is final)"
             raise TransitionError(
-                "id",
+                self._field,
                 f"cannot {action} {with_article(status)} {self._subject}; allowed actions: {allowed}",
             )
         return target
@@ -78,4 +85,16 @@ SANDBOX_LIFECYCLE: StateMachine[SandboxStatus, SandboxAction] = StateMachine(
             SandboxAction.WITHDRAW: SandboxStatus.WITHDRAWN,
         },
     },
+)
+
+SANDBOX_INVITATION_LIFECYCLE: StateMachine[SandboxInvitationStatus, InvitationAction] = StateMachine(
+    "sandbox invitation",
+    {
+        SandboxInvitationStatus.PENDING: {
+            InvitationAction.CONFIRM: SandboxInvitationStatus.CONFIRMED,
+            InvitationAction.DECLINE: SandboxInvitationStatus.DECLINED,
+            InvitationAction.LAPSE: SandboxInvitationStatus.LAPSED,
+        },
+    },
+    field="projectId",
 )

@@ -13,6 +13,7 @@ from hub.domain.enums import (
     PartnershipStatus,
     PartyRole,
     RiskLevel,
+    SandboxInvitationStatus,
     SandboxRole,
     SandboxStatus,
     ServiceType,
@@ -92,6 +93,18 @@ class SandboxBatch:
 class SandboxParticipant:
     organisation_id: str
     role: SandboxRole
+
+
+@dataclass(frozen=True, slots=True)
+class SandboxInvitation:
+    """An organisation named in another's sandbox application, which has not (yet) joined."""
+
+    project_id: str
+    organisation_id: str
+    role: SandboxRole
+    status: SandboxInvitationStatus
+    invited_on: date
+    answered_on: date | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
 
 from hub.domain.enums import Role
 
@@ -27,3 +29,35 @@ class Visibility:
 
 
 EVERYTHING = Visibility(None, True)
+
+
+class PrivateRows(StrEnum):
+    """How an aggregate counts the partnerships its caller may not see (PROPOSED and DECLINED
+    ones it is no party to)."""
+
+    COUNTED = "COUNTED"  # regulators and admins: every row, exactly
+    EXCLUDED = "EXCLUDED"  # partners: nothing beyond what the caller's lists show
+    IN_CROWDS = "IN_CROWDS"  # analysts: counted only in crowds, by time, kind and status
+
+
+@dataclass(frozen=True, slots=True)
+class AggregateDisclosure:
+    """What an aggregate may count for one caller.
+
+    Rows the caller may see (`visibility`) count exactly. Private rows count according to
+    `private_rows`; IN_CROWDS means: only in a crowd - the private partnerships of one status,
+    kind and calendar month - with at least `min_crowd` distinct proposers and `min_crowd` distinct
+    recipients, and only for months that lie wholly between `months_from` and `months_to`
+    (either open when the window is).
+    """
+
+    visibility: Visibility
+    private_rows: PrivateRows
+    min_crowd: int = 0
+    months_from: date | None = None
+    months_to: date | None = None
+
+    def __post_init__(self) -> None:
+        # A caller's own private partnerships are counted as seen; crowds would count them twice.
+        if self.private_rows is PrivateRows.IN_CROWDS and self.visibility.organisation_id is not None:
+            raise ValueError("crowds are counted only for callers without an organisation")

@@ -9,6 +9,7 @@ from strawberry.types import Info as StrawberryInfo
 
 from hub.domain.principal import Principal
 from hub.graphql.loaders import Loaders
+from hub.services.aggregates import Aggregates
 from hub.services.awards import AwardService
 from hub.services.catalogue import Catalogue
 from hub.services.exploration import Explorer
@@ -31,6 +32,7 @@ class Services:
     risk: RiskViews
     explorer: Explorer
     network: NetworkMeasures
+    aggregates: Aggregates
 
 
 @dataclass

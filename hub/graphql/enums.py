@@ -15,6 +15,7 @@ for _enum in (
     enums.PartyRole,
     enums.SandboxStatus,
     enums.SandboxRole,
+    enums.SandboxInvitationStatus,
     enums.ServiceType,
     enums.RiskLevel,
     enums.Role,

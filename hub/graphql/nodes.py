@@ -20,6 +20,7 @@ from hub.domain.enums import (
     PartnershipStatus,
     PartyRole,
     RiskLevel,
+    SandboxInvitationStatus,
     SandboxRole,
     SandboxStatus,
     ServiceType,
@@ -30,6 +31,7 @@ from hub.graphql.context import Info
 from hub.graphql.enums import OrganisationType
 from hub.graphql.permissions import CanAnalyseNetwork
 from hub.graphql.relay import Connection, Node, connection, page_request, to_global_id
+from hub.security.policy import sees_sandbox_invitation
 
 
 async def _page(
@@ -308,6 +310,33 @@ class SandboxParticipant:
     organisation: Organisation
 
 
+@strawberry.type(
+    description="An organisation named in a sandbox application by another. It joins the project, "
+    "in `role`, only when its own partner confirms (`confirmSandboxParticipation`) while the project "
+    "is open for public comment; unanswered by then, the invitation LAPSED."
+)
+class SandboxInvitation:
+    project: SandboxProject
+    organisation: Organisation
+    role: SandboxRole
+    status: SandboxInvitationStatus
+    invited_on: date
+    answered_on: date | None = strawberry.field(description="When it was confirmed, declined or lapsed.")
+
+    @classmethod
+    def of(
+        cls, project: SandboxProject, organisation: Organisation, r: models.SandboxInvitation
+    ) -> SandboxInvitation:
+        return cls(
+            project=project,
+            organisation=organisation,
+            role=r.role,
+            status=r.status,
+            invited_on=r.invited_on,
+            answered_on=r.answered_on,
+        )
+
+
 @strawberry.type(description="A trial project of the Beijing Fintech Sandbox.")
 class SandboxProject(Node):
     name: str
@@ -344,6 +373,25 @@ class SandboxProject(Node):
     async def participants(self, info: Info) -> list[SandboxParticipant]:
         found = await _listed(info, "sandboxProject.participants", self.key)
         return [SandboxParticipant(role=p.role, organisation=to_node(p.organisation)) for p in found or []]
+
+    @strawberry.field(
+        description="Organisations named in the application that have not joined: PENDING until they "
+        "confirm or decline, LAPSED if the project left public comment first. Seen by the project's "
+        "participants, by an invited organisation (its own invitation), regulators and admins."
+    )
+    async def invitations(self, info: Info) -> list[SandboxInvitation]:
+        found = await _listed(info, "sandboxProject.invitations", self.key)
+        if not found:
+            return []
+        principal = info.context.principal
+        assert principal is not None  # the view refuses unauthenticated operations
+        participants = await _listed(info, "sandboxProject.participants", self.key)
+        members = [p.organisation.id for p in participants or []]
+        return [
+            SandboxInvitation.of(self, to_node(i.organisation), i.invitation)
+            for i in found
+            if sees_sandbox_invitation(principal, i.invitation.organisation_id, members)
+        ]
 
     @strawberry.field
     async def batch(self, info: Info) -> SandboxBatch | None:

@@ -105,6 +105,13 @@ class CanApplyToSandbox(_Policy):
         return _keys(_input(kwargs).applicant_ids)
 
 
+class CanAnswerSandboxInvitation(_Policy):
+    action = Action.ANSWER_SANDBOX_INVITATION
+
+    async def organisations(self, info: Info, kwargs: dict[str, Any]) -> list[str]:
+        return _keys([_input(kwargs).organisation_id])
+
+
 class CanMoveSandboxProject(_Policy):
     action = Action.MOVE_SANDBOX_PROJECT
 

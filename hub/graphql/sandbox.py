@@ -14,8 +14,9 @@ from hub.graphql.context import Info
 from hub.graphql.enums import OrderDirection
 from hub.graphql.nodes import SandboxBatch, SandboxProject, to_node
 from hub.graphql.payloads import UserError, attempt
-from hub.graphql.permissions import CanApplyToSandbox, CanMoveSandboxProject
+from hub.graphql.permissions import CanAnswerSandboxInvitation, CanApplyToSandbox, CanMoveSandboxProject
 from hub.graphql.relay import Connection, connection, decode_id, decode_ids, page_request
+from hub.security.policy import joins_sandbox_project_at_once
 
 
 @strawberry.enum
@@ -91,10 +92,12 @@ class ApplyToSandboxInput:
     service_type: ServiceType
     risk_level: RiskLevel
     applicant_ids: list[strawberry.ID] = strawberry.field(
-        description="Licensed institutions applying (at least one)."
+        description="Licensed institutions applying (at least one; a partner's own among them). "
+        "Others than the caller's own organisation are invited and join when they confirm."
     )
     provider_ids: list[strawberry.ID] = strawberry.field(
-        default_factory=list, description="Tech enterprises providing the technology."
+        default_factory=list,
+        description="Tech enterprises providing the technology; invited, like co-applicants.",
     )
     capability_ids: list[strawberry.ID] = strawberry.field(
         default_factory=list, description="Technologies used."
@@ -106,6 +109,14 @@ class ApplyToSandboxInput:
 @strawberry.input
 class SandboxProjectInput:
     id: strawberry.ID
+
+
+@strawberry.input
+class SandboxParticipationInput:
+    project_id: strawberry.ID
+    organisation_id: strawberry.ID = strawberry.field(
+        description="The invited organisation: for a partner, its own."
+    )
 
 
 @strawberry.input
@@ -124,6 +135,12 @@ def _key(value: strawberry.ID) -> str:
     return decode_id(value, "id", ("SandboxProject",))
 
 
+def _invitation(input: SandboxParticipationInput) -> tuple[str, str]:
+    project = decode_id(input.project_id, "projectId", ("SandboxProject",))
+    organisation = decode_id(input.organisation_id, "organisationId", ("Institution", "TechEnterprise"))
+    return project, organisation
+
+
 def _payload(record: object | None, errors: list[UserError]) -> SandboxProjectPayload:
     return SandboxProjectPayload(sandbox_project=to_node(record) if record else None, user_errors=errors)
 
@@ -131,28 +148,60 @@ def _payload(record: object | None, errors: list[UserError]) -> SandboxProjectPa
 @strawberry.type
 class SandboxMutations:
     @strawberry.mutation(
-        description="Applies a project to the sandbox; it opens for public comment.",
+        description="Applies a project to the sandbox; it opens for public comment. A partner's own "
+        "organisation joins at once; every other organisation named (co-applicant or technology "
+        "provider) is only invited (`invitations`) and joins when its own partner confirms with "
+        "`confirmSandboxParticipation` while the project is open for public comment. An admin, "
+        "registering a joint application for the platform, names participants who join at once.",
         permission_classes=[CanApplyToSandbox],
     )
     async def apply_to_sandbox(self, info: Info, input: ApplyToSandboxInput) -> SandboxProjectPayload:
         service = info.context.services.sandbox
+        principal = info.context.principal
+        assert principal is not None  # the view refuses unauthenticated operations
 
         async def call() -> object:
+            applicants = tuple(decode_ids(input.applicant_ids, "applicantIds", ("Institution",)))
+            providers = tuple(decode_ids(input.provider_ids, "providerIds", ("TechEnterprise",)))
             return await service.apply(
                 commands.ApplyToSandbox(
                     name=input.name,
                     name_zh=input.name_zh,
                     service_type=input.service_type,
                     risk_level=input.risk_level,
-                    applicant_ids=tuple(decode_ids(input.applicant_ids, "applicantIds", ("Institution",))),
-                    provider_ids=tuple(decode_ids(input.provider_ids, "providerIds", ("TechEnterprise",))),
+                    applicant_ids=applicants,
+                    provider_ids=providers,
                     capability_ids=tuple(decode_ids(input.capability_ids, "capabilityIds", ("Capability",))),
                     planned_go_live=input.planned_go_live,
                     description=input.description,
+                    joining_ids=frozenset(
+                        o for o in (*applicants, *providers) if joins_sandbox_project_at_once(principal, o)
+                    ),
                 )
             )
 
         return _payload(*await attempt(call))
+
+    @strawberry.mutation(
+        description="The invited organisation joins the project, in the role it was named in; "
+        "only while the project is open for public comment.",
+        permission_classes=[CanAnswerSandboxInvitation],
+    )
+    async def confirm_sandbox_participation(
+        self, info: Info, input: SandboxParticipationInput
+    ) -> SandboxProjectPayload:
+        service = info.context.services.sandbox
+        return _payload(*await attempt(lambda: service.confirm(*_invitation(input))))
+
+    @strawberry.mutation(
+        description="The invited organisation declines to take part in the project.",
+        permission_classes=[CanAnswerSandboxInvitation],
+    )
+    async def decline_sandbox_participation(
+        self, info: Info, input: SandboxParticipationInput
+    ) -> SandboxProjectPayload:
+        service = info.context.services.sandbox
+        return _payload(*await attempt(lambda: service.decline(*_invitation(input))))
 
     @strawberry.mutation(
         description="Registers a project after public comment, in a batch.",

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import strawberry
 
-from hub.domain.enums import Role
+from hub.domain.enums import Role, SandboxInvitationStatus
 from hub.graphql import enums as _registered  # noqa: F401  (registers Role)
 from hub.graphql.context import Info
-from hub.graphql.nodes import Organisation, to_node
+from hub.graphql.nodes import Organisation, SandboxInvitation, SandboxProject, to_node
+from hub.graphql.relay import bounded_first
 
 
 @strawberry.type(description="The authenticated caller.")
@@ -23,6 +24,28 @@ class Viewer:
         found = await info.context.services.catalogue.organisations_by_id([self.organisation_id])
         record = found.get(self.organisation_id)
         return to_node(record) if record else None
+
+    @strawberry.field(
+        description="Sandbox applications that named the partner's organisation, newest first: "
+        "PENDING ones await `confirmSandboxParticipation` or `declineSandboxParticipation`. "
+        "Empty for callers without an organisation."
+    )
+    async def sandbox_invitations(
+        self,
+        info: Info,
+        status: SandboxInvitationStatus | None = SandboxInvitationStatus.PENDING,
+        first: int = 50,
+    ) -> list[SandboxInvitation]:
+        limit = bounded_first(first)
+        if self.organisation_id is None:
+            return []
+        service = info.context.services.sandbox
+        found = await service.invitations(self.organisation_id, status, limit)
+        if not found:
+            return []
+        orgs = await info.context.services.catalogue.organisations_by_id([self.organisation_id])
+        own = to_node(orgs[self.organisation_id])
+        return [SandboxInvitation.of(SandboxProject.from_record(p), own, i) for p, i in found]
 
 
 @strawberry.type

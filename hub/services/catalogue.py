@@ -109,6 +109,7 @@ LISTS: dict[str, Any] = {
     "techEnterprise.offeredCapabilities": relations.offered_capabilities_of,
     "partnership.parties": relations.parties_of,
     "sandboxProject.participants": relations.participants_of,
+    "sandboxProject.invitations": relations.invitations_of,
     "sandboxProject.batch": relations.batches_of,
     "sandboxProject.technologies": relations.technologies_of,
     "sandboxProject.awards": relations.awards_of,

@@ -1,4 +1,11 @@
-"""Applying projects to the regulatory sandbox and moving them through its lifecycle."""
+"""Applying projects to the regulatory sandbox, inviting co-applicants and providers, and moving
+projects through their lifecycle.
+
+An organisation named in an application joins at once only when the policy says so (the caller's
+own, or any when an admin registers a joint project for the platform); every other is invited
+and becomes a participant only when its own partner confirms, while the project is open for
+public comment. Invitations still pending when the project leaves public comment lapse.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +15,22 @@ from hub.db.database import Database, Transaction
 from hub.db.repositories import organisations as org_repo
 from hub.db.repositories import sandbox as repo
 from hub.domain import commands
-from hub.domain.enums import SandboxRole, SandboxStatus
-from hub.domain.lifecycles import SANDBOX_LIFECYCLE, SandboxAction
-from hub.domain.models import Institution, SandboxParticipant, SandboxProject, TechEnterprise
+from hub.domain.enums import SandboxInvitationStatus, SandboxRole, SandboxStatus
+from hub.domain.lifecycles import (
+    SANDBOX_INVITATION_LIFECYCLE,
+    SANDBOX_LIFECYCLE,
+    InvitationAction,
+    SandboxAction,
+)
+from hub.domain.models import (
+    Institution,
+    SandboxInvitation,
+    SandboxParticipant,
+    SandboxProject,
+    TechEnterprise,
+)
 from hub.domain.validation import Checks
-from hub.errors import NotFoundError
+from hub.errors import NotFoundError, UserInputError
 from hub.services.clock import Today, system_today
 from hub.services.guards import require
 from hub.services.organisations import new_id
@@ -81,13 +99,56 @@ class SandboxService:
                 planned_go_live=cmd.planned_go_live,
                 description=cmd.description,
             )
-            participants = [SandboxParticipant(i, SandboxRole.APPLICANT) for i in cmd.applicant_ids]
-            participants += [SandboxParticipant(i, SandboxRole.TECHNOLOGY_PROVIDER) for i in cmd.provider_ids]
+            named = [SandboxParticipant(i, SandboxRole.APPLICANT) for i in cmd.applicant_ids]
+            named += [SandboxParticipant(i, SandboxRole.TECHNOLOGY_PROVIDER) for i in cmd.provider_ids]
             return await repo.create_project(
                 tx,
                 project=record,
-                participants=participants,
+                participants=[p for p in named if p.organisation_id in cmd.joining_ids],
+                invited=[p for p in named if p.organisation_id not in cmd.joining_ids],
                 capability_ids=list(cmd.capability_ids),
+            )
+
+        return await self.db.transaction(work)
+
+    async def confirm(self, project_id: str, organisation_id: str) -> SandboxProject:
+        """The invited organisation joins the project in the role it was invited to."""
+        return await self._answer(project_id, organisation_id, InvitationAction.CONFIRM)
+
+    async def decline(self, project_id: str, organisation_id: str) -> SandboxProject:
+        """The invited organisation stays out of the project."""
+        return await self._answer(project_id, organisation_id, InvitationAction.DECLINE)
+
+    async def invitations(
+        self, organisation_id: str, status: SandboxInvitationStatus | None, limit: int
+    ) -> list[tuple[SandboxProject, SandboxInvitation]]:
+        return await repo.invitations_for(
+            self.db, organisation_id=organisation_id, status=status, limit=limit
+        )
+
+    async def _answer(
+        self, project_id: str, organisation_id: str, action: InvitationAction
+    ) -> SandboxProject:
+        async def work(tx: Transaction) -> SandboxProject:
+            exists, current = await repo.lock_invitation(
+                tx, project_id=project_id, organisation_id=organisation_id
+            )
+            if not exists:
+                raise NotFoundError("projectId", "sandbox project", project_id)
+            if current is None:
+                raise UserInputError.single(
+                    "organisationId",
+                    f"{organisation_id!r} was not invited to sandbox project {project_id!r}",
+                    "NOT_INVITED",
+                )
+            target = SANDBOX_INVITATION_LIFECYCLE.next(current, action)
+            return await repo.answer_invitation(
+                tx,
+                project_id=project_id,
+                organisation_id=organisation_id,
+                status=target,
+                answered_on=self.today(),
+                joins=target is SandboxInvitationStatus.CONFIRMED,
             )
 
         return await self.db.transaction(work)
@@ -112,6 +173,9 @@ class SandboxService:
             if current is None:
                 raise NotFoundError("id", "sandbox project", project_id)
             target = SANDBOX_LIFECYCLE.next(current, action)
+            if current is SandboxStatus.PUBLIC_COMMENT:
+                # Public comment is when named organisations answer; what is unanswered lapses.
+                await repo.lapse_invitations(tx, project_id=project_id, answered_on=self.today())
             if batch_id is not None:
                 await require(tx, "SandboxBatch", "batchId", [batch_id])
                 await repo.put_in_batch(tx, project_id=project_id, batch_id=batch_id)

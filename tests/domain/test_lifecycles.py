@@ -2,10 +2,12 @@ from __future__ import annotations
 
 import pytest
 
-from hub.domain.enums import PartnershipStatus, SandboxStatus
+from hub.domain.enums import PartnershipStatus, SandboxInvitationStatus, SandboxStatus
 from hub.domain.lifecycles import (
     PARTNERSHIP_LIFECYCLE,
+    SANDBOX_INVITATION_LIFECYCLE,
     SANDBOX_LIFECYCLE,
+    InvitationAction,
     PartnershipAction,
     SandboxAction,
 )
@@ -37,3 +39,20 @@ def test_sandbox_path_to_exit() -> None:
     assert status is SandboxStatus.EXITED
     with pytest.raises(TransitionError, match="allowed actions: REGISTER, WITHDRAW"):
         SANDBOX_LIFECYCLE.next(SandboxStatus.PUBLIC_COMMENT, SandboxAction.EXIT)
+
+
+def test_a_sandbox_invitation_is_answered_once() -> None:
+    pending = SandboxInvitationStatus.PENDING
+    assert (
+        SANDBOX_INVITATION_LIFECYCLE.next(pending, InvitationAction.CONFIRM)
+        is SandboxInvitationStatus.CONFIRMED
+    )
+    assert (
+        SANDBOX_INVITATION_LIFECYCLE.next(pending, InvitationAction.LAPSE) is SandboxInvitationStatus.LAPSED
+    )
+    declined = SANDBOX_INVITATION_LIFECYCLE.next(pending, InvitationAction.DECLINE)
+    with pytest.raises(
+        TransitionError, match=r"cannot CONFIRM a DECLINED sandbox invitation; .*final"
+    ) as refused:
+        SANDBOX_INVITATION_LIFECYCLE.next(declined, InvitationAction.CONFIRM)
+    assert refused.value.errors[0].field == "projectId"

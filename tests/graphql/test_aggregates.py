@@ -26,7 +26,7 @@ async def test_time_series_and_filters(seeded: Database, gql: GraphQLClient) -> 
     data = await gql(
         """{ years: aggregate(subject: PARTNERSHIPS, groupBy: [YEAR]) { keys count }
              months: aggregate(subject: PARTNERSHIPS, groupBy: [MONTH], filter: {from: "2025-01-01", to: "2025-12-31"}) { keys count }
-             banks: aggregate(subject: ORGANISATIONS, groupBy: [HOME_COUNTRY], filter: {kind: "BANK"}) { keys count }
+             banks: aggregate(subject: ORGANISATIONS, groupBy: [HOME_COUNTRY], filter: {institutionKind: BANK}) { keys count }
              capabilities: aggregate(subject: SANDBOX_PROJECTS, groupBy: [CAPABILITY]) { keys count } }"""
     )
     assert _table(data["years"]) == dict(Counter((str(p.proposed_on.year),) for p in SEEDS.partnerships))
@@ -43,3 +43,61 @@ async def test_time_series_and_filters(seeded: Database, gql: GraphQLClient) -> 
 async def test_group_by_needs_one_or_two_dimensions(seeded: Database, gql: GraphQLClient) -> None:
     body = await gql.raw("{ aggregate(subject: PARTNERSHIPS, groupBy: [KIND, STATUS, YEAR]) { count } }")
     assert body["errors"][0]["extensions"]["argument"] == "groupBy"
+
+
+# --- Item 3 of issue 10: typed filters, one dimension once --------------------------------------
+
+
+async def test_filters_are_typed_per_subject(seeded: Database, gql: GraphQLClient) -> None:
+    data = await gql(
+        """{ declined: aggregate(subject: PARTNERSHIPS, groupBy: [KIND], filter: {partnershipStatus: DECLINED}) { keys count }
+             intra: aggregate(subject: PARTNERSHIPS, groupBy: [STATUS], filter: {partnershipKind: INTRA_SECTOR}) { keys count }
+             testing: aggregate(subject: SANDBOX_PROJECTS, groupBy: [KIND], filter: {sandboxStatus: TESTING}) { keys count }
+             products: aggregate(subject: SANDBOX_PROJECTS, groupBy: [STATUS], filter: {serviceType: TECHNOLOGY_PRODUCT}) { keys count } }"""
+    )
+    declined = Counter((p.kind.value,) for p in SEEDS.partnerships if p.status.value == "DECLINED")
+    assert _table(data["declined"]) == dict(declined)
+    intra = Counter((p.status.value,) for p in SEEDS.partnerships if p.kind.value == "INTRA_SECTOR")
+    assert _table(data["intra"]) == dict(intra)
+    testing = Counter((p.service_type.value,) for p in SEEDS.projects if p.status.value == "TESTING")
+    assert _table(data["testing"]) == dict(testing)
+    products = Counter(
+        (p.status.value,) for p in SEEDS.projects if p.service_type.value == "TECHNOLOGY_PRODUCT"
+    )
+    assert _table(data["products"]) == dict(products) and products
+
+
+async def test_unknown_status_is_refused_not_answered_empty(seeded: Database, gql: GraphQLClient) -> None:
+    # Before: `status: "BOGUS"` was a free string and the answer an empty list.
+    body = await gql.raw(
+        "{ aggregate(subject: PARTNERSHIPS, groupBy: [YEAR], filter: {partnershipStatus: BOGUS}) { count } }"
+    )
+    assert body["data"] is None
+    assert body["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+    assert "BOGUS" in body["errors"][0]["message"] and "PartnershipStatus" in body["errors"][0]["message"]
+    strings = await gql.raw(
+        '{ aggregate(subject: PARTNERSHIPS, groupBy: [YEAR], filter: {status: "PROPOSED"}) { count } }'
+    )
+    assert strings["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+
+
+async def test_a_filter_of_another_subject_is_refused(seeded: Database, gql: GraphQLClient) -> None:
+    body = await gql.raw(
+        "{ aggregate(subject: SANDBOX_PROJECTS, groupBy: [YEAR], filter: {partnershipStatus: PROPOSED}) { count } }"
+    )
+    error = body["errors"][0]
+    assert error["extensions"] == {"code": "BAD_USER_INPUT", "argument": "filter.partnershipStatus"}
+    assert "SANDBOX_PROJECTS" in error["message"] and "sandboxStatus, serviceType" in error["message"]
+    reversed_window = await gql.raw(
+        '{ aggregate(subject: PARTNERSHIPS, groupBy: [YEAR], filter: {from: "2025-02-01", to: "2025-01-01"}) { count } }'
+    )
+    assert reversed_window["errors"][0]["extensions"]["argument"] == "filter.to"
+
+
+async def test_a_dimension_named_twice_is_refused(seeded: Database, gql: GraphQLClient) -> None:
+    # Before: groupBy [YEAR, YEAR] answered as if it were a table of YEAR by YEAR.
+    body = await gql.raw("{ aggregate(subject: PARTNERSHIPS, groupBy: [YEAR, YEAR]) { keys count } }")
+    error = body["errors"][0]
+    assert error["extensions"] == {"code": "BAD_USER_INPUT", "argument": "groupBy"}
+    assert "YEAR twice" in error["message"]
+    assert body["data"] is None

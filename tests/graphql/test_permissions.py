@@ -60,6 +60,14 @@ async def _project_of_hudson(db: Database, s: Settings, admin: dict[str, str]) -
     return str((await _admin_query(db, s, admin, query))["applyToSandbox"]["sandboxProject"]["id"])
 
 
+async def _invitation_of_hudson(db: Database, s: Settings, admin: dict[str, str]) -> str:
+    # Thamesgate's partner names Hudson as co-applicant: Hudson is invited, not yet a participant.
+    thamesgate = {"Authorization": f"Bearer {(await ApiKeys(db).create(Role.PARTNER, THAMES)).key}"}
+    query = f"""mutation {{ applyToSandbox(input: {{name: "P", serviceType: FINANCIAL_SERVICE, riskLevel: LOW,
+        applicantIds: ["{to_global_id("Institution", THAMES)}", "{G_HUDSON}"]}}) {{ sandboxProject {{ id }} }} }}"""
+    return str((await _admin_query(db, s, thamesgate, query))["applyToSandbox"]["sandboxProject"]["id"])
+
+
 @dataclass(frozen=True)
 class Rule:
     name: str
@@ -124,6 +132,24 @@ RULES = [
         _fixed(
             f'mutation {{ applyToSandbox(input: {{name: "P", serviceType: FINANCIAL_SERVICE, riskLevel: LOW, '
             f'applicantIds: ["{G_HUDSON}"]}}) {{ userErrors {{ code }} }} }}'
+        ),
+    ),
+    Rule(
+        "confirmSandboxParticipation",
+        frozenset({"partner:own", "admin"}),
+        _with(
+            _invitation_of_hudson,
+            f'mutation {{ confirmSandboxParticipation(input: {{projectId: "$ID", organisationId: "{G_HUDSON}"}}) '
+            "{ userErrors { code } } }",
+        ),
+    ),
+    Rule(
+        "declineSandboxParticipation",
+        frozenset({"partner:own", "admin"}),
+        _with(
+            _invitation_of_hudson,
+            f'mutation {{ declineSandboxParticipation(input: {{projectId: "$ID", organisationId: "{G_HUDSON}"}}) '
+            "{ userErrors { code } } }",
         ),
     ),
     Rule(

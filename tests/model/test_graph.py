@@ -24,6 +24,7 @@ SCHEMA = schema._schema
 EXECUTOR_ONLY = {
     ("Institution", "network"): "behind the CanAnalyseNetwork permission",
     ("TechEnterprise", "network"): "behind the CanAnalyseNetwork permission",
+    ("SandboxProject", "invitations"): "seen by participants and invitees only, a rule not yet in the model",
 }
 
 SCALAR_KINDS = {"ID": Kind.ID, "String": Kind.STRING, "Int": Kind.INT, "Float": Kind.FLOAT, "Date": Kind.DATE}

@@ -3,13 +3,31 @@
 The dimension names choose among fixed key expressions (CASE on `$d1`/`$d2`), so the statement
 is a constant. Multi-valued dimensions (a capability, for an organisation that seeks several)
 count a node once under each value.
+
+Partnerships are counted by one of two statements, as the disclosure rule decides
+(hub/security/policy.py, `aggregate_disclosure`): every partnership, or those the caller may see
+plus, when `$countCrowds`, the private ones in crowds (one status, kind and month) with at least
+`$minCrowd` distinct proposers and recipients, in the whole months `$monthsFrom`..`$monthsTo`.
+A crowd is counted whole, from its size, not by checking each partnership against a list.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
 from typing import Any, LiteralString
 
 from hub.db.database import Runner
+from hub.domain.enums import AggregateSubject, Dimension
+from hub.domain.principal import AggregateDisclosure, PrivateRows
+
+
+@dataclass(frozen=True, slots=True)
+class AggregateFilter:
+    status: str | None = None  # the subject's own status
+    kind: str | None = None  # institution kind, partnership kind or sandbox service type
+    from_: date | None = None
+    to: date | None = None
 
 
 def _keys(n: LiteralString, d: LiteralString, date_field: LiteralString) -> LiteralString:
@@ -39,11 +57,16 @@ def _keys(n: LiteralString, d: LiteralString, date_field: LiteralString) -> Lite
     )
 
 
-def _aggregate(match: LiteralString, date_field: LiteralString) -> LiteralString:
+def _filtered(n: LiteralString, date_field: LiteralString, kind_field: LiteralString) -> LiteralString:
     return (
-        match + " "
-        "WHERE ($from IS NULL OR " + date_field + " >= $from) AND ($to IS NULL OR " + date_field + " <= $to) "
-        "AND ($status IS NULL OR n.status = $status) AND ($kind IS NULL OR n.kind = $kind) "
+        "($from IS NULL OR " + date_field + " >= $from) AND ($to IS NULL OR " + date_field + " <= $to) "
+        "AND ($status IS NULL OR " + n + ".status = $status) "
+        "AND ($kind IS NULL OR " + n + "." + kind_field + " = $kind)"
+    )
+
+
+def _grouped(date_field: LiteralString) -> LiteralString:
+    return (
         "UNWIND " + _keys("n", "$d1", date_field) + " AS k1 "
         "UNWIND " + _keys("n", "$d2", date_field) + " AS k2 "
         "WITH k1, k2, count(DISTINCT n) AS count "
@@ -52,14 +75,96 @@ def _aggregate(match: LiteralString, date_field: LiteralString) -> LiteralString
     )
 
 
-AGGREGATES: dict[str, LiteralString] = {
-    "ORGANISATIONS": _aggregate("MATCH (n:Organisation)", "n.founded"),
-    "PARTNERSHIPS": _aggregate("MATCH (n:Partnership)", "n.proposedOn"),
-    "SANDBOX_PROJECTS": _aggregate("MATCH (n:SandboxProject)", "n.appliedOn"),
+def _aggregate(label: LiteralString, date_field: LiteralString, kind_field: LiteralString) -> LiteralString:
+    return (
+        "MATCH (n:" + label + ") WHERE " + _filtered("n", date_field, kind_field) + " " + _grouped(date_field)
+    )
+
+
+AGGREGATES: dict[AggregateSubject, LiteralString] = {
+    AggregateSubject.ORGANISATIONS: _aggregate("Organisation", "n.founded", "kind"),
+    AggregateSubject.PARTNERSHIPS: _aggregate("Partnership", "n.proposedOn", "kind"),
+    AggregateSubject.SANDBOX_PROJECTS: _aggregate("SandboxProject", "n.appliedOn", "serviceType"),
 }
+
+# Partnerships of these statuses are visible to everyone, the others only to their parties
+# (hub/db/cypher.py, visible_partnership).
+PUBLIC: LiteralString = "['ACTIVE', 'ENDED']"
+PRIVATE: LiteralString = "['PROPOSED', 'DECLINED']"
+
+
+def _crowd_key(d: LiteralString) -> LiteralString:
+    """The group key of a whole crowd (its status, kind and month), by a crowd dimension."""
+    return (
+        "CASE " + d + " WHEN 'NONE' THEN 'all' WHEN 'KIND' THEN kind WHEN 'STATUS' THEN status "
+        "WHEN 'YEAR' THEN substring(month, 0, 4) WHEN 'MONTH' THEN month END"
+    )
+
+
+# Three disjoint parts, summed per group: the partnerships anyone may see, the caller's own
+# private ones, and (`$countCrowds`) the private crowds large enough to count. A crowd (one
+# status, kind and month) falls in exactly one group, since analysts get crowds only by STATUS,
+# KIND, YEAR and MONTH; and it is the same crowd whatever the window, since the window admits
+# whole months only ($monthsFrom..$monthsTo), so no two answers differ by part of a crowd.
+PARTNERSHIPS_DISCLOSED: LiteralString = (
+    "CALL () { "
+    "MATCH (n:Partnership) WHERE n.status IN "
+    + PUBLIC
+    + " AND "
+    + _filtered("n", "n.proposedOn", "kind")
+    + " "
+    + _grouped("n.proposedOn")
+    + " UNION ALL "
+    "MATCH (:Organisation {id: $viewerOrg})-[:PARTY_TO]->(n:Partnership) "
+    "WHERE n.status IN "
+    + PRIVATE
+    + " AND "
+    + _filtered("n", "n.proposedOn", "kind")
+    + " "
+    + _grouped("n.proposedOn")
+    + " UNION ALL "
+    "WITH $countCrowds AS counted WHERE counted "
+    "MATCH (p:Partnership) WHERE p.status IN " + PRIVATE + " "
+    "AND ($monthsFrom IS NULL OR p.proposedOn >= $monthsFrom) AND ($monthsTo IS NULL OR p.proposedOn <= $monthsTo) "
+    "AND ($status IS NULL OR p.status = $status) AND ($kind IS NULL OR p.kind = $kind) "
+    "MATCH (a)-[:PARTY_TO {role: 'PROPOSER'}]->(p)<-[:PARTY_TO {role: 'RECIPIENT'}]-(b) "
+    "WITH p.status AS status, p.kind AS kind, substring(toString(p.proposedOn), 0, 7) AS month, "
+    "count(DISTINCT p) AS size, count(DISTINCT a) AS proposers, count(DISTINCT b) AS recipients "
+    "WHERE proposers >= $minCrowd AND recipients >= $minCrowd "
+    "RETURN " + _crowd_key("$d1") + " AS k1, " + _crowd_key("$d2") + " AS k2, size AS count "
+    "} "
+    "WITH k1, k2, sum(count) AS count WHERE k1 IS NOT NULL AND k2 IS NOT NULL "
+    "RETURN k1, k2, count ORDER BY k1, k2"
+)
 
 
 async def aggregate(
-    db: Runner, *, subject: str, dimensions: tuple[str, str], filters: dict[str, Any]
-) -> list[dict[str, Any]]:
-    return await db.read(AGGREGATES[subject], d1=dimensions[0], d2=dimensions[1], **filters)
+    db: Runner,
+    *,
+    subject: AggregateSubject,
+    dimensions: tuple[Dimension, Dimension | None],
+    where: AggregateFilter,
+    disclosure: AggregateDisclosure,
+) -> list[tuple[str, str, int]]:
+    """(first key, second key or 'all', count) per group."""
+    params: dict[str, Any] = {
+        "d1": dimensions[0].value,
+        "d2": "NONE" if dimensions[1] is None else dimensions[1].value,
+        "status": where.status,
+        "kind": where.kind,
+        "from": where.from_,
+        "to": where.to,
+    }
+    if subject is AggregateSubject.PARTNERSHIPS and disclosure.private_rows is not PrivateRows.COUNTED:
+        rows = await db.read(
+            PARTNERSHIPS_DISCLOSED,
+            **params,
+            **disclosure.visibility.params(),
+            countCrowds=disclosure.private_rows is PrivateRows.IN_CROWDS,
+            minCrowd=disclosure.min_crowd,
+            monthsFrom=disclosure.months_from,
+            monthsTo=disclosure.months_to,
+        )
+    else:
+        rows = await db.read(AGGREGATES[subject], **params)
+    return [(r["k1"], r["k2"], r["count"]) for r in rows]

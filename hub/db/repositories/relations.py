@@ -13,6 +13,7 @@ from typing import Any, LiteralString
 from hub.db.cypher import organisation_map, related_page, visible_partnership
 from hub.db.database import Runner
 from hub.db.mapping import from_props, organisation
+from hub.db.repositories.sandbox import invitation
 from hub.domain import models
 from hub.domain.enums import Maturity, PartyRole, SandboxRole
 from hub.domain.paging import Page, PageRequest
@@ -173,6 +174,14 @@ RETURN id, collect({role: r.role, organisation: o {.*, __type: CASE WHEN o:Insti
     THEN 'Institution' ELSE 'TechEnterprise' END}}) AS items
 """
 
+INVITATIONS_OF = """
+UNWIND $ids AS id
+MATCH (o:Organisation)-[i:INVITED_TO]->(:SandboxProject {id: id})
+WITH id, o, i ORDER BY i.role, o.name
+RETURN id, collect({invitation: i {.*}, organisation: o {.*, __type: CASE WHEN o:Institution
+    THEN 'Institution' ELSE 'TechEnterprise' END}}) AS items
+"""
+
 BATCH_OF = """
 UNWIND $ids AS id
 MATCH (:SandboxProject {id: id})-[:IN_BATCH]->(b:SandboxBatch)
@@ -215,6 +224,12 @@ class PartyOf:
 @dataclass(frozen=True, slots=True)
 class ParticipantOf:
     role: SandboxRole
+    organisation: models.Organisation
+
+
+@dataclass(frozen=True, slots=True)
+class InvitationOf:
+    invitation: models.SandboxInvitation
     organisation: models.Organisation
 
 
@@ -276,3 +291,18 @@ async def participants_of(db: Runner, *, ids: list[str]) -> dict[str, list[Parti
         return ParticipantOf(SandboxRole(item["role"]), organisation(item["organisation"]))
 
     return await _many_each(db, PARTICIPANTS_OF, ids, build)
+
+
+async def invitations_of(db: Runner, *, ids: list[str]) -> dict[str, list[InvitationOf]]:
+    rows = await db.read(INVITATIONS_OF, ids=ids)
+    found = {
+        row["id"]: [
+            InvitationOf(
+                invitation(row["id"], item["organisation"]["id"], item["invitation"]),
+                organisation(item["organisation"]),
+            )
+            for item in row["items"]
+        ]
+        for row in rows
+    }
+    return {i: found.get(i, []) for i in ids}

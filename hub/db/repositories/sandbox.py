@@ -9,8 +9,8 @@ from typing import Any
 from hub.db.cypher import ordered, root_page
 from hub.db.database import Runner
 from hub.db.mapping import from_props, to_props
-from hub.domain.enums import RiskLevel, SandboxStatus, ServiceType
-from hub.domain.models import SandboxParticipant, SandboxProject
+from hub.domain.enums import RiskLevel, SandboxInvitationStatus, SandboxStatus, ServiceType
+from hub.domain.models import SandboxInvitation, SandboxParticipant, SandboxProject
 from hub.domain.paging import Page, PageRequest
 
 SANDBOX_PROJECTS_PAGE = root_page(
@@ -36,6 +36,11 @@ CALL (p) {
   CREATE (o)-[:PARTICIPATES_IN {role: participant.role}]->(p)
 }
 CALL (p) {
+  UNWIND $invitations AS invitation
+  MATCH (o:Organisation {id: invitation.organisationId})
+  CREATE (o)-[:INVITED_TO {role: invitation.role, status: 'PENDING', invitedOn: p.appliedOn}]->(p)
+}
+CALL (p) {
   UNWIND $capabilityIds AS capabilityId
   MATCH (c:Capability {id: capabilityId})
   MERGE (p)-[:USES]->(c)
@@ -53,6 +58,39 @@ SET_STATUS = """
 MATCH (p:SandboxProject {id: $id})
 SET p.status = $status, p += $dates, p.updatedAt = datetime()
 RETURN p {.*} AS item
+"""
+
+# The project is locked before the invitation, as LOCK_STATUS and LAPSE_INVITATIONS do, so an
+# answer and a registration of the same project run one after the other.
+LOCK_INVITATION = """
+MATCH (p:SandboxProject {id: $projectId})
+SET p.status = p.status
+WITH p
+OPTIONAL MATCH (:Organisation {id: $organisationId})-[i:INVITED_TO]->(p)
+RETURN i.status AS status
+"""
+
+ANSWER_INVITATION = """
+MATCH (o:Organisation {id: $organisationId})-[i:INVITED_TO]->(p:SandboxProject {id: $projectId})
+SET i.status = $status, i.answeredOn = $answeredOn, p.updatedAt = datetime()
+WITH o, i, p
+CALL (o, i, p) {
+  WITH o, i, p WHERE $joins
+  CREATE (o)-[:PARTICIPATES_IN {role: i.role}]->(p)
+}
+RETURN p {.*} AS item
+"""
+
+LAPSE_INVITATIONS = """
+MATCH (:Organisation)-[i:INVITED_TO {status: 'PENDING'}]->(:SandboxProject {id: $id})
+SET i.status = 'LAPSED', i.answeredOn = $answeredOn
+"""
+
+INVITATIONS_FOR = """
+MATCH (:Organisation {id: $organisationId})-[i:INVITED_TO]->(p:SandboxProject)
+WHERE $status IS NULL OR i.status = $status
+WITH p, i ORDER BY i.invitedOn DESC, p.id LIMIT $limit
+RETURN p {.*} AS project, i {.*} AS invitation
 """
 
 PUT_IN_BATCH = """
@@ -99,12 +137,15 @@ async def create_project(
     *,
     project: SandboxProject,
     participants: list[SandboxParticipant],
+    invited: list[SandboxParticipant],
     capability_ids: list[str],
 ) -> SandboxProject:
+    """The project with its `participants`, and a PENDING invitation for each of `invited`."""
     rows = await db.write(
         CREATE_PROJECT,
         props=to_props(project),
         participants=[{"organisationId": p.organisation_id, "role": p.role.value} for p in participants],
+        invitations=[{"organisationId": p.organisation_id, "role": p.role.value} for p in invited],
         capabilityIds=capability_ids,
     )
     return from_props(SandboxProject, rows[0]["item"])
@@ -124,3 +165,65 @@ async def set_status(
 
 async def put_in_batch(db: Runner, *, project_id: str, batch_id: str) -> None:
     await db.write(PUT_IN_BATCH, id=project_id, batchId=batch_id)
+
+
+async def lock_invitation(
+    db: Runner, *, project_id: str, organisation_id: str
+) -> tuple[bool, SandboxInvitationStatus | None]:
+    """Whether the project exists, and the status of its invitation of the organisation (locked)."""
+    rows = await db.write(LOCK_INVITATION, projectId=project_id, organisationId=organisation_id)
+    if not rows:
+        return False, None
+    status = rows[0]["status"]
+    return True, None if status is None else SandboxInvitationStatus(status)
+
+
+async def answer_invitation(
+    db: Runner,
+    *,
+    project_id: str,
+    organisation_id: str,
+    status: SandboxInvitationStatus,
+    answered_on: date,
+    joins: bool,
+) -> SandboxProject:
+    """Records the answer; when `joins`, the organisation becomes a participant in its invited role."""
+    rows = await db.write(
+        ANSWER_INVITATION,
+        projectId=project_id,
+        organisationId=organisation_id,
+        status=status.value,
+        answeredOn=answered_on,
+        joins=joins,
+    )
+    return from_props(SandboxProject, rows[0]["item"])
+
+
+async def lapse_invitations(db: Runner, *, project_id: str, answered_on: date) -> None:
+    await db.write(LAPSE_INVITATIONS, id=project_id, answeredOn=answered_on)
+
+
+async def invitations_for(
+    db: Runner, *, organisation_id: str, status: SandboxInvitationStatus | None, limit: int
+) -> list[tuple[SandboxProject, SandboxInvitation]]:
+    """An organisation's invitations, newest first, with their projects."""
+    rows = await db.read(
+        INVITATIONS_FOR,
+        organisationId=organisation_id,
+        status=None if status is None else status.value,
+        limit=limit,
+    )
+    return [
+        (
+            from_props(SandboxProject, row["project"]),
+            invitation(row["project"]["id"], organisation_id, row["invitation"]),
+        )
+        for row in rows
+    ]
+
+
+def invitation(project_id: str, organisation_id: str, props: dict[str, Any]) -> SandboxInvitation:
+    """A SandboxInvitation from the properties of an INVITED_TO relationship."""
+    return from_props(
+        SandboxInvitation, {**props, "projectId": project_id, "organisationId": organisation_id}
+    )
