@@ -57,7 +57,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, required=True)
     parser.add_argument("--target", required=True, help="the Target as JSON")
     args = parser.parse_args()
-    target = Target(**json.loads(args.target))
+    target = Target.from_json(json.loads(args.target))
     print(json.dumps(asyncio.run(run(args.op, args.concurrency, args.seconds, target))))
 
 
