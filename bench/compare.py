@@ -222,14 +222,21 @@ def floor(op: Operation, target: Target, concurrency: int, seconds: float) -> di
     return result
 
 
+def _role(index: int, pid: int, supervised: bool) -> str:
+    """With workers, the first process is their supervisor (uvicorn's main process, the Node
+    cluster's primary) and Python's multiprocessing adds a resource tracker: neither serves."""
+    if supervised and index == 0:
+        return "supervisor"
+    return "helper" if "resource_tracker" in processes.command(pid) else "worker"
+
+
 def _cpu_by_process(before: dict[int, float], pids: list[int], supervised: bool) -> list[dict[str, Any]]:
-    """CPU seconds each process of a side spent since `before`; with workers, the first is their
-    supervisor (uvicorn's main process, the Node cluster's primary), which serves nothing."""
+    """CPU seconds each process of a side spent since `before`, and what it is."""
     after = processes.cpu_seconds(pids)
     return [
         {
             "pid": pid,
-            "role": "supervisor" if supervised and i == 0 else "worker",
+            "role": _role(i, pid, supervised),
             "cpu_seconds": round(after.get(pid, 0.0) - before.get(pid, 0.0), 2),
             "command": processes.command(pid)[:120],
         }
@@ -247,12 +254,15 @@ def _fmt(value: float | None) -> str:
 
 
 def _merge(runs: list[dict[str, float]]) -> dict[str, float]:
-    """Rounds of one side: requests and time add up; latencies are averaged over rounds."""
+    """Rounds of one side: requests and time add up; latencies are averaged over rounds. The
+    throughput counts only answers without errors: a refusal is not a served request."""
     requests = sum(r["requests"] for r in runs)
+    ok = sum(r["ok"] for r in runs)
     seconds = sum(r["seconds"] for r in runs)
     return {
         "requests": requests,
-        "rps": requests / seconds,
+        "ok": ok,
+        "rps": ok / seconds,
         "p50_ms": sum(r["p50_ms"] for r in runs) / len(runs),
         "p99_ms": sum(r["p99_ms"] for r in runs) / len(runs),
         "errors": sum(r["errors"] for r in runs),
@@ -302,12 +312,13 @@ def main() -> None:
     results: dict[str, Any] = {}
     try:
         target = asyncio.run(with_cursors(settings, target, hub_url, peer_url, {"Authorization": auth}))
-        print(f"deep page: page {target.deep_page} of {target.deep_page - 1} walked by each side", flush=True)
+        print(f"deep page: page {target.deep_page}, each side's cursor found by walking the pages before it")
         print("same data?", flush=True)
         equal = check_equal(settings, hub_url, peer_url, {"Authorization": auth}, target)
         hub_pids, peer_pids = processes.tree(hub.pid), processes.tree(peer.pid)
-        if len(hub_pids) < args.hub_workers + (args.hub_workers > 1):
-            raise SystemExit(f"the hub should run {args.hub_workers} workers, found processes {hub_pids}")
+        hub_workers = [p for i, p in enumerate(hub_pids) if _role(i, p, args.hub_workers > 1) == "worker"]
+        if len(hub_workers) != args.hub_workers:
+            raise SystemExit(f"the hub should run {args.hub_workers} workers, not {hub_workers}")
         cpu_before = processes.cpu_seconds(hub_pids + peer_pids)
         for op in chosen:
             results[op.name] = {"same data": equal[op.name], "levels": {}}
@@ -409,7 +420,9 @@ def _processes_line(report: dict[str, Any]) -> str:
     if cpu:
 
         def side(rows: list[dict[str, Any]]) -> str:
-            return ", ".join(f"{r['role']} {r['cpu_seconds']:.0f} s" for r in rows)
+            workers = " + ".join(f"{r['cpu_seconds']:.1f}" for r in rows if r["role"] == "worker")
+            others = ", ".join(f"{r['role']} {r['cpu_seconds']:.1f}" for r in rows if r["role"] != "worker")
+            return f"workers {workers} s" + (f" ({others} s)" if others else "")
 
         line += f" CPU time over the load runs: hub {side(cpu['hub'])}; peer {side(cpu['peer'])}."
     return line
@@ -425,15 +438,16 @@ def markdown(report: dict[str, Any], ops: list[Operation]) -> str:
         f"Graph: {g['organisations']:,} organisations, {g['partnerships']:,} partnerships. Machine: "
         f"{report['machine']['cpus']} cores, {report['machine']['platform']}. Each cell: {s['rounds']} "
         f"alternating runs of {s['seconds per run']:.0f} s per side (wrk in its own process for the GraphQL "
-        f"servers; bench/floor_load.py in its own process for the floor).",
+        f"servers; bench/floor_load.py in its own process for the floor). Requests per second count "
+        "answers without errors (an answer with GraphQL errors or not 200 is an error, counted apart).",
         "",
         _processes_line(report),
         "",
         "Versions: " + ", ".join(f"{k} {v}" for k, v in report["versions"].items()) + ".",
         "",
         "| operation | conc. | hub req/s | peer req/s | **hub/peer req/s** | hub p50 ms | peer p50 ms | "
-        "floor p50 ms | hub p99 ms | peer p99 ms | hub/floor p50 | same data |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :---: |",
+        "floor p50 ms | hub p99 ms | peer p99 ms | hub/floor p50 | errors hub / peer | same data |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :---: |",
     ]
     for op in ops:
         entry = report["operations"][op.name]
@@ -442,7 +456,8 @@ def markdown(report: dict[str, Any], ops: list[Operation]) -> str:
             lines.append(
                 f"| {op.name} | {c} | {h['rps']:.0f} | {p['rps']:.0f} | **{_fmt(r['rps hub/peer'])}** | "
                 f"{h['p50_ms']:.1f} | {p['p50_ms']:.1f} | {f['p50_ms']:.1f} | {h['p99_ms']:.1f} | "
-                f"{p['p99_ms']:.1f} | {_fmt(r['p50 hub/floor'])} | {'yes' if entry['same data'] else 'NO'} |"
+                f"{p['p99_ms']:.1f} | {_fmt(r['p50 hub/floor'])} | {h['errors']:.0f} / {p['errors']:.0f} | "
+                f"{'yes' if entry['same data'] else 'NO'} |"
             )
     m = report["memory after the run"]
     lines += [

@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Any
 
-from bench.operations import DEEP_PAGE, DEEP_PAGE_SIZE, OPERATIONS, Target
+from bench.operations import DEEP_PAGE, OPERATIONS, Target
 
 # (GraphQL text, variables) -> the answer's `data`; (Cypher, parameters) -> rows.
 Post = Callable[[str, dict[str, Any]], Awaitable[dict[str, Any]]]
@@ -41,20 +41,18 @@ async def deep_page_cursors(target: Target, *, hub: Post, peer: Post, floor: Rea
 
     async def hub_step(after: str | None) -> tuple[str, bool]:
         data = await hub(OPERATION.hub, OPERATION.hub_vars(replace(target, hub_after=after)))
-        info = data["partnerships"]["pageInfo"]
+        info = data["institutions"]["pageInfo"]
         return info["endCursor"], info["hasNextPage"]
 
     async def peer_step(after: str | None) -> tuple[str, bool]:
         data = await peer(OPERATION.peer, OPERATION.peer_vars(replace(target, peer_after=after)))
-        info = data["partnershipsConnection"]["pageInfo"]
+        info = data["institutionsConnection"]["pageInfo"]
         return info["endCursor"], info["hasNextPage"]
 
     async def floor_step(after: tuple[str, str] | None) -> tuple[tuple[str, str] | None, bool]:
         rows = await floor(OPERATION.cypher, OPERATION.cypher_params(replace(target, floor_after=after)))
-        if len(rows) <= DEEP_PAGE_SIZE:
-            return None, False
-        last = rows[DEEP_PAGE_SIZE - 1]
-        return (last["proposedOn"].iso_format(), last["id"]), True
+        last = rows[0]["items"][-1] if rows[0]["items"] else None
+        return (None if last is None else (last["name"], last["id"])), rows[0]["more"]
 
     hub_page, hub_after = await walk(hub_step)
     peer_page, peer_after = await walk(peer_step)

@@ -42,6 +42,7 @@ async def run(op_name: str, concurrency: int, seconds: float, target: Target) ->
     latencies.sort()
     return {
         "requests": len(latencies),
+        "ok": len(latencies),
         "seconds": elapsed,
         "rps": len(latencies) / elapsed,
         "p50_ms": latencies[len(latencies) // 2] * 1000,

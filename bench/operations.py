@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from datetime import date
 from typing import Any
 
 from hub.db.repositories.search import lucene_query
@@ -32,10 +31,11 @@ class Target:
     capability: str  # the capability offered by most tech enterprises
     text: str = "bank"
     country: str = "CN"
-    # The deep page: the page each side's cursor opens, and the cursors, found before the run by
-    # walking the pages before it (bench/cursors.py); None opens the first page. The hub's and
-    # the peer's cursors are their own opaque strings; the floor's is the key of the last item
-    # before the page: (proposedOn as ISO date, id).
+    # The deep page: its size, the page each side's cursor opens, and the cursors, found before the
+    # run by walking the pages before it (bench/cursors.py); None opens the first page. The hub's
+    # and the peer's cursors are their own opaque strings; the floor's is the key of the last item
+    # before the page: (name, id).
+    deep_page_size: int = 20
     deep_page: int = 1
     hub_after: str | None = None
     peer_after: str | None = None
@@ -80,22 +80,13 @@ def _orgs(items: list[dict[str, Any]], id_of: Callable[[str], str] = lambda i: i
     return [(id_of(o["id"]), o["name"], o["homeCountry"], _date(o.get("founded"))) for o in items]
 
 
-# How deep the deep page is, and its size: the 50th page of 20.
+# How deep the deep page is: the 50th (of Target.deep_page_size, 20).
 DEEP_PAGE = 50
-DEEP_PAGE_SIZE = 20
-# The floor's key before the first page: every partnership is older than this, every id sorts after "".
-_BEFORE_FIRST = ("9999-12-31", "")
 
 
 def _deep_page_params(t: Target) -> dict[str, Any]:
-    on, after_id = t.floor_after or _BEFORE_FIRST
-    return {"n": DEEP_PAGE_SIZE, "on": date.fromisoformat(on), "id": after_id}
-
-
-def _deep_rows(
-    items: list[dict[str, Any]], id_of: Callable[[str], str] = lambda i: i
-) -> list[tuple[Any, ...]]:
-    return [(id_of(p["id"]), p["title"], p["status"], _date(p["proposedOn"])) for p in items]
+    name, after_id = t.floor_after or ("", "")  # every name sorts after ""
+    return {"n": t.deep_page_size, "kind": "BANK", "name": name, "id": after_id}
 
 
 OPERATIONS: list[Operation] = [
@@ -134,30 +125,28 @@ OPERATIONS: list[Operation] = [
     ),
     Operation(
         "deep page",
-        f"partnerships, newest first, page {DEEP_PAGE} of {DEEP_PAGE_SIZE} (each side opens it with its own "
-        "cursor, found by walking the pages before it; on a graph with fewer pages, the last page)",
-        "query($n: Int!, $after: String) { partnerships(first: $n, after: $after) "
-        "{ pageInfo { hasNextPage endCursor } nodes { id title status proposedOn } } }",
-        "query($n: Int!, $after: String) { partnershipsConnection(first: $n, after: $after, "
-        "sort: [{proposedOn: DESC}, {id: ASC}]) { pageInfo { hasNextPage endCursor } "
-        "edges { node { id title status proposedOn } } } }",
-        # A keyset seek: the index on proposedOn is read backwards from the cursor's key, and
-        # one item more than the page says whether there is a next page.
-        "MATCH (p:Partnership) WHERE p.proposedOn < $on OR (p.proposedOn = $on AND p.id > $id) "
-        "WITH p ORDER BY p.proposedOn DESC, p.id LIMIT $n + 1 "
-        "RETURN p.id AS id, p.title AS title, p.status AS status, p.proposedOn AS proposedOn",
-        lambda t: {"n": DEEP_PAGE_SIZE, "after": t.hub_after},
-        lambda t: {"n": DEEP_PAGE_SIZE, "after": t.peer_after},
+        f"banks, by name, page {DEEP_PAGE} of 20, with pageInfo (each side opens it with its own cursor, "
+        "found by walking the pages before it; on a graph with fewer pages, the last page)",
+        "query($n: Int!, $after: String) { institutions(first: $n, after: $after, filter: {kind: BANK}, "
+        "orderBy: {field: NAME}) { pageInfo { hasNextPage endCursor } nodes { id name homeCountry founded } } }",
+        "query($n: Int!, $after: String) { institutionsConnection(first: $n, after: $after, "
+        'where: {kind: {eq: "BANK"}}, sort: [{name: ASC}, {id: ASC}]) { pageInfo { hasNextPage endCursor } '
+        "edges { node { id name homeCountry founded } } } }",
+        # A keyset seek: the name index is read from the cursor's key on, in order; one item more
+        # than the page says whether a page follows.
+        "MATCH (n:Institution) WHERE n.kind = $kind AND (n.name > $name OR (n.name = $name AND n.id > $id)) "
+        "WITH n ORDER BY n.name, n.id LIMIT $n + 1 "
+        "WITH collect(n {.id, .name, .homeCountry, .founded}) AS items "
+        "RETURN items[..$n] AS items, size(items) > $n AS more",
+        lambda t: {"n": t.deep_page_size, "after": t.hub_after},
+        lambda t: {"n": t.deep_page_size, "after": t.peer_after},
         _deep_page_params,
+        lambda d: (_orgs(d["institutions"]["nodes"], _key), d["institutions"]["pageInfo"]["hasNextPage"]),
         lambda d: (
-            _deep_rows(d["partnerships"]["nodes"], _key),
-            d["partnerships"]["pageInfo"]["hasNextPage"],
+            _orgs([e["node"] for e in d["institutionsConnection"]["edges"]]),
+            d["institutionsConnection"]["pageInfo"]["hasNextPage"],
         ),
-        lambda d: (
-            _deep_rows([e["node"] for e in d["partnershipsConnection"]["edges"]]),
-            d["partnershipsConnection"]["pageInfo"]["hasNextPage"],
-        ),
-        lambda rows: (_deep_rows(rows[:DEEP_PAGE_SIZE]), len(rows) > DEEP_PAGE_SIZE),
+        lambda rows: (_orgs(rows[0]["items"]), rows[0]["more"]),
     ),
     Operation(
         "nested read",

@@ -16,13 +16,14 @@ import pytest
 
 from bench import processes
 from bench.cursors import deep_page_cursors
-from bench.operations import DEEP_PAGE, DEEP_PAGE_SIZE, OPERATIONS, Operation, Target
+from bench.operations import DEEP_PAGE, OPERATIONS, Operation, Target
 from hub.db.database import Database
 from hub.db.server import Connection
 from tests.conftest import ROOT, GraphQLClient
 
 PEER = ROOT / "bench" / "peer"
-TARGET = Target(institution="thamesgate-bank", capability="cloud")
+# Pages of 4 for the deep page: the seed graph's banks fill a few, so the cursors are walked.
+TARGET = Target(institution="thamesgate-bank", capability="cloud", deep_page_size=4)
 PEER_WORKERS = 2  # as in the benchmark (HUB_WORKERS=2)
 
 
@@ -104,17 +105,17 @@ async def test_hub_peer_and_cypher_return_the_same_data(
 async def test_each_side_walks_to_the_same_deep_page_with_its_own_cursor(
     seeded: Database, gql: GraphQLClient, peer: Peer
 ) -> None:
-    """The seed graph's partnerships make fewer pages of 20 than the 50 the benchmark asks for, so
-    every side stops at the last one, a part page with no page after it."""
-    total = (await seeded.read("MATCH (p:Partnership) RETURN count(*) AS n"))[0]["n"]
-    pages = -(-total // DEEP_PAGE_SIZE)
-    assert 1 < pages < DEEP_PAGE  # the seed graph is small enough for this test to mean something
+    """The seed graph's banks make fewer pages of 4 than the 50 the benchmark asks for, so every
+    side stops at the last one, which has no page after it."""
+    banks = (await seeded.read("MATCH (n:Institution {kind: 'BANK'}) RETURN count(*) AS n"))[0]["n"]
+    pages = -(-banks // TARGET.deep_page_size)
+    assert 2 < pages < DEEP_PAGE  # enough pages for the walk to mean something
     target = await _with_cursors(seeded, gql, peer)
     assert target.deep_page == pages
     assert target.hub_after and target.peer_after and target.floor_after
     op = next(o for o in OPERATIONS if o.name == "deep page")
     items, more = op.cypher_canon(await seeded.read(op.cypher, **op.cypher_params(target)))  # type: ignore[arg-type]
-    assert (len(items), more) == (total - (pages - 1) * DEEP_PAGE_SIZE, False)
+    assert (len(items), more) == (banks - (pages - 1) * TARGET.deep_page_size, False)
 
 
 async def test_the_peer_answers_from_as_many_node_processes_as_it_was_given(peer: Peer) -> None:
