@@ -217,9 +217,40 @@ def wrk(url: str, body: dict[str, Any], auth: str, concurrency: int, seconds: fl
 def floor(op: Operation, target: Target, concurrency: int, seconds: float) -> dict[str, float]:
     command = [sys.executable, "-m", "bench.floor_load", "--op", op.name, "--concurrency", str(concurrency)]
     command += ["--seconds", str(seconds), "--target", json.dumps(target.to_json())]
-    out = subprocess.run(command, capture_output=True, text=True, check=True, cwd=BENCH.parent).stdout
-    result: dict[str, float] = json.loads(out.strip().splitlines()[-1])
+    done = subprocess.run(command, capture_output=True, text=True, cwd=BENCH.parent)
+    if done.returncode != 0:
+        raise SystemExit(f"the floor's load failed ({op.name} @{concurrency}):\n{done.stderr}")
+    if done.stderr.strip():
+        print(f"    floor: {done.stderr.strip()[:300]}", flush=True)
+    result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
+
+
+_OTHER_TRANSACTIONS = (
+    "SHOW TRANSACTIONS YIELD currentQuery WHERE NOT currentQuery STARTS WITH 'SHOW TRANSACTIONS' "
+    "RETURN count(*) AS running"
+)
+
+
+async def _drain(settings: Settings, limit: float = 120.0) -> float:
+    """Waits until Neo4j runs nothing: when wrk stops, the statements of requests still in flight
+    go on in the database and would load the next side's run. Returns the seconds waited."""
+    db = open_database(settings)
+    started = time.perf_counter()
+    try:
+        while time.perf_counter() - started < limit:
+            if (await db.read(_OTHER_TRANSACTIONS))[0]["running"] == 0:
+                break
+            await asyncio.sleep(0.1)
+    finally:
+        await db.close()
+    return time.perf_counter() - started
+
+
+def drain(settings: Settings) -> None:
+    waited = asyncio.run(_drain(settings))
+    if waited > 1:
+        print(f"    (waited {waited:.1f} s for Neo4j to finish the last run's statements)", flush=True)
 
 
 def _role(index: int, pid: int, supervised: bool) -> str:
@@ -327,14 +358,19 @@ def main() -> None:
                 for r in range(args.rounds):
                     order = ["hub", "peer"] if r % 2 == 0 else ["peer", "hub"]
                     for side in order:
+                        drain(settings)
                         if side == "hub":
                             body = {"query": op.hub, "variables": op.hub_vars(target)}
                             runs["hub"].append(wrk(hub_url, body, auth, c, args.seconds))
                         else:
                             body = {"query": op.peer, "variables": op.peer_vars(target)}
                             runs["peer"].append(wrk(peer_url, body, "", c, args.seconds))
+                    drain(settings)
                     runs["floor"].append(floor(op, target, c, args.seconds))
-                level = {side: _merge(rs) for side, rs in runs.items()}
+                level: dict[str, Any] = {side: _merge(rs) for side, rs in runs.items()}
+                # The machine's 1-minute load average as the cell ends: other work on a shared
+                # machine shows here, and a cell measured under it is noisier.
+                level["load average"] = round(os.getloadavg()[0], 1)
                 h, p, f = level["hub"], level["peer"], level["floor"]
                 level["ratios"] = {
                     "rps hub/peer": _ratio(h["rps"], p["rps"]),
@@ -439,15 +475,17 @@ def markdown(report: dict[str, Any], ops: list[Operation]) -> str:
         f"{report['machine']['cpus']} cores, {report['machine']['platform']}. Each cell: {s['rounds']} "
         f"alternating runs of {s['seconds per run']:.0f} s per side (wrk in its own process for the GraphQL "
         f"servers; bench/floor_load.py in its own process for the floor). Requests per second count "
-        "answers without errors (an answer with GraphQL errors or not 200 is an error, counted apart).",
+        "answers without errors (an answer with GraphQL errors or not 200 is an error, counted apart). "
+        "Load: the machine's 1-minute load average as the cell ended (above the core count, other work "
+        "was competing for the CPU and the cell is noisier).",
         "",
         _processes_line(report),
         "",
         "Versions: " + ", ".join(f"{k} {v}" for k, v in report["versions"].items()) + ".",
         "",
         "| operation | conc. | hub req/s | peer req/s | **hub/peer req/s** | hub p50 ms | peer p50 ms | "
-        "floor p50 ms | hub p99 ms | peer p99 ms | hub/floor p50 | errors hub / peer | same data |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :---: |",
+        "floor p50 ms | hub p99 ms | peer p99 ms | hub/floor p50 | errors hub / peer | same data | load |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :---: | ---: |",
     ]
     for op in ops:
         entry = report["operations"][op.name]
@@ -457,7 +495,7 @@ def markdown(report: dict[str, Any], ops: list[Operation]) -> str:
                 f"| {op.name} | {c} | {h['rps']:.0f} | {p['rps']:.0f} | **{_fmt(r['rps hub/peer'])}** | "
                 f"{h['p50_ms']:.1f} | {p['p50_ms']:.1f} | {f['p50_ms']:.1f} | {h['p99_ms']:.1f} | "
                 f"{p['p99_ms']:.1f} | {_fmt(r['p50 hub/floor'])} | {h['errors']:.0f} / {p['errors']:.0f} | "
-                f"{'yes' if entry['same data'] else 'NO'} |"
+                f"{'yes' if entry['same data'] else 'NO'} | {level.get('load average', '-')} |"
             )
     m = report["memory after the run"]
     lines += [
