@@ -35,10 +35,11 @@ def main() -> None:
         ax.set_xticks(range(len(labels)), labels, rotation=90, fontsize=7)
         ax.set_yscale("log")
         ax.set_ylabel("requests per second (log)")
-        g = report["graph"]
+        g, s = report["graph"], report["settings"]
         ax.set_title(
-            f"{g['name']} graph: {g['organisations']:,} organisations - hub vs @neo4j/graphql "
-            f"{report['versions']['@neo4j/graphql']} vs raw Cypher ({report['when']})"
+            f"{g['name']} graph: {g['organisations']:,} organisations - hub ({s['hub workers']} workers) vs "
+            f"@neo4j/graphql {report['versions']['@neo4j/graphql']} ({s.get('peer workers', 1)} Node "
+            f"processes) vs raw Cypher ({report['when']})"
         )
         ax.legend()
     fig.tight_layout()

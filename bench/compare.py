@@ -8,6 +8,11 @@ drift of the machine falls on both alike. It records throughput, p50 and p99 lat
 hub/peer and hub/floor, and the memory of both servers. Results go to bench/results/ as Markdown
 and JSON (and a PNG chart, bench/chart.py).
 
+Equal footing: the peer runs as many Node processes (the `cluster` module, one port) as the hub has
+uvicorn workers, so neither gets more cores. Before the load the peer must answer from that many
+distinct processes; over the load, the CPU time of every process of both sides is recorded, so the
+tables show how each side spread its work.
+
     HUB_HOME=$PWD/.hub/bench-seed .venv/bin/python -m bench.compare --graph seed
 bench/run.sh runs the whole comparison on the seed graph and on 100,000 organisations.
 """
@@ -30,6 +35,8 @@ from typing import Any
 
 import httpx
 
+from bench import processes
+from bench.cursors import deep_page_cursors
 from bench.operations import OPERATIONS, Operation, Target
 from bench.servers import free_port, issue_key, revoke_key, start_hub
 from hub.db.connect import connection_for, open_database
@@ -53,7 +60,7 @@ def _wait(url: str, what: str, process: subprocess.Popen[bytes]) -> None:
     raise SystemExit(f"{what} did not answer at {url}")
 
 
-def start_peer(settings: Settings) -> tuple[subprocess.Popen[bytes], str]:
+def start_peer(settings: Settings, workers: int) -> tuple[subprocess.Popen[bytes], str]:
     if not (PEER / "node_modules").exists():
         print("installing the peer (npm ci, pinned by bench/peer/package-lock.json) ...", flush=True)
         subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=PEER, check=True)
@@ -67,11 +74,30 @@ def start_peer(settings: Settings) -> tuple[subprocess.Popen[bytes], str]:
         "NEO4J_DATABASE": c.database,
         "PORT": str(port),
         "NODE_ENV": "production",
+        "PEER_WORKERS": str(workers),
     }
     process = subprocess.Popen(["node", "server.mjs"], cwd=PEER, env=env, stdout=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/"
     _wait(url, "the peer", process)
+    check_peer_spread(url, workers, process)
     return process, url
+
+
+def check_peer_spread(url: str, workers: int, process: subprocess.Popen[bytes]) -> None:
+    """The peer answers from `workers` distinct processes of its own (each request on a new
+    connection, as the cluster's primary hands connections to its workers in turn)."""
+    expected = set(processes.tree(process.pid)[1:]) if workers > 1 else {process.pid}
+    seen: set[int] = set()
+    for _ in range(100):
+        response = httpx.post(url, json={"query": "{ __typename }"}, timeout=10)
+        seen.add(int(response.headers["x-peer-pid"]))
+        if len(seen) == workers:
+            break
+    if seen != expected or len(seen) != workers:
+        raise SystemExit(
+            f"the peer should answer from {workers} processes {sorted(expected)}, not {sorted(seen)}"
+        )
+    print(f"peer: {workers} Node process(es) answering: {sorted(seen)}", flush=True)
 
 
 async def pick_target(settings: Settings) -> tuple[Target, dict[str, int]]:
@@ -103,6 +129,32 @@ def _post(url: str, query: str, variables: dict[str, Any], headers: dict[str, st
     if body.get("errors"):
         raise SystemExit(f"GraphQL errors: {body['errors']}")
     return body["data"]  # type: ignore[no-any-return]
+
+
+async def with_cursors(
+    settings: Settings, target: Target, hub: str, peer: str, auth: dict[str, str]
+) -> Target:
+    """`target` with each side's own cursor for the deep page (bench/cursors.py)."""
+    db = open_database(settings)
+    try:
+        async with httpx.AsyncClient(timeout=60) as client:
+
+            async def post(url: str, headers: dict[str, str], query: str, variables: dict[str, Any]) -> Any:
+                body = (
+                    await client.post(url, json={"query": query, "variables": variables}, headers=headers)
+                ).json()
+                if body.get("errors"):
+                    raise SystemExit(f"GraphQL errors: {body['errors']}")
+                return body["data"]
+
+            return await deep_page_cursors(
+                target,
+                hub=lambda q, v: post(hub, auth, q, v),
+                peer=lambda q, v: post(peer, {}, q, v),
+                floor=lambda c, p: db.read(c, **p),  # type: ignore[arg-type]
+            )
+    finally:
+        await db.close()
 
 
 async def _floor_rows(settings: Settings, op: Operation, target: Target) -> list[dict[str, Any]]:
@@ -164,31 +216,63 @@ def wrk(url: str, body: dict[str, Any], auth: str, concurrency: int, seconds: fl
 
 def floor(op: Operation, target: Target, concurrency: int, seconds: float) -> dict[str, float]:
     command = [sys.executable, "-m", "bench.floor_load", "--op", op.name, "--concurrency", str(concurrency)]
-    command += ["--seconds", str(seconds), "--target", json.dumps(target.__dict__)]
-    out = subprocess.run(command, capture_output=True, text=True, check=True, cwd=BENCH.parent).stdout
-    result: dict[str, float] = json.loads(out.strip().splitlines()[-1])
+    command += ["--seconds", str(seconds), "--target", json.dumps(target.to_json())]
+    done = subprocess.run(command, capture_output=True, text=True, cwd=BENCH.parent)
+    if done.returncode != 0:
+        raise SystemExit(f"the floor's load failed ({op.name} @{concurrency}):\n{done.stderr}")
+    if done.stderr.strip():
+        print(f"    floor: {done.stderr.strip()[:300]}", flush=True)
+    result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
 
 
-def _memory_mib(pid: int) -> dict[str, float]:
-    """Resident and peak memory of a process and its children (uvicorn workers)."""
-    pids = [pid]
-    children = Path(f"/proc/{pid}/task/{pid}/children")
-    if children.exists():
-        pids += [int(p) for p in children.read_text().split()]
-    rss = hwm = 0
-    for p in pids:
-        try:
-            fields = dict(
-                line.split(":", 1)
-                for line in Path(f"/proc/{p}/status").read_text().splitlines()
-                if ":" in line
-            )
-        except FileNotFoundError:
-            continue
-        rss += int(fields["VmRSS"].split()[0])
-        hwm += int(fields["VmHWM"].split()[0])
-    return {"rss_mib": rss / 1024, "peak_mib": hwm / 1024}
+_OTHER_TRANSACTIONS = (
+    "SHOW TRANSACTIONS YIELD currentQuery WHERE NOT currentQuery STARTS WITH 'SHOW TRANSACTIONS' "
+    "RETURN count(*) AS running"
+)
+
+
+async def _drain(settings: Settings, limit: float = 120.0) -> float:
+    """Waits until Neo4j runs nothing: when wrk stops, the statements of requests still in flight
+    go on in the database and would load the next side's run. Returns the seconds waited."""
+    db = open_database(settings)
+    started = time.perf_counter()
+    try:
+        while time.perf_counter() - started < limit:
+            if (await db.read(_OTHER_TRANSACTIONS))[0]["running"] == 0:
+                break
+            await asyncio.sleep(0.1)
+    finally:
+        await db.close()
+    return time.perf_counter() - started
+
+
+def drain(settings: Settings) -> None:
+    waited = asyncio.run(_drain(settings))
+    if waited > 1:
+        print(f"    (waited {waited:.1f} s for Neo4j to finish the last run's statements)", flush=True)
+
+
+def _role(index: int, pid: int, supervised: bool) -> str:
+    """With workers, the first process is their supervisor (uvicorn's main process, the Node
+    cluster's primary) and Python's multiprocessing adds a resource tracker: neither serves."""
+    if supervised and index == 0:
+        return "supervisor"
+    return "helper" if "resource_tracker" in processes.command(pid) else "worker"
+
+
+def _cpu_by_process(before: dict[int, float], pids: list[int], supervised: bool) -> list[dict[str, Any]]:
+    """CPU seconds each process of a side spent since `before`, and what it is."""
+    after = processes.cpu_seconds(pids)
+    return [
+        {
+            "pid": pid,
+            "role": _role(i, pid, supervised),
+            "cpu_seconds": round(after.get(pid, 0.0) - before.get(pid, 0.0), 2),
+            "command": processes.command(pid)[:120],
+        }
+        for i, pid in enumerate(pids)
+    ]
 
 
 def _ratio(a: float, b: float) -> float | None:
@@ -201,12 +285,15 @@ def _fmt(value: float | None) -> str:
 
 
 def _merge(runs: list[dict[str, float]]) -> dict[str, float]:
-    """Rounds of one side: requests and time add up; latencies are averaged over rounds."""
+    """Rounds of one side: requests and time add up; latencies are averaged over rounds. The
+    throughput counts only answers without errors: a refusal is not a served request."""
     requests = sum(r["requests"] for r in runs)
+    ok = sum(r["ok"] for r in runs)
     seconds = sum(r["seconds"] for r in runs)
     return {
         "requests": requests,
-        "rps": requests / seconds,
+        "ok": ok,
+        "rps": ok / seconds,
         "p50_ms": sum(r["p50_ms"] for r in runs) / len(runs),
         "p99_ms": sum(r["p99_ms"] for r in runs) / len(runs),
         "errors": sum(r["errors"] for r in runs),
@@ -222,6 +309,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2, help="alternating rounds per measurement")
     parser.add_argument("--concurrency", default="1,8,32")
     parser.add_argument("--hub-workers", type=int, default=2)
+    parser.add_argument(
+        "--peer-workers",
+        type=int,
+        default=None,
+        help="Node processes of the peer (default: as many as the hub's)",
+    )
     parser.add_argument("--only", default="", help="comma-separated operation names (default: all)")
     parser.add_argument("--render", action="store_true", help="only rewrite the Markdown from the JSON")
     args = parser.parse_args()
@@ -233,6 +326,7 @@ def main() -> None:
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed: apt-get install wrk (bench/run.sh does)")
     levels = [int(c) for c in args.concurrency.split(",")]
+    peer_workers = args.peer_workers or args.hub_workers
     chosen = [o for o in OPERATIONS if not args.only or o.name in args.only.split(",")]
 
     settings = Settings()
@@ -245,11 +339,18 @@ def main() -> None:
     # Throughput is the subject here, not abuse: the per-caller rate limit is lifted.
     hub, base = start_hub(args.hub_workers, HUB_RATE_LIMIT_POINTS_PER_MINUTE=str(10**9))
     hub_url = base + "/graphql"
-    peer, peer_url = start_peer(settings)
+    peer, peer_url = start_peer(settings, peer_workers)
     results: dict[str, Any] = {}
     try:
+        target = asyncio.run(with_cursors(settings, target, hub_url, peer_url, {"Authorization": auth}))
+        print(f"deep page: page {target.deep_page}, each side's cursor found by walking the pages before it")
         print("same data?", flush=True)
         equal = check_equal(settings, hub_url, peer_url, {"Authorization": auth}, target)
+        hub_pids, peer_pids = processes.tree(hub.pid), processes.tree(peer.pid)
+        hub_workers = [p for i, p in enumerate(hub_pids) if _role(i, p, args.hub_workers > 1) == "worker"]
+        if len(hub_workers) != args.hub_workers:
+            raise SystemExit(f"the hub should run {args.hub_workers} workers, not {hub_workers}")
+        cpu_before = processes.cpu_seconds(hub_pids + peer_pids)
         for op in chosen:
             results[op.name] = {"same data": equal[op.name], "levels": {}}
             for c in levels:
@@ -257,14 +358,19 @@ def main() -> None:
                 for r in range(args.rounds):
                     order = ["hub", "peer"] if r % 2 == 0 else ["peer", "hub"]
                     for side in order:
+                        drain(settings)
                         if side == "hub":
                             body = {"query": op.hub, "variables": op.hub_vars(target)}
                             runs["hub"].append(wrk(hub_url, body, auth, c, args.seconds))
                         else:
                             body = {"query": op.peer, "variables": op.peer_vars(target)}
                             runs["peer"].append(wrk(peer_url, body, "", c, args.seconds))
+                    drain(settings)
                     runs["floor"].append(floor(op, target, c, args.seconds))
-                level = {side: _merge(rs) for side, rs in runs.items()}
+                level: dict[str, Any] = {side: _merge(rs) for side, rs in runs.items()}
+                # The machine's 1-minute load average as the cell ends: other work on a shared
+                # machine shows here, and a cell measured under it is noisier.
+                level["load average"] = round(os.getloadavg()[0], 1)
                 h, p, f = level["hub"], level["peer"], level["floor"]
                 level["ratios"] = {
                     "rps hub/peer": _ratio(h["rps"], p["rps"]),
@@ -280,7 +386,11 @@ def main() -> None:
                     + (" ERRORS" if h["errors"] or p["errors"] else ""),
                     flush=True,
                 )
-        memory = {"hub": _memory_mib(hub.pid), "peer": _memory_mib(peer.pid)}
+        memory = {"hub": processes.memory_mib(hub_pids), "peer": processes.memory_mib(peer_pids)}
+        cpu = {
+            "hub": _cpu_by_process(cpu_before, hub_pids, args.hub_workers > 1),
+            "peer": _cpu_by_process(cpu_before, peer_pids, peer_workers > 1),
+        }
     finally:
         for process in (hub, peer):
             process.terminate()
@@ -289,7 +399,7 @@ def main() -> None:
     report = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "graph": {"name": args.graph, **size},
-        "target": target.__dict__,
+        "target": target.to_json(),
         "machine": {
             "cpus": os.cpu_count(),
             "python": platform.python_version(),
@@ -300,9 +410,11 @@ def main() -> None:
             "seconds per run": args.seconds,
             "rounds": args.rounds,
             "hub workers": args.hub_workers,
+            "peer workers": peer_workers,
             "concurrency": levels,
         },
         "memory after the run": memory,
+        "cpu seconds per process over the load runs": cpu,
         "operations": results,
     }
     RESULTS.mkdir(exist_ok=True)
@@ -332,22 +444,48 @@ def _versions() -> dict[str, str]:
     }
 
 
+def _processes_line(report: dict[str, Any]) -> str:
+    """How many processes each side served with, and the CPU time each spent under load."""
+    s = report["settings"]
+    hub, peer = s["hub workers"], s.get("peer workers", 1)  # results before the cluster: one Node process
+    line = (
+        f"**Processes: hub {hub} uvicorn worker{'s' if hub > 1 else ''}, peer {peer} Node "
+        f"process{'es' if peer > 1 else ''}{' (cluster module, one port)' if peer > 1 else ''}.**"
+    )
+    cpu = report.get("cpu seconds per process over the load runs")
+    if cpu:
+
+        def side(rows: list[dict[str, Any]]) -> str:
+            workers = " + ".join(f"{r['cpu_seconds']:.1f}" for r in rows if r["role"] == "worker")
+            others = ", ".join(f"{r['role']} {r['cpu_seconds']:.1f}" for r in rows if r["role"] != "worker")
+            return f"workers {workers} s" + (f" ({others} s)" if others else "")
+
+        line += f" CPU time over the load runs: hub {side(cpu['hub'])}; peer {side(cpu['peer'])}."
+    return line
+
+
 def markdown(report: dict[str, Any], ops: list[Operation]) -> str:
     g = report["graph"]
     s = report["settings"]
+    deep = report["target"].get("deep_page")
     lines = [
         f"# Hub vs @neo4j/graphql vs raw Cypher: {g['name']} graph ({report['when']})",
         "",
         f"Graph: {g['organisations']:,} organisations, {g['partnerships']:,} partnerships. Machine: "
         f"{report['machine']['cpus']} cores, {report['machine']['platform']}. Each cell: {s['rounds']} "
         f"alternating runs of {s['seconds per run']:.0f} s per side (wrk in its own process for the GraphQL "
-        f"servers; bench/floor_load.py in its own process for the floor). Hub workers: {s['hub workers']}.",
+        f"servers; bench/floor_load.py in its own process for the floor). Requests per second count "
+        "answers without errors (an answer with GraphQL errors or not 200 is an error, counted apart). "
+        "Load: the machine's 1-minute load average as the cell ended (above the core count, other work "
+        "was competing for the CPU and the cell is noisier).",
+        "",
+        _processes_line(report),
         "",
         "Versions: " + ", ".join(f"{k} {v}" for k, v in report["versions"].items()) + ".",
         "",
         "| operation | conc. | hub req/s | peer req/s | **hub/peer req/s** | hub p50 ms | peer p50 ms | "
-        "floor p50 ms | hub p99 ms | peer p99 ms | hub/floor p50 | same data |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :---: |",
+        "floor p50 ms | hub p99 ms | peer p99 ms | hub/floor p50 | errors hub / peer | same data | load |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :---: | ---: |",
     ]
     for op in ops:
         entry = report["operations"][op.name]
@@ -356,7 +494,8 @@ def markdown(report: dict[str, Any], ops: list[Operation]) -> str:
             lines.append(
                 f"| {op.name} | {c} | {h['rps']:.0f} | {p['rps']:.0f} | **{_fmt(r['rps hub/peer'])}** | "
                 f"{h['p50_ms']:.1f} | {p['p50_ms']:.1f} | {f['p50_ms']:.1f} | {h['p99_ms']:.1f} | "
-                f"{p['p99_ms']:.1f} | {_fmt(r['p50 hub/floor'])} | {'yes' if entry['same data'] else 'NO'} |"
+                f"{p['p99_ms']:.1f} | {_fmt(r['p50 hub/floor'])} | {h['errors']:.0f} / {p['errors']:.0f} | "
+                f"{'yes' if entry['same data'] else 'NO'} | {level.get('load average', '-')} |"
             )
     m = report["memory after the run"]
     lines += [
@@ -366,6 +505,8 @@ def markdown(report: dict[str, Any], ops: list[Operation]) -> str:
         "",
         "Operations (bench/operations.py): " + "; ".join(f"**{o.name}**: {o.description}" for o in ops) + ".",
     ]
+    if deep is not None and any(o.name == "deep page" for o in ops):
+        lines += ["", f"The deep page measured here is page {deep}."]
     return "\n".join(lines) + "\n"
 
 

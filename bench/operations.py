@@ -1,12 +1,20 @@
 """The benchmark's operations, each written three ways: for the hub, for the peer
 (@neo4j/graphql 7) and as the hand-written Cypher that is the floor. Each way has a function that
 reduces its answer to the same canonical form, so the three can be proven to return the same data.
+
+The floor stands for the database's limit: for each operation the statement a person who knows
+the graph would write, with the schema of schema/constraints.cypher. A page reads an index in the
+order asked for (`WHERE n.name IS NOT NULL` lets the planner scan the name index in order and stop
+after the page, where `MATCH (n {kind: ...}) ... ORDER BY n.name` reads and sorts every match), a
+deep page seeks from its cursor's key instead of skipping, counts and groupings read only index
+entries. The caller is an ADMIN, who sees every partnership, so no visibility predicate applies.
+`bench/profiling.md` has the PROFILE of each against 100,000 organisations.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from hub.db.repositories.search import lucene_query
@@ -23,6 +31,23 @@ class Target:
     capability: str  # the capability offered by most tech enterprises
     text: str = "bank"
     country: str = "CN"
+    # The deep page: its size, the page each side's cursor opens, and the cursors, found before the
+    # run by walking the pages before it (bench/cursors.py); None opens the first page. The hub's
+    # and the peer's cursors are their own opaque strings; the floor's is the key of the last item
+    # before the page: (name, id).
+    deep_page_size: int = 20
+    deep_page: int = 1
+    hub_after: str | None = None
+    peer_after: str | None = None
+    floor_after: tuple[str, str] | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Target:
+        after = data.get("floor_after")
+        return cls(**{**data, "floor_after": None if after is None else (after[0], after[1])})
 
 
 @dataclass(frozen=True)
@@ -55,8 +80,13 @@ def _orgs(items: list[dict[str, Any]], id_of: Callable[[str], str] = lambda i: i
     return [(id_of(o["id"]), o["name"], o["homeCountry"], _date(o.get("founded"))) for o in items]
 
 
-def _page(n: int, kind: str) -> dict[str, Any]:
-    return {"n": n, "kind": kind}
+# How deep the deep page is: the 50th (of Target.deep_page_size, 20).
+DEEP_PAGE = 50
+
+
+def _deep_page_params(t: Target) -> dict[str, Any]:
+    name, after_id = t.floor_after or ("", "")  # every name sorts after ""
+    return {"n": t.deep_page_size, "kind": "BANK", "name": name, "id": after_id}
 
 
 OPERATIONS: list[Operation] = [
@@ -67,7 +97,7 @@ OPERATIONS: list[Operation] = [
         "{ nodes { id name homeCountry founded } } }",
         'query($n: Int!) { institutions(where: {kind: {eq: "BANK"}}, sort: [{name: ASC}, {id: ASC}], '
         "limit: $n) { id name homeCountry founded } }",
-        "MATCH (n:Institution {kind: 'BANK'}) WITH n ORDER BY n.name, n.id LIMIT $n "
+        "MATCH (n:Institution) WHERE n.name IS NOT NULL AND n.kind = 'BANK' WITH n ORDER BY n.name, n.id LIMIT $n "
         "RETURN n.id AS id, n.name AS name, n.homeCountry AS homeCountry, n.founded AS founded",
         lambda t: {"n": 20},
         lambda t: {"n": 20},
@@ -83,7 +113,8 @@ OPERATIONS: list[Operation] = [
         "orderBy: {field: NAME}) { nodes { id name homeCountry founded } } }",
         "query($n: Int!, $c: String!) { techEnterprises(where: {homeCountry: {eq: $c}}, "
         "sort: [{name: ASC}, {id: ASC}], limit: $n) { id name homeCountry founded } }",
-        "MATCH (n:TechEnterprise {homeCountry: $c}) WITH n ORDER BY n.name, n.id LIMIT $n "
+        "MATCH (n:TechEnterprise) WHERE n.name IS NOT NULL AND n.homeCountry = $c "
+        "WITH n ORDER BY n.name, n.id LIMIT $n "
         "RETURN n.id AS id, n.name AS name, n.homeCountry AS homeCountry, n.founded AS founded",
         lambda t: {"n": 100, "c": t.country},
         lambda t: {"n": 100, "c": t.country},
@@ -91,6 +122,31 @@ OPERATIONS: list[Operation] = [
         lambda d: _orgs(d["techEnterprises"]["nodes"], _key),
         lambda d: _orgs(d["techEnterprises"]),
         lambda rows: _orgs(rows),
+    ),
+    Operation(
+        "deep page",
+        f"banks, by name, page {DEEP_PAGE} of 20, with pageInfo (each side opens it with its own cursor, "
+        "found by walking the pages before it; on a graph with fewer pages, the last page)",
+        "query($n: Int!, $after: String) { institutions(first: $n, after: $after, filter: {kind: BANK}, "
+        "orderBy: {field: NAME}) { pageInfo { hasNextPage endCursor } nodes { id name homeCountry founded } } }",
+        "query($n: Int!, $after: String) { institutionsConnection(first: $n, after: $after, "
+        'where: {kind: {eq: "BANK"}}, sort: [{name: ASC}, {id: ASC}]) { pageInfo { hasNextPage endCursor } '
+        "edges { node { id name homeCountry founded } } } }",
+        # A keyset seek: the name index is read from the cursor's key on, in order; one item more
+        # than the page says whether a page follows.
+        "MATCH (n:Institution) WHERE n.kind = $kind AND (n.name > $name OR (n.name = $name AND n.id > $id)) "
+        "WITH n ORDER BY n.name, n.id LIMIT $n + 1 "
+        "WITH collect(n {.id, .name, .homeCountry, .founded}) AS items "
+        "RETURN items[..$n] AS items, size(items) > $n AS more",
+        lambda t: {"n": t.deep_page_size, "after": t.hub_after},
+        lambda t: {"n": t.deep_page_size, "after": t.peer_after},
+        _deep_page_params,
+        lambda d: (_orgs(d["institutions"]["nodes"], _key), d["institutions"]["pageInfo"]["hasNextPage"]),
+        lambda d: (
+            _orgs([e["node"] for e in d["institutionsConnection"]["edges"]]),
+            d["institutionsConnection"]["pageInfo"]["hasNextPage"],
+        ),
+        lambda rows: (_orgs(rows[0]["items"]), rows[0]["more"]),
     ),
     Operation(
         "nested read",
@@ -152,6 +208,57 @@ OPERATIONS: list[Operation] = [
         ),
     ),
     Operation(
+        "nested connection",
+        "banks by name, first 10, with their number; for each, its ACTIVE partnerships, newest "
+        "first, first 5, with their number (a filter at both levels)",
+        "query($n: Int!, $m: Int!) { institutions(first: $n, filter: {kind: BANK}, orderBy: {field: NAME}) "
+        "{ totalCount nodes { id name partnerships(first: $m, status: ACTIVE) "
+        "{ totalCount nodes { id title proposedOn } } } } }",
+        'query($n: Int!, $m: Int!) { institutionsConnection(first: $n, where: {kind: {eq: "BANK"}}, '
+        "sort: [{name: ASC}, {id: ASC}]) { totalCount edges { node { id name "
+        'partnershipsConnection(first: $m, where: {node: {status: {eq: "ACTIVE"}}}, '
+        "sort: [{node: {proposedOn: DESC}}, {node: {id: ASC}}]) "
+        "{ totalCount edges { node { id title proposedOn } } } } } } }",
+        "CALL () { MATCH (i:Institution {kind: $kind}) RETURN count(*) AS total } "
+        "CALL () { MATCH (i:Institution) WHERE i.name IS NOT NULL AND i.kind = $kind "
+        "WITH i ORDER BY i.name, i.id LIMIT $n "
+        "CALL (i) { MATCH (i)-[:PARTY_TO]->(p:Partnership {status: $status}) RETURN count(*) AS count } "
+        "CALL (i) { MATCH (i)-[:PARTY_TO]->(p:Partnership {status: $status}) "
+        "WITH p ORDER BY p.proposedOn DESC, p.id LIMIT $m RETURN collect(p {.id, .title, .proposedOn}) AS items } "
+        "RETURN collect(i {.id, .name, partnerships: {total: count, items: items}}) AS institutions } "
+        "RETURN total, institutions",
+        lambda t: {"n": 10, "m": 5},
+        lambda t: {"n": 10, "m": 5},
+        lambda t: {"n": 10, "m": 5, "kind": "BANK", "status": "ACTIVE"},
+        lambda d: _two_levels(
+            d["institutions"]["totalCount"],
+            [
+                (i["id"], i["name"], i["partnerships"]["totalCount"], i["partnerships"]["nodes"])
+                for i in d["institutions"]["nodes"]
+            ],
+            _key,
+        ),
+        lambda d: _two_levels(
+            d["institutionsConnection"]["totalCount"],
+            [
+                (
+                    i["node"]["id"],
+                    i["node"]["name"],
+                    i["node"]["partnershipsConnection"]["totalCount"],
+                    [e["node"] for e in i["node"]["partnershipsConnection"]["edges"]],
+                )
+                for i in d["institutionsConnection"]["edges"]
+            ],
+        ),
+        lambda rows: _two_levels(
+            rows[0]["total"],
+            [
+                (i["id"], i["name"], i["partnerships"]["total"], i["partnerships"]["items"])
+                for i in rows[0]["institutions"]
+            ],
+        ),
+    ),
+    Operation(
         "count (totalCount)",
         "how many partnerships are ACTIVE",
         "{ partnerships(filter: {status: ACTIVE}) { totalCount } }",
@@ -186,7 +293,8 @@ OPERATIONS: list[Operation] = [
         "{ nodes { id name homeCountry founded } } }",
         "query($cap: ID!) { techEnterprises(where: {offeredCapabilities: {some: {id: {eq: $cap}}}}, "
         "sort: [{name: ASC}, {id: ASC}], limit: 20) { id name homeCountry founded } }",
-        "MATCH (n:TechEnterprise)-[:OFFERS]->(:Capability {id: $cap}) WITH n ORDER BY n.name, n.id LIMIT 20 "
+        "MATCH (n:TechEnterprise) WHERE n.name IS NOT NULL AND EXISTS { (n)-[:OFFERS]->(:Capability {id: $cap}) } "
+        "WITH n ORDER BY n.name, n.id LIMIT 20 "
         "RETURN n.id AS id, n.name AS name, n.homeCountry AS homeCountry, n.founded AS founded",
         lambda t: {"cap": to_global_id("Capability", t.capability)},
         lambda t: {"cap": t.capability},
@@ -205,7 +313,7 @@ OPERATIONS: list[Operation] = [
             for s in ("PROPOSED", "ACTIVE", "DECLINED", "ENDED")
         )
         + " }",
-        "MATCH (p:Partnership) RETURN p.status AS status, count(*) AS count",
+        "MATCH (p:Partnership) WHERE p.status IS NOT NULL RETURN p.status AS status, count(*) AS count",
         lambda t: {},
         lambda t: {},
         lambda t: {},
@@ -240,6 +348,20 @@ OPERATIONS: list[Operation] = [
         mutation=True,
     ),
 ]
+
+
+def _two_levels(
+    total: int,
+    institutions: list[tuple[str, str, int, list[dict[str, Any]]]],
+    id_of: Callable[[str], str] = lambda i: i,
+) -> Any:
+    return (
+        total,
+        [
+            (id_of(i), name, count, [(id_of(p["id"]), p["title"], _date(p["proposedOn"])) for p in items])
+            for i, name, count, items in institutions
+        ],
+    )
 
 
 def _hits(pairs: Any) -> Any:

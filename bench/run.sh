@@ -2,7 +2,8 @@
 # The whole side-by-side comparison in one command: the hub, @neo4j/graphql 7 (Apollo Server) and
 # raw Cypher on the seed graph and on a 100,000-organisation synthetic graph, each in its own
 # managed Neo4j. Writes bench/results/compare-{seed,synthetic-100k}.{md,json} and compare.png.
-# Takes about 20 minutes (plus a few for the first load of the synthetic graph).
+# Takes about 30 minutes (plus a few for the first load of the synthetic graph). The peer runs as
+# many Node processes as the hub has uvicorn workers (PEER_WORKERS, default HUB_WORKERS).
 #   SECONDS_PER_RUN=5 ROUNDS=2 HUB_WORKERS=2 bash bench/run.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,7 +18,7 @@ run() {  # graph-name hub-home bolt-port heap
   export HUB_HOME="$PWD/$2" HUB_NEO4J_BOLT_PORT="$3" HUB_NEO4J_HEAP="$4" HUB_NEO4J_PAGECACHE=1g
   .venv/bin/hub db start
   .venv/bin/python -m bench.compare --graph "$1" --seconds "${SECONDS_PER_RUN:-3}" \
-    --rounds "${ROUNDS:-2}" --hub-workers "${HUB_WORKERS:-2}"
+    --rounds "${ROUNDS:-2}" --hub-workers "${HUB_WORKERS:-2}" --peer-workers "${PEER_WORKERS:-${HUB_WORKERS:-2}}"
   .venv/bin/hub db stop
 }
 
