@@ -72,7 +72,7 @@ async def test_unknown_status_is_refused_not_answered_empty(seeded: Database, gq
     body = await gql.raw(
         "{ aggregate(subject: PARTNERSHIPS, groupBy: [YEAR], filter: {partnershipStatus: BOGUS}) { count } }"
     )
-    assert body["data"] is None
+    assert "data" not in body  # a request error: execution never began
     assert body["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
     assert "BOGUS" in body["errors"][0]["message"] and "PartnershipStatus" in body["errors"][0]["message"]
     strings = await gql.raw(
@@ -100,4 +100,4 @@ async def test_a_dimension_named_twice_is_refused(seeded: Database, gql: GraphQL
     error = body["errors"][0]
     assert error["extensions"] == {"code": "BAD_USER_INPUT", "argument": "groupBy"}
     assert "YEAR twice" in error["message"]
-    assert body["data"] is None
+    assert body["data"] is None  # refused by the resolver: execution began
