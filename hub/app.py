@@ -19,6 +19,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from hub.admission import Admission, PerCaller
 from hub.db import idempotency
 from hub.db.connect import open_database
 from hub.db.database import Database
@@ -33,6 +34,7 @@ from hub.http.bounded import within_operation_timeout
 from hub.http.export import export
 from hub.http.failures import LastResort, database_unavailable
 from hub.limits import BodySizeLimit
+from hub.rate_limit import RateLimit
 from hub.security.api_keys import ApiKeys
 from hub.security.authenticate import Authenticator
 from hub.security.tokens import TokenSettings, TokenVerifier
@@ -204,9 +206,21 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         Middleware(LastResort),
         Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes),
     ]
-    return Starlette(
+    app = Starlette(
         routes=routes,
         lifespan=lifespan,
         middleware=middleware,
         exception_handlers={DatabaseUnavailable: database_unavailable},
     )
+    app.state.settings = settings
+    # Per worker process, shared by /graphql and /export: each caller's points per minute, the
+    # operations in flight, and each caller's exports streaming at once.
+    app.state.rate_limit = RateLimit(settings.rate_limit_points_per_minute)
+    app.state.admission = Admission(
+        settings.max_in_flight,
+        settings.admission_queue,
+        settings.admission_wait_ms / 1000,
+        settings.key_share,
+    )
+    app.state.exports = PerCaller(settings.max_exports_per_caller)
+    return app

@@ -70,6 +70,15 @@ class Settings(BaseSettings):
     rate_limit_points_per_minute: int = Field(default=30_000, ge=1)
     # Wall-clock bound of one operation; it also bounds every Neo4j transaction it runs.
     operation_timeout_seconds: float = Field(default=10.0, gt=0)
+    # Admission control (hub/admission.py), per worker process: operations run at once, how many
+    # more may wait and for how long, and the share of the slots one caller keeps while others
+    # wait. Past that, 503 OVERLOADED at once. Defaults measured in bench/results/overload.md.
+    max_in_flight: int = Field(default=4, ge=1)
+    admission_queue: int = Field(default=8, ge=0)
+    admission_wait_ms: int = Field(default=250, ge=0)
+    key_share: float = Field(default=0.25, gt=0, le=1)
+    # Exports one caller may stream at once (each may last minutes); one more gets 429.
+    max_exports_per_caller: int = Field(default=2, ge=1)
     # How long a mutation's Idempotency-Key is remembered (a retry within it never applies it twice).
     idempotency_key_retention_seconds: int = Field(default=24 * 3600, ge=60)
     # Analysts count private (PROPOSED, DECLINED) partnerships only in crowds of one status, kind

@@ -112,10 +112,13 @@ async def anonymous(db: Database, test_settings: Settings) -> AsyncIterator[http
 
 
 @contextlib.asynccontextmanager
-async def live(settings: Settings, db: Database) -> AsyncIterator[str]:
-    """The hub served by uvicorn on a free loopback port, as a browser reaches it; yields its URL."""
+async def live(settings: Settings, db: Database, send_buffer: int | None = None) -> AsyncIterator[str]:
+    """The hub served by uvicorn on a free loopback port, as a browser reaches it; yields its URL.
+    `send_buffer` bounds the kernel's send buffer of each connection (to stall a stream on a slow reader)."""
     app = create_app(settings, database=db)
     sock = socket.socket()
+    if send_buffer is not None:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, send_buffer)  # accepted sockets inherit it
     sock.bind(("127.0.0.1", 0))
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
     task = asyncio.create_task(server.serve(sockets=[sock]))

@@ -3,8 +3,10 @@
 Before an operation runs: the caller is authenticated (401 UNAUTHENTICATED otherwise), the
 operation is screened in time linear in its text (hub/graphql/screening.py: parsed, chosen,
 its expanded size, depth, aliases and cost checked, before graphql-core validates anything), and
-the caller's rate-limit points are spent (its cost, in points per minute). While it runs: a
-wall-clock timeout. After: errors shaped (codes, no internals) and the cost reported in
+the caller's rate-limit budget is checked (its cost, in points per minute; hub/rate_limit.py).
+Then it waits for one of the worker's slots (hub/admission.py; 503 OVERLOADED when none comes)
+and, admitted, spends its points; an operation the screening refuses spends them at once. While
+it runs: a wall-clock timeout. After: errors shaped (codes, no internals) and the cost reported in
 `extensions`. The HTTP side of GraphQL over HTTP (strict request reading, JSON refusals, media
 types, request errors) is in hub/graphql/http_protocol.py.
 """
@@ -12,17 +14,12 @@ types, request errors) is in hub/graphql/http_protocol.py.
 from __future__ import annotations
 
 import asyncio
-import math
-import time
 from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
 from cross_web import HTTPException
 from graphql import GraphQLError
-from limits import RateLimitItemPerMinute
-from limits.aio.storage import MemoryStorage
-from limits.aio.strategies import MovingWindowRateLimiter
 from starlette.requests import Request
 from starlette.types import Receive, Scope, Send
 from strawberry import Schema
@@ -31,6 +28,7 @@ from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 
+from hub.admission import Admission, Overloaded
 from hub.domain.text import refused_character
 from hub.errors import AuthenticationError, DatabaseUnavailable
 from hub.graphql import http_protocol
@@ -41,6 +39,7 @@ from hub.graphql.errors import shaped
 from hub.graphql.loaders import Loaders
 from hub.graphql.outage import database_unreachable, mark_unavailable, unavailable
 from hub.graphql.screening import screen
+from hub.rate_limit import RateLimit, RateLimited
 from hub.security.authenticate import Authenticator
 from hub.security.policy import visibility
 
@@ -57,6 +56,12 @@ def _refusal(message: str, **extensions: Any) -> ExecutionResult:
     return ExecutionResult(data=None, errors=[GraphQLError(message, extensions=extensions)])
 
 
+def _limited(sub_response: Any, limited: RateLimited) -> ExecutionResult:
+    sub_response.status_code = 429
+    sub_response.headers["Retry-After"] = str(limited.retry_after)
+    return _refusal(str(limited), code="RATE_LIMITED", retryAfter=limited.retry_after)
+
+
 class HubGraphQL(GraphQL[Context, None]):
     def __init__(
         self, schema: Schema, guards: Guards, compiled: CompiledReads | None = None, **options: Any
@@ -65,8 +70,6 @@ class HubGraphQL(GraphQL[Context, None]):
         self.guards = guards
         self.compiled = compiled
         self.graphql_schema = schema._schema
-        self.limiter = MovingWindowRateLimiter(MemoryStorage())
-        self.rate = RateLimitItemPerMinute(guards.points_per_minute)
 
     async def execute_single(
         self,
@@ -108,27 +111,30 @@ class HubGraphQL(GraphQL[Context, None]):
             self.guards.points_per_minute,
         )
         principal = context.principal.subject
-        if not await self.limiter.hit(self.rate, principal, cost=screening.points):
-            stats = await self.limiter.get_window_stats(self.rate, principal)
-            retry_after = max(1, math.ceil(stats.reset_time - time.time()))
-            sub_response.status_code = 429
-            sub_response.headers["Retry-After"] = str(retry_after)
-            return _refusal(
-                f"rate limit of {self.guards.points_per_minute} points per minute reached; "
-                f"retry after {retry_after} s",
-                code="RATE_LIMITED",
-                retryAfter=retry_after,
-            )
-        if screening.refusal is not None:
-            return ExecutionResult(data=None, errors=[screening.refusal])
+        rate_limit: RateLimit = request.app.state.rate_limit
+        admission: Admission = request.app.state.admission
+        try:
+            if screening.refusal is not None:
+                await rate_limit.spend(principal, screening.points)  # costs what it would have cost
+                return ExecutionResult(data=None, errors=[screening.refusal])
+            await rate_limit.check(principal, screening.points)  # refused before waiting for a slot
+        except RateLimited as limited:
+            return _limited(sub_response, limited)
         ready = self._compiled(request_data)
         try:
-            async with asyncio.timeout_at(deadline):
+            async with asyncio.timeout_at(deadline), admission.slot(principal):
+                await rate_limit.spend(principal, screening.points)  # only what is admitted spends
                 result = await self._compiled_result(ready, context) if ready else None
                 if result is None:
                     result = await super().execute_single(
                         request, request_adapter, sub_response, context, root_value, request_data
                     )
+        except RateLimited as limited:
+            return _limited(sub_response, limited)
+        except Overloaded as shed:
+            sub_response.status_code = 503
+            sub_response.headers["Retry-After"] = str(shed.retry_after)
+            return _refusal(str(shed), code="OVERLOADED", retryAfter=shed.retry_after)
         except TimeoutError:
             return self._timed_out(request, sub_response)
         except DatabaseUnavailable:  # from a compiled read: the executor would only wait again

@@ -142,6 +142,10 @@ class Exporter:
         if errors:
             raise UserInputError(errors)
 
+    async def size(self, chosen: ExportFilter) -> int:
+        """How many organisations the filter selects: what an export is charged by."""
+        return await repo.count_nodes(self.db, chosen.params())
+
     def export(self, what: ExportFormat, chosen: ExportFilter, visibility: Visibility) -> AsyncIterator[str]:
         params = chosen.params()
         if what is ExportFormat.NODES_CSV:

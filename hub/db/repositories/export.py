@@ -40,6 +40,8 @@ ORDER BY o.id
 """
 )
 
+COUNT_NODES = "MATCH (o:Organisation) WHERE " + _selected("o") + " RETURN count(o) AS organisations"
+
 EDGES = (
     """
 MATCH (a:Organisation)-[:PARTY_TO {role: 'PROPOSER'}]->(p:Partnership)<-[:PARTY_TO {role: 'RECIPIENT'}]-(b:Organisation)
@@ -61,6 +63,11 @@ ORDER BY p.id
 
 def nodes(db: Database, filters: dict[str, Any], time_limit: float | None) -> AsyncIterator[Row]:
     return db.stream(NODES, time_limit=time_limit, **filters)
+
+
+async def count_nodes(db: Database, filters: dict[str, Any]) -> int:
+    rows = await db.read(COUNT_NODES, **filters)
+    return int(rows[0]["organisations"])
 
 
 def edges(

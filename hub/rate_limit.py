@@ -1,0 +1,47 @@
+"""Each caller's budget of points per minute, one per worker process, shared by /graphql and /export.
+
+A GraphQL operation spends its cost (hub/graphql/cost.py) once it is admitted (a request the hub
+sheds under load spends nothing); an export spends one point per organisation its filter selects,
+at most the cost of the largest operation /graphql accepts (hub/http/export.py). Both draw on the
+same budget, so a caller refused on one is refused on the other.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+from limits import RateLimitItemPerMinute
+from limits.aio.storage import MemoryStorage
+from limits.aio.strategies import MovingWindowRateLimiter
+
+from hub.errors import HubError
+
+
+class RateLimited(HubError):
+    def __init__(self, points_per_minute: int, retry_after: int) -> None:
+        super().__init__(
+            f"rate limit of {points_per_minute} points per minute reached; retry after {retry_after} s"
+        )
+        self.retry_after = retry_after
+
+
+class RateLimit:
+    def __init__(self, points_per_minute: int) -> None:
+        self.points_per_minute = points_per_minute
+        self._limiter = MovingWindowRateLimiter(MemoryStorage())
+        self._rate = RateLimitItemPerMinute(points_per_minute)
+
+    async def check(self, caller: str, points: int) -> None:
+        """Raises RateLimited if `caller` could not spend `points` now; spends nothing."""
+        if not await self._limiter.test(self._rate, caller, cost=max(points, 1)):
+            raise await self._refusal(caller)
+
+    async def spend(self, caller: str, points: int) -> None:
+        """Spends `points` (at least one) of `caller`'s budget, or raises RateLimited (spending nothing)."""
+        if not await self._limiter.hit(self._rate, caller, cost=max(points, 1)):
+            raise await self._refusal(caller)
+
+    async def _refusal(self, caller: str) -> RateLimited:
+        stats = await self._limiter.get_window_stats(self._rate, caller)
+        return RateLimited(self.points_per_minute, max(1, math.ceil(stats.reset_time - time.time())))
