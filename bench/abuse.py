@@ -23,13 +23,12 @@ import os
 import platform
 import statistics
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
 
-from bench.servers import issue_key, revoke_key, start_hub
+from bench.servers import issue_key, revoke_key, run_header, start_hub
 from hub.domain.enums import Role
 
 RESULTS = Path(__file__).parent / "results"
@@ -129,12 +128,7 @@ def main() -> None:
         server.wait(timeout=30)
         asyncio.run(revoke_key(key.key_id))
     report = {
-        "when": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": {
-            "cpus": os.cpu_count(),
-            "python": platform.python_version(),
-            "platform": platform.platform(),
-        },
+        **run_header(),
         "tries": args.tries,
         **measured,
     }

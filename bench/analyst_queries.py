@@ -20,13 +20,12 @@ import platform
 import random
 import statistics
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
 
-from bench.servers import issue_key, revoke_key, start_hub
+from bench.servers import issue_key, revoke_key, run_header, start_hub
 from hub.db.connect import open_database
 from hub.domain.enums import Role
 from hub.graphql.relay import to_global_id
@@ -190,12 +189,7 @@ def main() -> None:
         asyncio.run(revoke_key(key.key_id))
     slowest = max(r["max"] for r in measured["queries"].values())
     report = {
-        "when": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": {
-            "cpus": os.cpu_count(),
-            "python": platform.python_version(),
-            "platform": platform.platform(),
-        },
+        **run_header(),
         "graph": prep["graph"],
         "network measures": prep["network"],
         "busiest organisation degree": prep["busiest"]["degree"],

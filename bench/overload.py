@@ -31,20 +31,18 @@ import argparse
 import asyncio
 import json
 import os
-import platform
 import random
 import resource
 import statistics
 import time
 from collections import Counter
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from bench.compare import pick_target
 from bench.operations import OPERATIONS, Target
-from bench.servers import start_hub
+from bench.servers import run_header, start_hub
 from hub.db.connect import open_database
 from hub.domain.enums import Role
 from hub.graphql.relay import to_global_id
@@ -415,12 +413,7 @@ def main() -> None:
         asyncio.run(_revoke([key_id for key_id, _ in issued]))
     defaults = Settings()
     report = {
-        "when": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": {
-            "cpus": os.cpu_count(),
-            "python": platform.python_version(),
-            "platform": platform.platform(),
-        },
+        **run_header(),
         "graph": size,
         "arguments": vars(args),
         "defaults": {

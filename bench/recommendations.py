@@ -17,13 +17,12 @@ import platform
 import random
 import statistics
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
 
-from bench.servers import issue_key, revoke_key, start_hub
+from bench.servers import issue_key, revoke_key, run_header, start_hub
 from hub.db.connect import open_database
 from hub.db.repositories import matchmaking as repo
 from hub.domain.enums import Role
@@ -161,12 +160,7 @@ def main() -> None:
         server.wait(timeout=30)
         asyncio.run(revoke_key(key.key_id))
     report = {
-        "when": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": {
-            "cpus": os.cpu_count(),
-            "python": platform.python_version(),
-            "platform": platform.platform(),
-        },
+        **run_header(),
         "graph": size,
         "sequential requests, after warm-up": results,
     }

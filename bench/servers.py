@@ -4,10 +4,12 @@ refresh schedules off: they would compete for the CPU being measured), and its r
 from __future__ import annotations
 
 import os
+import platform
 import socket
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 
 import httpx
 
@@ -15,6 +17,18 @@ from hub.db.connect import open_database
 from hub.domain.enums import Role
 from hub.security.api_keys import ApiKeys, IssuedKey
 from hub.settings import Settings
+
+
+def run_header() -> dict[str, object]:
+    """When a benchmark ran and on what: the first keys of every results file."""
+    return {
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+        },
+    }
 
 
 def free_port() -> int:
