@@ -4,11 +4,12 @@ The dimension names choose among fixed key expressions (CASE on `$d1`/`$d2`), so
 is a constant. Multi-valued dimensions (a capability, for an organisation that seeks several)
 count a node once under each value.
 
-Partnerships are counted by one of two statements, as the disclosure rule decides
-(hub/security/policy.py, `aggregate_disclosure`): every partnership, or those the caller may see
-plus, when `$countCrowds`, the private ones in crowds (one status, kind and month) with at least
-`$minCrowd` distinct proposers and recipients, in the whole months `$monthsFrom`..`$monthsTo`.
-A crowd is counted whole, from its size, not by checking each partnership against a list.
+Partnerships are counted by one of three statements, as the disclosure rule decides
+(hub/security/policy.py, `aggregate_disclosure`): every partnership (regulators, admins); those
+the caller may see (partners; analysts grouping by who or where); or, for analysts, the public
+ones plus the private ones in crowds (one status, kind and month) with at least `$minCrowd`
+distinct proposers and recipients, in the whole months `$monthsFrom`..`$monthsTo`. Each is kept
+lean: Neo4j plans a statement on its first use, and a large one takes seconds to plan.
 """
 
 from __future__ import annotations
@@ -92,46 +93,70 @@ AGGREGATES: dict[AggregateSubject, LiteralString] = {
 PUBLIC: LiteralString = "['ACTIVE', 'ENDED']"
 PRIVATE: LiteralString = "['PROPOSED', 'DECLINED']"
 
+# What a caller may see: the public partnerships and its own private ones (read once, from its
+# organisation, rather than a party test per partnership).
+PARTNERSHIPS_SEEN: LiteralString = (
+    "CALL () { "
+    "OPTIONAL MATCH (:Organisation {id: $viewerOrg})-[:PARTY_TO]->(h:Partnership) WHERE h.status IN "
+    + PRIVATE
+    + " RETURN collect(h) AS own } "
+    "MATCH (n:Partnership) WHERE (n.status IN "
+    + PUBLIC
+    + " OR n IN own) AND "
+    + _filtered("n", "n.proposedOn", "kind")
+    + " "
+    + _grouped("n.proposedOn")
+)
 
-def _crowd_key(d: LiteralString) -> LiteralString:
-    """The group key of a whole crowd (its status, kind and month), by a crowd dimension."""
+
+def _time_or_kind(
+    d: LiteralString, status: LiteralString, kind: LiteralString, year: LiteralString, month: LiteralString
+) -> LiteralString:
+    """A group key by a crowd dimension (STATUS, KIND, YEAR, MONTH; NONE for a single group)."""
     return (
-        "CASE " + d + " WHEN 'NONE' THEN 'all' WHEN 'KIND' THEN kind WHEN 'STATUS' THEN status "
-        "WHEN 'YEAR' THEN substring(month, 0, 4) WHEN 'MONTH' THEN month END"
+        "CASE "
+        + d
+        + " WHEN 'NONE' THEN 'all' WHEN 'KIND' THEN "
+        + kind
+        + " WHEN 'STATUS' THEN "
+        + status
+        + " "
+        "WHEN 'YEAR' THEN " + year + " WHEN 'MONTH' THEN " + month + " END"
     )
 
 
-# Three disjoint parts, summed per group: the partnerships anyone may see, the caller's own
-# private ones, and (`$countCrowds`) the private crowds large enough to count. A crowd (one
-# status, kind and month) falls in exactly one group, since analysts get crowds only by STATUS,
-# KIND, YEAR and MONTH; and it is the same crowd whatever the window, since the window admits
-# whole months only ($monthsFrom..$monthsTo), so no two answers differ by part of a crowd.
-PARTNERSHIPS_DISCLOSED: LiteralString = (
+_YEAR: LiteralString = "toString(p.proposedOn.year)"
+_MONTH: LiteralString = "substring(toString(p.proposedOn), 0, 7)"
+
+# For analysts: the public partnerships, plus the private crowds (one status, kind and month)
+# with at least $minCrowd distinct proposers and recipients, each counted whole from its size.
+# A crowd falls in one group, since crowds are counted only by STATUS, KIND, YEAR and MONTH, and
+# it is the same crowd whatever the window, since the window admits whole months only
+# ($monthsFrom..$monthsTo): no two answers differ by part of a crowd.
+PARTNERSHIPS_WITH_CROWDS: LiteralString = (
     "CALL () { "
-    "MATCH (n:Partnership) WHERE n.status IN "
+    "MATCH (p:Partnership) WHERE p.status IN "
     + PUBLIC
     + " AND "
-    + _filtered("n", "n.proposedOn", "kind")
-    + " "
-    + _grouped("n.proposedOn")
-    + " UNION ALL "
-    "MATCH (:Organisation {id: $viewerOrg})-[:PARTY_TO]->(n:Partnership) "
-    "WHERE n.status IN "
-    + PRIVATE
-    + " AND "
-    + _filtered("n", "n.proposedOn", "kind")
-    + " "
-    + _grouped("n.proposedOn")
-    + " UNION ALL "
-    "WITH $countCrowds AS counted WHERE counted "
+    + _filtered("p", "p.proposedOn", "kind")
+    + " RETURN "
+    + _time_or_kind("$d1", "p.status", "p.kind", _YEAR, _MONTH)
+    + " AS k1, "
+    + _time_or_kind("$d2", "p.status", "p.kind", _YEAR, _MONTH)
+    + " AS k2, count(p) AS count "
+    "UNION ALL "
     "MATCH (p:Partnership) WHERE p.status IN " + PRIVATE + " "
     "AND ($monthsFrom IS NULL OR p.proposedOn >= $monthsFrom) AND ($monthsTo IS NULL OR p.proposedOn <= $monthsTo) "
     "AND ($status IS NULL OR p.status = $status) AND ($kind IS NULL OR p.kind = $kind) "
     "MATCH (a)-[:PARTY_TO {role: 'PROPOSER'}]->(p)<-[:PARTY_TO {role: 'RECIPIENT'}]-(b) "
-    "WITH p.status AS status, p.kind AS kind, substring(toString(p.proposedOn), 0, 7) AS month, "
+    "WITH p.status AS status, p.kind AS kind, " + _YEAR + " AS year, " + _MONTH + " AS month, "
     "count(DISTINCT p) AS size, count(DISTINCT a) AS proposers, count(DISTINCT b) AS recipients "
     "WHERE proposers >= $minCrowd AND recipients >= $minCrowd "
-    "RETURN " + _crowd_key("$d1") + " AS k1, " + _crowd_key("$d2") + " AS k2, size AS count "
+    "RETURN "
+    + _time_or_kind("$d1", "status", "kind", "year", "month")
+    + " AS k1, "
+    + _time_or_kind("$d2", "status", "kind", "year", "month")
+    + " AS k2, size AS count "
     "} "
     "WITH k1, k2, sum(count) AS count WHERE k1 IS NOT NULL AND k2 IS NOT NULL "
     "RETURN k1, k2, count ORDER BY k1, k2"
@@ -155,16 +180,16 @@ async def aggregate(
         "from": where.from_,
         "to": where.to,
     }
-    if subject is AggregateSubject.PARTNERSHIPS and disclosure.private_rows is not PrivateRows.COUNTED:
+    if subject is not AggregateSubject.PARTNERSHIPS or disclosure.private_rows is PrivateRows.COUNTED:
+        rows = await db.read(AGGREGATES[subject], **params)
+    elif disclosure.private_rows is PrivateRows.IN_CROWDS:
         rows = await db.read(
-            PARTNERSHIPS_DISCLOSED,
+            PARTNERSHIPS_WITH_CROWDS,
             **params,
-            **disclosure.visibility.params(),
-            countCrowds=disclosure.private_rows is PrivateRows.IN_CROWDS,
             minCrowd=disclosure.min_crowd,
             monthsFrom=disclosure.months_from,
             monthsTo=disclosure.months_to,
         )
     else:
-        rows = await db.read(AGGREGATES[subject], **params)
+        rows = await db.read(PARTNERSHIPS_SEEN, **params, viewerOrg=disclosure.visibility.organisation_id)
     return [(r["k1"], r["k2"], r["count"]) for r in rows]
