@@ -33,7 +33,7 @@ DISCLOSURE = (
     "the partnerships anyone may see, plus private (PROPOSED or DECLINED) ones only when grouped by "
     "STATUS, KIND, YEAR or MONTH alone, only for calendar months wholly inside the window, and only "
     "in crowds - the private partnerships of one status, kind and month - with at least "
-    "HUB_AGGREGATE_MIN_CROWD (5) distinct proposers and as many distinct recipients; smaller crowds "
+    "HUB_AGGREGATE_MIN_CROWD (5 by default) distinct proposers and as many distinct recipients; smaller crowds "
     "are left out whole. So no combination of aggregates singles out who proposed to whom "
     "(docs/security.md)."
 )

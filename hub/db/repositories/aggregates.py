@@ -93,19 +93,17 @@ AGGREGATES: dict[AggregateSubject, LiteralString] = {
 PUBLIC: LiteralString = "['ACTIVE', 'ENDED']"
 PRIVATE: LiteralString = "['PROPOSED', 'DECLINED']"
 
-# What a caller may see: the public partnerships and its own private ones (read once, from its
-# organisation, rather than a party test per partnership).
+# What a caller may see: the public partnerships and its own private ones (read from its
+# organisation, rather than a party test per partnership), grouped by one key expression.
 PARTNERSHIPS_SEEN: LiteralString = (
     "CALL () { "
-    "OPTIONAL MATCH (:Organisation {id: $viewerOrg})-[:PARTY_TO]->(h:Partnership) WHERE h.status IN "
+    "MATCH (n:Partnership) WHERE n.status IN " + PUBLIC + " RETURN n "
+    "UNION ALL "
+    "MATCH (:Organisation {id: $viewerOrg})-[:PARTY_TO]->(n:Partnership) WHERE n.status IN "
     + PRIVATE
-    + " RETURN collect(h) AS own } "
-    "MATCH (n:Partnership) WHERE (n.status IN "
-    + PUBLIC
-    + " OR n IN own) AND "
-    + _filtered("n", "n.proposedOn", "kind")
-    + " "
-    + _grouped("n.proposedOn")
+    + " RETURN n "
+    "} "
+    "WITH n WHERE " + _filtered("n", "n.proposedOn", "kind") + " " + _grouped("n.proposedOn")
 )
 
 
