@@ -22,6 +22,11 @@ from hub.domain import audit, idempotency
 Row = dict[str, Any]
 
 RECORD_AUDIT: LiteralString = "CREATE (a:AuditEntry) SET a = $entry, a.id = randomUUID(), a.at = datetime()"
+# The same entry riding on a transaction's first statement (a unit subquery runs once, before the
+# statement's own clauses, whatever rows they find): one exchange with the server fewer.
+AUDIT_RIDER: LiteralString = (
+    "CALL () { CREATE (a:AuditEntry) SET a = $auditEntry, a.id = randomUUID(), a.at = datetime() } "
+)
 Statement = tuple[LiteralString, dict[str, Any]]
 T = TypeVar("T")
 
@@ -35,18 +40,36 @@ class Runner(Protocol):
 
 
 class Transaction:
-    """An open write transaction; reads inside it see its own writes."""
+    """An open write transaction; reads inside it see its own writes.
 
-    def __init__(self, tx: AsyncManagedTransaction, database: Database) -> None:
+    With an `audit_entry`, the transaction's first statement also writes that entry (see
+    AUDIT_RIDER), so recording a change costs no round trip of its own; `settle` writes it
+    alone if the work sent no statement.
+    """
+
+    def __init__(
+        self, tx: AsyncManagedTransaction, database: Database, audit_entry: Row | None = None
+    ) -> None:
         self._tx = tx
         self._database = database
+        self._audit_entry = audit_entry
 
     async def read(self, query: LiteralString, /, **params: Any) -> list[Row]:
         self._database.round_trips += 1
+        if self._audit_entry is not None:
+            query = AUDIT_RIDER + query
+            params = {**params, "auditEntry": self._audit_entry}
+            self._audit_entry = None
         result = await self._tx.run(query, params)
         return [record.data() async for record in result]
 
     write = read
+
+    async def settle(self) -> None:
+        """Writes the audit entry if no statement has carried it yet."""
+        if self._audit_entry is not None:
+            await self.write(RECORD_AUDIT, entry=self._audit_entry)
+            self._audit_entry = None
 
 
 class Database:
@@ -136,14 +159,16 @@ class Database:
 
         @unit_of_work(timeout=self.timeout)
         async def managed(tx: AsyncManagedTransaction) -> T:
-            transaction = Transaction(tx, self)
+            # The change and its audit entry commit together: the entry rides on the first
+            # statement (a refusal raised later rolls it back with the change).
+            entry = draft.row("ALLOWED") if record and draft is not None else None
+            transaction = Transaction(tx, self, audit_entry=entry)
             if claim is not None:
                 await keys.claim(transaction, claim)
             result = await work(transaction)
             if claim is not None:  # the change and the key's result commit together
                 await keys.store(transaction, claim, result)
-            if record and draft is not None:  # the change and its audit entry commit together
-                await transaction.write(RECORD_AUDIT, entry=draft.row("ALLOWED"))
+            await transaction.settle()
             return result
 
         try:
