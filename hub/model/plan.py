@@ -130,7 +130,12 @@ class SearchHits:
 
 @dataclass(slots=True)
 class Operation:
+    """The root fields the statement answers; `deferred` the response keys of those left to the
+    standard executor, `order` every response key as the executor answers them."""
+
     roots: list[tuple[str, RootItem]]
+    deferred: list[str] = field(default_factory=list)
+    order: list[str] = field(default_factory=list)
 
 
 Item = Scalar | TypeName | Follow
