@@ -103,6 +103,8 @@ class RootPage:
     filters: list[AppliedFilter]
     order: list[tuple[str, bool]]  # (key template, descending)
     page: Page
+    index: str | None = None  # a USING INDEX hint over {n} (Start.serves)
+    hints: list[str] = field(default_factory=list)  # predicates over {n} the index needs
 
 
 @dataclass(slots=True)

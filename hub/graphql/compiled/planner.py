@@ -257,14 +257,22 @@ class Planner:
         if ordering.argument is not None and args.get(ordering.argument) is not None:
             chosen = args[ordering.argument]
             field_name, descending = _enum_value(chosen["field"]), _enum_value(chosen["direction"]) == "DESC"
+        key = ordering.keys[field_name]
+        order = [(key, descending)]
+        index, hints = None, []
+        if start is not None and start.lead is not None and field_name in start.serves:
+            order.insert(0, (start.lead, descending))  # one value under the start's equality
+            index, hints = start.serves[field_name], [key + " IS NOT NULL"]
         field = self.field_type(nodes[0])
         return RootPage(
             root=root,
             start=start,
             start_value=start_value,
             filters=[self.applied(f, site) for f in applied.values()],
-            order=[(ordering.keys[field_name], descending)],
+            order=order,
             page=self.page(field, nodes, site, root.type_name),
+            index=index,
+            hints=hints,
         )
 
     def lookup(self, nodes: list[FieldNode], single: bool) -> Lookup:
