@@ -296,10 +296,12 @@ ORGANISATION_TYPES = ("Institution", "TechEnterprise")
 
 _ORGANISATION_ORDER = Ordering({"NAME": "{n}.name", "FOUNDED": "{n}.founded"}, "NAME")
 
+
 # Orderings that composite indexes serve after an equality (schema/constraints.cypher), on keys
 # every node has: an organisation's name, a partnership's proposal date.
 def _index(label: LiteralString, lead: LiteralString, key: LiteralString) -> LiteralString:
     return "USING INDEX {n}:" + label + "(" + lead + ", " + key + ")"
+
 
 ROOTS = (
     Root(
