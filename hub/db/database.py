@@ -134,7 +134,7 @@ class Database:
             async with self.driver.session(database=self.name, default_access_mode=READ_ACCESS) as session:
                 result = await session.run(Query(query, timeout=self.timeout), params)
                 record = await result.single(strict=True)
-        return dict(record.items())
+        return dict(zip(record.keys(), record.values(), strict=True))
 
     async def stream(
         self, query: LiteralString, /, time_limit: float | None = None, **params: Any

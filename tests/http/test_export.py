@@ -102,13 +102,13 @@ async def test_bad_filters_are_named_and_nothing_is_streamed(
 ) -> None:
     response = await client.get("/export/nodes.csv", params={"kind": "BAKERY", "status": "LIVE", "size": "9"})
     assert response.status_code == 400
-    problems = {p["parameter"]: p for p in response.json()["error"]["problems"]}
+    problems = {p["parameter"]: p for p in response.json()["errors"][0]["extensions"]["problems"]}
     assert set(problems) == {"kind", "status", "size"}
     assert "BANK" in problems["kind"]["message"]
 
     missing = await client.get("/export/nodes.csv", params={"zone": "atlantis"})
     assert missing.status_code == 400
-    assert missing.json()["error"]["problems"] == [
+    assert missing.json()["errors"][0]["extensions"]["problems"] == [
         {"parameter": "zone", "message": "no Zone with id 'atlantis'", "code": "NOT_FOUND"}
     ]
     assert (await client.get("/export/nodes.xlsx")).status_code == 404
@@ -120,7 +120,7 @@ async def test_exports_need_an_analyst_or_more(
     assert (await anonymous.get("/export/nodes.csv")).status_code == 401
     partner = await _as(Role.PARTNER, seeded, test_settings, "/export/nodes.csv")
     assert partner.status_code == 403
-    assert partner.json()["error"]["code"] == "FORBIDDEN"
+    assert partner.json()["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     assert (await _as(Role.ANALYST, seeded, test_settings, "/export/nodes.csv")).status_code == 200
 
 
