@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from cachetools import LRUCache
 from graphql import (
     ASTValidationRule,
@@ -81,8 +82,24 @@ class CompiledReads:
         self.model = model
         self._analyses: LRUCache[tuple[str, str | None], Any] = LRUCache(size)
         self._compiled: LRUCache[tuple[str, str | None, Any], Any] = LRUCache(size * 4)
+        self._requests: LRUCache[tuple[str, str | None, bytes], Any] = LRUCache(size * 4)
 
     def prepare(
+        self, text: str, operation_name: str | None, variables: dict[str, Any] | None
+    ) -> Ready | None:
+        """The request ready to run, or None for the executor. A request seen before (same
+        text, name and variables, as a portal's polling sends it) costs one lookup: its
+        coercion, checks and parameters do not depend on the caller."""
+        try:
+            key = (text, operation_name, orjson.dumps(variables, option=orjson.OPT_SORT_KEYS))
+        except TypeError:  # a value orjson does not take (an integer past 64 bits): not kept
+            return self._prepare(text, operation_name, variables)
+        found = self._requests.get(key, _NOT)
+        if found is _NOT:
+            found = self._requests[key] = self._prepare(text, operation_name, variables)
+        return found  # type: ignore[no-any-return]
+
+    def _prepare(
         self, text: str, operation_name: str | None, variables: dict[str, Any] | None
     ) -> Ready | None:
         analysis = self._analysis(text, operation_name)
