@@ -199,3 +199,8 @@ class Model:
         """The props every node type `type_name` stands for has alike: an interface's fields."""
         first, *others = (self.node(t) for t in self.members(type_name))
         return tuple(p for p in first.props if all(o.prop(p.name) == p for o in others))
+
+    def shared_relations(self, type_name: str) -> tuple[Relation, ...]:
+        """The relations every node type `type_name` stands for has alike."""
+        first, *others = (self.node(t) for t in self.members(type_name))
+        return tuple(r for r in first.relations if all(o.relation(r.name) == r for o in others))
