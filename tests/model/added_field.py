@@ -39,6 +39,9 @@ from hub.app import create_app  # noqa: E402
 from hub.db.database import Database  # noqa: E402
 from hub.graphql.relay import to_global_id  # noqa: E402
 from hub.graphql.schema import sdl  # noqa: E402
+from hub.seeds.files import SeedSet  # noqa: E402
+from hub.seeds.records import InstitutionRecord  # noqa: E402
+from hub.seeds.writer import rows_from_seeds  # noqa: E402
 from hub.settings import Settings  # noqa: E402
 from tests.model.peer import TYPE_DEFS, differences  # noqa: E402
 
@@ -69,6 +72,21 @@ async def _answers(db: Database, settings: Settings, key: str) -> dict[str, Any]
     return {"answers": answers, "export": export}
 
 
+def _seed_rows() -> dict[str, Any]:
+    """What the seed loader makes of an institution with a website, and of a bad one."""
+    record = {"id": "x-bank", "name": "X Bank", "kind": "BANK", "homeCountry": "GB", "ownership": "BRANCH"}
+    seeded = InstitutionRecord.model_validate({**record, "website": "https://x.example"})
+    try:
+        InstitutionRecord.model_validate({**record, "website": ["not", "a", "string"]})
+        refused = ""
+    except ValueError as bad:
+        refused = str(bad)
+    return {
+        "row": rows_from_seeds(SeedSet(institutions=[seeded])).tables["institutions"][0],
+        "refused": refused,
+    }
+
+
 async def main(key: str) -> dict[str, Any]:
     env = os.environ
     db = Database.connect(
@@ -84,6 +102,7 @@ async def main(key: str) -> dict[str, Any]:
     finally:
         await db.close()
     return {
+        "seed": _seed_rows(),
         "sdl": sdl(),
         "compiled": compiled,
         "standard": standard,

@@ -1,6 +1,7 @@
 """A property is one change: `website` added to Institution in the model alone (by
-tests/model/added_field.py, in its own interpreter) is in the SDL, in the answers of the compiled
-path and of the standard executor alike, in the nodes export, and the peer check names it."""
+tests/model/added_field.py, in its own interpreter) is a checked field of the seed files, is in
+the SDL, in the answers of the compiled path and of the standard executor alike, in the nodes
+export, and the peer check names it."""
 
 from __future__ import annotations
 
@@ -56,6 +57,9 @@ async def test_a_property_added_to_the_model_alone_is_everywhere(
     assert "website" not in sdl()  # the model as committed has no such field
 
     found = _with_website(neo4j, admin_key)
+
+    assert found["seed"]["row"]["website"] == "https://x.example"  # the seed loader writes it
+    assert "website\n  Input should be a valid string" in found["seed"]["refused"]
 
     institution = _type(found["sdl"], "Institution")
     assert '"""The institution\'s public web site."""\n  website: String\n' in institution
