@@ -155,7 +155,9 @@ class TechEnterprise(Organisation):
     async def offered_capabilities(self, info: Info) -> list[CapabilityOffer]:
         found = await _listed(info, "techEnterprise.offeredCapabilities", self.key)
         return [
-            CapabilityOffer(capability=Capability.from_record(o.capability), maturity=o.maturity)
+            CapabilityOffer(
+                capability=Capability.from_record(o.node), maturity=Maturity(o.values["maturity"])
+            )
             for o in found or []
         ]
 
@@ -223,15 +225,16 @@ class Partnership(Node):
             return self.private_terms
         parties = await _listed(info, "partnership.parties", self.key)
         return (
-            self.private_terms
-            if visibility.organisation_id in {p.organisation.id for p in parties or []}
-            else None
+            self.private_terms if visibility.organisation_id in {p.node.id for p in parties or []} else None
         )
 
     @strawberry.field(description="The two parties: the proposer and the recipient.")
     async def parties(self, info: Info) -> list[PartnershipParty]:
         found = await _listed(info, "partnership.parties", self.key)
-        return [PartnershipParty(role=p.role, organisation=to_node(p.organisation)) for p in found or []]
+        return [
+            PartnershipParty(role=PartyRole(p.values["role"]), organisation=to_node(p.node))
+            for p in found or []
+        ]
 
 
 @strawberry.type(description="A batch of registered sandbox projects.")
@@ -295,7 +298,10 @@ class SandboxProject(Node):
     @strawberry.field(description="Applicant institutions and technology providers.")
     async def participants(self, info: Info) -> list[SandboxParticipant]:
         found = await _listed(info, "sandboxProject.participants", self.key)
-        return [SandboxParticipant(role=p.role, organisation=to_node(p.organisation)) for p in found or []]
+        return [
+            SandboxParticipant(role=SandboxRole(p.values["role"]), organisation=to_node(p.node))
+            for p in found or []
+        ]
 
     @strawberry.field(
         description="Organisations named in the application that have not joined: PENDING until they "
@@ -309,7 +315,7 @@ class SandboxProject(Node):
         principal = info.context.principal
         assert principal is not None  # the view refuses unauthenticated operations
         participants = await _listed(info, "sandboxProject.participants", self.key)
-        members = [p.organisation.id for p in participants or []]
+        members = [p.node.id for p in participants or []]
         return [
             SandboxInvitation.of(self, to_node(i.organisation), i.invitation)
             for i in found

@@ -17,7 +17,6 @@ from hub.db.database import Runner
 from hub.db.mapping import NODE_MODELS, from_props, organisation
 from hub.db.repositories.sandbox import invitation
 from hub.domain import models
-from hub.domain.enums import Maturity, PartyRole, SandboxRole
 from hub.domain.paging import Page, PageRequest
 from hub.model.graph import MODEL
 from hub.model.types import Relation as ModelRelation
@@ -133,41 +132,92 @@ async def related_pages(
 
 # -- bounded lists: a handful of items per anchor ----------------------------------------------
 
-ZONES_OF = """
-UNWIND $ids AS id
-MATCH (:Organisation {id: id})-[:LOCATED_IN]->(z:Zone)
-RETURN id, z {.*} AS item
-"""
 
-SOUGHT_CAPABILITIES_OF = """
-UNWIND $ids AS id
-MATCH (:Institution {id: id})-[:SEEKS]->(c:Capability)
-WITH id, c ORDER BY c.name
-RETURN id, collect(c {.*}) AS items
-"""
+@dataclass(frozen=True, slots=True)
+class Wrapped:
+    """An item of a relationship that carries properties of its own (a model `Wrapper`, such as
+    a party's role): the related node's record and those properties by name."""
 
-OFFERED_CAPABILITIES_OF = """
-UNWIND $ids AS id
-MATCH (:TechEnterprise {id: id})-[o:OFFERS]->(c:Capability)
-WITH id, c, o ORDER BY c.name
-RETURN id, collect({capability: c {.*}, maturity: o.maturity}) AS items
-"""
+    node: Any
+    values: dict[str, Any]
 
-PARTIES_OF = """
-UNWIND $ids AS id
-MATCH (o:Organisation)-[r:PARTY_TO]->(:Partnership {id: id})
-WITH id, o, r ORDER BY r.role DESC
-RETURN id, collect({role: r.role, organisation: o {.*, __type: CASE WHEN o:Institution
-    THEN 'Institution' ELSE 'TechEnterprise' END}}) AS items
-"""
 
-PARTICIPANTS_OF = """
-UNWIND $ids AS id
-MATCH (o:Organisation)-[r:PARTICIPATES_IN]->(:SandboxProject {id: id})
-WITH id, o, r ORDER BY r.role, o.name
-RETURN id, collect({role: r.role, organisation: o {.*, __type: CASE WHEN o:Institution
-    THEN 'Institution' ELSE 'TechEnterprise' END}}) AS items
-"""
+@dataclass(frozen=True, slots=True)
+class Listed:
+    """A bounded relationship of the model: its statement, whether it is a list (else one item
+    or None), and how an item is built."""
+
+    query: LiteralString
+    many: bool
+    build: Callable[[dict[str, Any]], Any]
+
+
+def _listed(label: LiteralString, relation: ModelRelation) -> Listed:
+    """The loader's statement for `relation` from nodes labelled `label`: every item of each
+    anchor in the model's order (ties by id), with the relationship's wrapper properties."""
+    predicates: list[LiteralString] = [_fill(relation.where)] if relation.where is not None else []
+    targets = MODEL.members(relation.target)
+    if len(targets) == 1 and (visible := MODEL.node(targets[0]).visible_when) is not None:
+        predicates.append(visible.replace("{n}", "n"))
+    order: LiteralString = (_fill(relation.order) + ", " if relation.order else "") + "n.id"
+    node: LiteralString = organisation_map("n") if len(targets) > 1 else "n {.*}"
+    build_node = organisation if len(targets) > 1 else _record(NODE_MODELS[targets[0]])
+    wrapper = relation.wrapper
+    item, carried, build = node, "n", build_node
+    if wrapper is not None:
+        item = "{node: " + node + "".join(", " + p.prop + ": r." + p.prop for p in wrapper.props) + "}"
+        carried = "n, r"
+
+        def build(row: dict[str, Any]) -> Wrapped:
+            return Wrapped(build_node(row["node"]), {p.prop: row[p.prop] for p in wrapper.props})
+
+    query = (
+        "UNWIND $ids AS id MATCH (a:"
+        + label
+        + " {id: id}) MATCH "
+        + _fill(relation.pattern)
+        + (" WHERE " + " AND ".join(predicates) if predicates else "")
+        + " WITH id, "
+        + carried
+        + " ORDER BY "
+        + order
+        + " RETURN id, collect("
+        + item
+        + ") AS items"
+    )
+    return Listed(query, relation.many, build)
+
+
+def _listed_registry() -> dict[str, Listed]:
+    """Every relationship of the model that is not a connection, keyed like PAGED."""
+    listed: dict[str, Listed] = {}
+    shared: set[tuple[str, str]] = set()
+    for interface in MODEL.interfaces:
+        if interface.label is None:
+            continue
+        for relation in MODEL.shared_relations(interface.name):
+            shared |= {(member, relation.name) for member in interface.members}
+            if not relation.connection:
+                listed[_key(interface.name, relation)] = _listed(interface.label, relation)
+    for node_type in MODEL.nodes:
+        for relation in node_type.relations:
+            if not relation.connection and (node_type.name, relation.name) not in shared:
+                listed[_key(node_type.name, relation)] = _listed(node_type.label, relation)
+    return listed
+
+
+LISTED: dict[str, Listed] = _listed_registry()
+
+
+async def listed_items(db: Runner, *, relation: str, ids: list[str]) -> dict[str, Any]:
+    """For each anchor id, the items of `relation` (a list), or its one item or None."""
+    spec = LISTED[relation]
+    rows = await db.read(spec.query, ids=ids)
+    found = {row["id"]: [spec.build(item) for item in row["items"]] for row in rows}
+    if spec.many:
+        return {i: found.get(i, []) for i in ids}
+    return {i: (found[i][0] if found.get(i) else None) for i in ids}
+
 
 INVITATIONS_OF = """
 UNWIND $ids AS id
@@ -177,115 +227,11 @@ RETURN id, collect({invitation: i {.*}, organisation: o {.*, __type: CASE WHEN o
     THEN 'Institution' ELSE 'TechEnterprise' END}}) AS items
 """
 
-BATCH_OF = """
-UNWIND $ids AS id
-MATCH (:SandboxProject {id: id})-[:IN_BATCH]->(b:SandboxBatch)
-RETURN id, b {.*} AS item
-"""
-
-TECHNOLOGIES_OF = """
-UNWIND $ids AS id
-MATCH (:SandboxProject {id: id})-[:USES]->(c:Capability)
-WITH id, c ORDER BY c.name
-RETURN id, collect(c {.*}) AS items
-"""
-
-AWARDS_OF = """
-UNWIND $ids AS id
-MATCH (:SandboxProject {id: id})-[:WON]->(w:Award)
-WITH id, w ORDER BY w.year
-RETURN id, collect(w {.*}) AS items
-"""
-
-PROJECT_OF_AWARD = """
-UNWIND $ids AS id
-MATCH (p:SandboxProject)-[:WON]->(:Award {id: id})
-RETURN id, p {.*} AS item
-"""
-
-
-@dataclass(frozen=True, slots=True)
-class OfferedCapability:
-    capability: models.Capability
-    maturity: Maturity
-
-
-@dataclass(frozen=True, slots=True)
-class PartyOf:
-    role: PartyRole
-    organisation: models.Organisation
-
-
-@dataclass(frozen=True, slots=True)
-class ParticipantOf:
-    role: SandboxRole
-    organisation: models.Organisation
-
 
 @dataclass(frozen=True, slots=True)
 class InvitationOf:
     invitation: models.SandboxInvitation
     organisation: models.Organisation
-
-
-async def _one_each(db: Runner, query: LiteralString, ids: list[str], cls: type[Any]) -> dict[str, Any]:
-    rows = await db.read(query, ids=ids)
-    return {row["id"]: from_props(cls, row["item"]) for row in rows}
-
-
-async def _many_each(
-    db: Runner, query: LiteralString, ids: list[str], build: Callable[[dict[str, Any]], Any]
-) -> dict[str, list[Any]]:
-    rows = await db.read(query, ids=ids)
-    found = {row["id"]: [build(item) for item in row["items"]] for row in rows}
-    return {i: found.get(i, []) for i in ids}
-
-
-async def zones_of(db: Runner, *, ids: list[str]) -> dict[str, models.Zone]:
-    return await _one_each(db, ZONES_OF, ids, models.Zone)
-
-
-async def batches_of(db: Runner, *, ids: list[str]) -> dict[str, models.SandboxBatch]:
-    return await _one_each(db, BATCH_OF, ids, models.SandboxBatch)
-
-
-async def projects_of_awards(db: Runner, *, ids: list[str]) -> dict[str, models.SandboxProject]:
-    return await _one_each(db, PROJECT_OF_AWARD, ids, models.SandboxProject)
-
-
-async def sought_capabilities_of(db: Runner, *, ids: list[str]) -> dict[str, list[models.Capability]]:
-    return await _many_each(db, SOUGHT_CAPABILITIES_OF, ids, _record(models.Capability))
-
-
-async def technologies_of(db: Runner, *, ids: list[str]) -> dict[str, list[models.Capability]]:
-    return await _many_each(db, TECHNOLOGIES_OF, ids, _record(models.Capability))
-
-
-async def awards_of(db: Runner, *, ids: list[str]) -> dict[str, list[models.Award]]:
-    return await _many_each(db, AWARDS_OF, ids, _record(models.Award))
-
-
-async def offered_capabilities_of(db: Runner, *, ids: list[str]) -> dict[str, list[OfferedCapability]]:
-    def build(item: dict[str, Any]) -> OfferedCapability:
-        return OfferedCapability(
-            from_props(models.Capability, item["capability"]), Maturity(item["maturity"])
-        )
-
-    return await _many_each(db, OFFERED_CAPABILITIES_OF, ids, build)
-
-
-async def parties_of(db: Runner, *, ids: list[str]) -> dict[str, list[PartyOf]]:
-    def build(item: dict[str, Any]) -> PartyOf:
-        return PartyOf(PartyRole(item["role"]), organisation(item["organisation"]))
-
-    return await _many_each(db, PARTIES_OF, ids, build)
-
-
-async def participants_of(db: Runner, *, ids: list[str]) -> dict[str, list[ParticipantOf]]:
-    def build(item: dict[str, Any]) -> ParticipantOf:
-        return ParticipantOf(SandboxRole(item["role"]), organisation(item["organisation"]))
-
-    return await _many_each(db, PARTICIPANTS_OF, ids, build)
 
 
 async def invitations_of(db: Runner, *, ids: list[str]) -> dict[str, list[InvitationOf]]:
