@@ -11,8 +11,10 @@ from enum import Enum
 from typing import Any, TypeVar
 
 from hub.domain import models
+from hub.model.graph import MODEL
 
 T = TypeVar("T")
+EXTRA = "extra"  # the field of a node's record that carries the model's other properties
 
 
 def camel(name: str) -> str:
@@ -48,21 +50,42 @@ def _native(value: Any, hint: Any) -> Any:
     return value
 
 
+@functools.cache
+def _extra_keys(cls: Any) -> tuple[str, ...]:
+    """The properties the model gives the node type of a record class beyond its fields."""
+    names = [name for name, model in NODE_MODELS.items() if model is cls]
+    if not names:
+        return ()
+    fields = {key for _, key, _, _ in _field_kinds(cls)}
+    return tuple(p.prop for p in MODEL.node(names[0]).props if p.prop not in fields)
+
+
 def from_props(cls: type[T], props: dict[str, Any]) -> T:
-    """A domain record from a node's property map; an absent property is None or its default."""
+    """A domain record from a node's property map; an absent property is None or its default.
+    The model's other properties of the node go into the record's `extra`."""
+    record_class = typing.cast(Any, cls)
     values = {
         name: _native(props.get(key), hint)
-        for name, key, hint, has_default in _field_kinds(typing.cast(Any, cls))
-        if key in props or not has_default
+        for name, key, hint, has_default in _field_kinds(record_class)
+        if key != EXTRA and (key in props or not has_default)
     }
+    extra = {
+        key: _native(props[key], None) for key in _extra_keys(record_class) if props.get(key) is not None
+    }
+    if extra:
+        values[EXTRA] = extra
     return cls(**values)
 
 
 def to_props(record: Any) -> dict[str, Any]:
-    """A node property map from a domain record: camelCase keys, enums as strings, lists."""
+    """A node property map from a domain record: camelCase keys, enums as strings, lists, and
+    the properties the record carries in `extra`."""
     props: dict[str, Any] = {}
     for field in dataclasses.fields(record):
         value = getattr(record, field.name)
+        if field.name == EXTRA:
+            props.update(value)
+            continue
         if isinstance(value, Enum):
             value = value.value
         elif isinstance(value, tuple):

@@ -1,9 +1,16 @@
-"""The nodes of the graph as plain, immutable records."""
+"""The nodes of the graph as plain, immutable records.
+
+A node's record holds the properties the domain works with as typed fields. The other
+properties the declarative model (hub/model/graph.py) gives the node travel in `extra`, keyed by
+property name, from Neo4j to the API: a property only read and shown needs no field here.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from hub.domain.enums import (
     InstitutionKind,
@@ -31,6 +38,7 @@ class Institution:
     licences: tuple[str, ...] = ()
     founded: date | None = None
     description: str | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +50,7 @@ class TechEnterprise:
     founded: date | None = None
     employees: int | None = None
     description: str | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
 Organisation = Institution | TechEnterprise
@@ -54,6 +63,7 @@ class Capability:
     name_zh: str | None
     category: str
     description: str | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +89,7 @@ class Partnership:
     ended_on: date | None = None
     decided_on: date | None = None
     terms: str | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +98,7 @@ class SandboxBatch:
     number: int
     name: str
     announced_on: date
+    extra: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +133,7 @@ class SandboxProject:
     testing_started_on: date | None = None
     closed_on: date | None = None
     description: str | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +143,7 @@ class Zone:
     name_zh: str | None
     district: str
     description: str | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,3 +152,4 @@ class Award:
     name: str
     year: int
     prize_yuan: int
+    extra: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)

@@ -1,6 +1,10 @@
 """The graph's node types. They reference each other both ways, so they live together here;
 queries and mutations live in one module per area.
 
+Their property fields come from the declarative model (`@model_fields`, hub/graphql/model_fields.py);
+what is written here is the fields with logic of their own: relationships through the loaders,
+terms behind their visibility rule, the network position behind its permission, invitations.
+
 Every list that can grow is a connection, resolved through the request's data loaders.
 """
 
@@ -11,26 +15,36 @@ from typing import Annotated, Any
 
 import strawberry
 
+from hub.db.mapping import to_props
 from hub.domain import models
 from hub.domain.enums import (
     InstitutionKind,
     Maturity,
-    OwnershipForm,
     PartnershipKind,
     PartnershipStatus,
     PartyRole,
-    RiskLevel,
     SandboxInvitationStatus,
     SandboxRole,
     SandboxStatus,
-    ServiceType,
 )
 from hub.domain.network import NetworkPosition as NetworkPositionRecord
 from hub.graphql import enums as _registered  # noqa: F401  (registers the enums)
 from hub.graphql.context import Info
 from hub.graphql.enums import OrganisationType
+from hub.graphql.model_fields import from_props, model_fields
 from hub.graphql.permissions import CanAnalyseNetwork
-from hub.graphql.relay import Connection, Node, connection, page_request, to_global_id
+from hub.graphql.relay import Connection, Node, connection, page_request
+from hub.model.graph import (
+    AWARD,
+    CAPABILITY,
+    INSTITUTION,
+    MODEL,
+    PARTNERSHIP,
+    SANDBOX_BATCH,
+    SANDBOX_PROJECT,
+    TECH_ENTERPRISE,
+    ZONE,
+)
 from hub.security.policy import sees_sandbox_invitation
 
 
@@ -61,13 +75,8 @@ class NetworkPosition:
 
 
 @strawberry.interface(description="A foreign-invested financial institution or a tech enterprise.")
+@model_fields(MODEL.shared_props("Organisation"))
 class Organisation(Node):
-    name: str
-    name_zh: str | None
-    home_country: str = strawberry.field(description="ISO 3166-1 alpha-2 code of the home country.")
-    founded: date | None
-    description: str | None
-
     @strawberry.field(description="The zone of Beijing the organisation is located in.")
     async def zone(self, info: Info) -> Zone | None:
         found = await _listed(info, "organisation.zone", self.key)
@@ -117,25 +126,11 @@ class Organisation(Node):
 
 
 @strawberry.type(description="A foreign-invested financial institution in Beijing.")
+@model_fields(INSTITUTION.props)
 class Institution(Organisation):
-    kind: InstitutionKind
-    ownership: OwnershipForm
-    licences: list[str]
-
     @classmethod
     def from_record(cls, r: models.Institution) -> Institution:
-        return cls(
-            id=strawberry.ID(to_global_id("Institution", r.id)),
-            key=r.id,
-            name=r.name,
-            name_zh=r.name_zh,
-            home_country=r.home_country,
-            founded=r.founded,
-            description=r.description,
-            kind=r.kind,
-            ownership=r.ownership,
-            licences=list(r.licences),
-        )
+        return from_props(cls, INSTITUTION, to_props(r))
 
     @strawberry.field(description="Capabilities the institution is looking for.")
     async def sought_capabilities(self, info: Info) -> list[Capability]:
@@ -150,48 +145,29 @@ class CapabilityOffer:
 
 
 @strawberry.type(description="A technology enterprise.")
+@model_fields(TECH_ENTERPRISE.props)
 class TechEnterprise(Organisation):
-    employees: int | None
-
     @classmethod
     def from_record(cls, r: models.TechEnterprise) -> TechEnterprise:
-        return cls(
-            id=strawberry.ID(to_global_id("TechEnterprise", r.id)),
-            key=r.id,
-            name=r.name,
-            name_zh=r.name_zh,
-            home_country=r.home_country,
-            founded=r.founded,
-            description=r.description,
-            employees=r.employees,
-        )
+        return from_props(cls, TECH_ENTERPRISE, to_props(r))
 
     @strawberry.field(description="Capabilities the enterprise offers, with maturity.")
     async def offered_capabilities(self, info: Info) -> list[CapabilityOffer]:
         found = await _listed(info, "techEnterprise.offeredCapabilities", self.key)
         return [
-            CapabilityOffer(capability=Capability.from_record(o.capability), maturity=o.maturity)
+            CapabilityOffer(
+                capability=Capability.from_record(o.node), maturity=Maturity(o.values["maturity"])
+            )
             for o in found or []
         ]
 
 
 @strawberry.type(description="A technology in the taxonomy: AI, blockchain, privacy computing, ...")
+@model_fields(CAPABILITY.props)
 class Capability(Node):
-    name: str
-    name_zh: str | None
-    category: str
-    description: str | None
-
     @classmethod
     def from_record(cls, r: models.Capability) -> Capability:
-        return cls(
-            id=strawberry.ID(to_global_id("Capability", r.id)),
-            key=r.id,
-            name=r.name,
-            name_zh=r.name_zh,
-            category=r.category,
-            description=r.description,
-        )
+        return from_props(cls, CAPABILITY, to_props(r))
 
     @strawberry.field(description="Tech enterprises offering it.")
     async def providers(
@@ -234,30 +210,13 @@ class PartnershipParty:
     description="A partnership between two organisations, with its lifecycle. PROPOSED and DECLINED "
     "ones are visible only to their parties, regulators and admins."
 )
+@model_fields(PARTNERSHIP.props)
 class Partnership(Node):
-    kind: PartnershipKind
-    status: PartnershipStatus
-    title: str
     private_terms: strawberry.Private[str | None]
-    proposed_on: date
-    decided_on: date | None
-    started_on: date | None
-    ended_on: date | None
 
     @classmethod
     def from_record(cls, r: models.Partnership) -> Partnership:
-        return cls(
-            id=strawberry.ID(to_global_id("Partnership", r.id)),
-            key=r.id,
-            kind=r.kind,
-            status=r.status,
-            title=r.title,
-            private_terms=r.terms,
-            proposed_on=r.proposed_on,
-            decided_on=r.decided_on,
-            started_on=r.started_on,
-            ended_on=r.ended_on,
-        )
+        return from_props(cls, PARTNERSHIP, to_props(r), private_terms=r.terms)
 
     @strawberry.field(description="The terms: only for the parties, regulators and admins.")
     async def terms(self, info: Info) -> str | None:
@@ -266,32 +225,24 @@ class Partnership(Node):
             return self.private_terms
         parties = await _listed(info, "partnership.parties", self.key)
         return (
-            self.private_terms
-            if visibility.organisation_id in {p.organisation.id for p in parties or []}
-            else None
+            self.private_terms if visibility.organisation_id in {p.node.id for p in parties or []} else None
         )
 
     @strawberry.field(description="The two parties: the proposer and the recipient.")
     async def parties(self, info: Info) -> list[PartnershipParty]:
         found = await _listed(info, "partnership.parties", self.key)
-        return [PartnershipParty(role=p.role, organisation=to_node(p.organisation)) for p in found or []]
+        return [
+            PartnershipParty(role=PartyRole(p.values["role"]), organisation=to_node(p.node))
+            for p in found or []
+        ]
 
 
 @strawberry.type(description="A batch of registered sandbox projects.")
+@model_fields(SANDBOX_BATCH.props)
 class SandboxBatch(Node):
-    number: int
-    name: str
-    announced_on: date
-
     @classmethod
     def from_record(cls, r: models.SandboxBatch) -> SandboxBatch:
-        return cls(
-            id=strawberry.ID(to_global_id("SandboxBatch", r.id)),
-            key=r.id,
-            number=r.number,
-            name=r.name,
-            announced_on=r.announced_on,
-        )
+        return from_props(cls, SANDBOX_BATCH, to_props(r))
 
     @strawberry.field
     async def projects(
@@ -338,41 +289,19 @@ class SandboxInvitation:
 
 
 @strawberry.type(description="A trial project of the Beijing Fintech Sandbox.")
+@model_fields(SANDBOX_PROJECT.props)
 class SandboxProject(Node):
-    name: str
-    name_zh: str | None
-    service_type: ServiceType
-    status: SandboxStatus
-    risk_level: RiskLevel
-    applied_on: date
-    planned_go_live: date | None
-    registered_on: date | None
-    testing_started_on: date | None
-    closed_on: date | None = strawberry.field(description="When it exited the sandbox or withdrew.")
-    description: str | None
-
     @classmethod
     def from_record(cls, r: models.SandboxProject) -> SandboxProject:
-        return cls(
-            id=strawberry.ID(to_global_id("SandboxProject", r.id)),
-            key=r.id,
-            name=r.name,
-            name_zh=r.name_zh,
-            service_type=r.service_type,
-            status=r.status,
-            risk_level=r.risk_level,
-            applied_on=r.applied_on,
-            planned_go_live=r.planned_go_live,
-            registered_on=r.registered_on,
-            testing_started_on=r.testing_started_on,
-            closed_on=r.closed_on,
-            description=r.description,
-        )
+        return from_props(cls, SANDBOX_PROJECT, to_props(r))
 
     @strawberry.field(description="Applicant institutions and technology providers.")
     async def participants(self, info: Info) -> list[SandboxParticipant]:
         found = await _listed(info, "sandboxProject.participants", self.key)
-        return [SandboxParticipant(role=p.role, organisation=to_node(p.organisation)) for p in found or []]
+        return [
+            SandboxParticipant(role=SandboxRole(p.values["role"]), organisation=to_node(p.node))
+            for p in found or []
+        ]
 
     @strawberry.field(
         description="Organisations named in the application that have not joined: PENDING until they "
@@ -386,7 +315,7 @@ class SandboxProject(Node):
         principal = info.context.principal
         assert principal is not None  # the view refuses unauthenticated operations
         participants = await _listed(info, "sandboxProject.participants", self.key)
-        members = [p.organisation.id for p in participants or []]
+        members = [p.node.id for p in participants or []]
         return [
             SandboxInvitation.of(self, to_node(i.organisation), i.invitation)
             for i in found
@@ -410,22 +339,11 @@ class SandboxProject(Node):
 
 
 @strawberry.type(description="An area of Beijing's fintech demonstration zone.")
+@model_fields(ZONE.props)
 class Zone(Node):
-    name: str
-    name_zh: str | None
-    district: str
-    description: str | None
-
     @classmethod
     def from_record(cls, r: models.Zone) -> Zone:
-        return cls(
-            id=strawberry.ID(to_global_id("Zone", r.id)),
-            key=r.id,
-            name=r.name,
-            name_zh=r.name_zh,
-            district=r.district,
-            description=r.description,
-        )
+        return from_props(cls, ZONE, to_props(r))
 
     @strawberry.field(description="Organisations located in the zone.")
     async def organisations(
@@ -441,20 +359,11 @@ class Zone(Node):
 
 
 @strawberry.type(description="A Capital Financial Innovation Award (首都金融创新奖).")
+@model_fields(AWARD.props)
 class Award(Node):
-    name: str
-    year: int
-    prize_yuan: int
-
     @classmethod
     def from_record(cls, r: models.Award) -> Award:
-        return cls(
-            id=strawberry.ID(to_global_id("Award", r.id)),
-            key=r.id,
-            name=r.name,
-            year=r.year,
-            prize_yuan=r.prize_yuan,
-        )
+        return from_props(cls, AWARD, to_props(r))
 
     @strawberry.field(description="The award-winning project.")
     async def project(self, info: Info) -> SandboxProject | None:

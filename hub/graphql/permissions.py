@@ -12,6 +12,7 @@ from typing import Any
 
 from strawberry.permission import BasePermission
 
+from hub.db.repositories.relations import Wrapped
 from hub.domain.enums import PartyRole
 from hub.domain.wording import with_article
 from hub.graphql.context import Info
@@ -80,8 +81,8 @@ async def _parties(info: Info, kwargs: dict[str, Any], role: PartyRole | None) -
     keys = _keys([_input(kwargs).id])
     if not keys:
         return []
-    parties = await info.context.loaders.listed("partnership.parties").load(keys[0])
-    return [p.organisation.id for p in parties or [] if role is None or p.role is role]
+    parties: list[Wrapped] = await info.context.loaders.listed("partnership.parties").load(keys[0])
+    return [p.node.id for p in parties or [] if role is None or p.values["role"] == role.value]
 
 
 class CanDecidePartnership(_Policy):

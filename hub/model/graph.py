@@ -53,12 +53,18 @@ def _status(var: LiteralString = "dst") -> Filter:
 
 
 ORGANISATION_PROPS = (
-    Prop("id", "id", Kind.ID),
-    Prop("name", "name", Kind.STRING),
+    Prop("id", "id", Kind.ID, required=True),
+    Prop("name", "name", Kind.STRING, required=True),
     Prop("nameZh", "nameZh", Kind.STRING),
-    Prop("homeCountry", "homeCountry", Kind.STRING),
+    Prop(
+        "homeCountry",
+        "homeCountry",
+        Kind.STRING,
+        required=True,
+        description="ISO 3166-1 alpha-2 code of the home country.",
+    ),
     Prop("founded", "founded", Kind.DATE),
-    Prop("description", "description", Kind.STRING),
+    Prop("description", "description", Kind.STRING, exported=False),
 )
 
 ORGANISATION_RELATIONS = (
@@ -99,9 +105,9 @@ INSTITUTION = NodeType(
     "Institution",
     (
         *ORGANISATION_PROPS,
-        Prop("kind", "kind", Kind.ENUM),
-        Prop("ownership", "ownership", Kind.ENUM),
-        Prop("licences", "licences", Kind.STRINGS, default="[]"),
+        Prop("kind", "kind", Kind.ENUM, required=True, enum="InstitutionKind"),
+        Prop("ownership", "ownership", Kind.ENUM, required=True, enum="OwnershipForm", exported=False),
+        Prop("licences", "licences", Kind.STRINGS, default="[]", required=True, exported=False),
     ),
     (
         *ORGANISATION_RELATIONS,
@@ -118,7 +124,7 @@ INSTITUTION = NodeType(
 TECH_ENTERPRISE = NodeType(
     "TechEnterprise",
     "TechEnterprise",
-    (*ORGANISATION_PROPS, Prop("employees", "employees", Kind.INT)),
+    (*ORGANISATION_PROPS, Prop("employees", "employees", Kind.INT, exported=False)),
     (
         *ORGANISATION_RELATIONS,
         Relation(
@@ -127,7 +133,11 @@ TECH_ENTERPRISE = NodeType(
             "Capability",
             many=True,
             order="{dst}.name",
-            wrapper=Wrapper("CapabilityOffer", "capability", (Prop("maturity", "maturity", Kind.ENUM),)),
+            wrapper=Wrapper(
+                "CapabilityOffer",
+                "capability",
+                (Prop("maturity", "maturity", Kind.ENUM, required=True, enum="Maturity"),),
+            ),
         ),
     ),
 )
@@ -136,10 +146,10 @@ CAPABILITY = NodeType(
     "Capability",
     "Capability",
     (
-        Prop("id", "id", Kind.ID),
-        Prop("name", "name", Kind.STRING),
+        Prop("id", "id", Kind.ID, required=True),
+        Prop("name", "name", Kind.STRING, required=True),
         Prop("nameZh", "nameZh", Kind.STRING),
-        Prop("category", "category", Kind.STRING),
+        Prop("category", "category", Kind.STRING, required=True),
         Prop("description", "description", Kind.STRING),
     ),
     (
@@ -177,12 +187,12 @@ PARTNERSHIP = NodeType(
     "Partnership",
     "Partnership",
     (
-        Prop("id", "id", Kind.ID),
-        Prop("kind", "kind", Kind.ENUM),
-        Prop("status", "status", Kind.ENUM),
-        Prop("title", "title", Kind.STRING),
+        Prop("id", "id", Kind.ID, required=True),
+        Prop("kind", "kind", Kind.ENUM, required=True, enum="PartnershipKind"),
+        Prop("status", "status", Kind.ENUM, required=True, enum="PartnershipStatus"),
+        Prop("title", "title", Kind.STRING, required=True),
         Prop("terms", "terms", Kind.STRING, visible_when=TERMS_VISIBLE),
-        Prop("proposedOn", "proposedOn", Kind.DATE),
+        Prop("proposedOn", "proposedOn", Kind.DATE, required=True),
         Prop("decidedOn", "decidedOn", Kind.DATE),
         Prop("startedOn", "startedOn", Kind.DATE),
         Prop("endedOn", "endedOn", Kind.DATE),
@@ -194,7 +204,11 @@ PARTNERSHIP = NodeType(
             "Organisation",
             many=True,
             order="{rel}.role DESC",
-            wrapper=Wrapper("PartnershipParty", "organisation", (Prop("role", "role", Kind.ENUM),)),
+            wrapper=Wrapper(
+                "PartnershipParty",
+                "organisation",
+                (Prop("role", "role", Kind.ENUM, required=True, enum="PartyRole"),),
+            ),
         ),
     ),
     visible_when=VISIBLE_PARTNERSHIP,
@@ -204,10 +218,10 @@ SANDBOX_BATCH = NodeType(
     "SandboxBatch",
     "SandboxBatch",
     (
-        Prop("id", "id", Kind.ID),
-        Prop("number", "number", Kind.INT),
-        Prop("name", "name", Kind.STRING),
-        Prop("announcedOn", "announcedOn", Kind.DATE),
+        Prop("id", "id", Kind.ID, required=True),
+        Prop("number", "number", Kind.INT, required=True),
+        Prop("name", "name", Kind.STRING, required=True),
+        Prop("announcedOn", "announcedOn", Kind.DATE, required=True),
     ),
     (
         Relation(
@@ -225,17 +239,17 @@ SANDBOX_PROJECT = NodeType(
     "SandboxProject",
     "SandboxProject",
     (
-        Prop("id", "id", Kind.ID),
-        Prop("name", "name", Kind.STRING),
+        Prop("id", "id", Kind.ID, required=True),
+        Prop("name", "name", Kind.STRING, required=True),
         Prop("nameZh", "nameZh", Kind.STRING),
-        Prop("serviceType", "serviceType", Kind.ENUM),
-        Prop("status", "status", Kind.ENUM),
-        Prop("riskLevel", "riskLevel", Kind.ENUM),
-        Prop("appliedOn", "appliedOn", Kind.DATE),
+        Prop("serviceType", "serviceType", Kind.ENUM, required=True, enum="ServiceType"),
+        Prop("status", "status", Kind.ENUM, required=True, enum="SandboxStatus"),
+        Prop("riskLevel", "riskLevel", Kind.ENUM, required=True, enum="RiskLevel"),
+        Prop("appliedOn", "appliedOn", Kind.DATE, required=True),
         Prop("plannedGoLive", "plannedGoLive", Kind.DATE),
         Prop("registeredOn", "registeredOn", Kind.DATE),
         Prop("testingStartedOn", "testingStartedOn", Kind.DATE),
-        Prop("closedOn", "closedOn", Kind.DATE),
+        Prop("closedOn", "closedOn", Kind.DATE, description="When it exited the sandbox or withdrew."),
         Prop("description", "description", Kind.STRING),
     ),
     (
@@ -245,7 +259,11 @@ SANDBOX_PROJECT = NodeType(
             "Organisation",
             many=True,
             order="{rel}.role, {dst}.name",
-            wrapper=Wrapper("SandboxParticipant", "organisation", (Prop("role", "role", Kind.ENUM),)),
+            wrapper=Wrapper(
+                "SandboxParticipant",
+                "organisation",
+                (Prop("role", "role", Kind.ENUM, required=True, enum="SandboxRole"),),
+            ),
         ),
         Relation("batch", "({src})-[:IN_BATCH]->({dst}:SandboxBatch)", "SandboxBatch"),
         Relation(
@@ -259,10 +277,10 @@ ZONE = NodeType(
     "Zone",
     "Zone",
     (
-        Prop("id", "id", Kind.ID),
-        Prop("name", "name", Kind.STRING),
+        Prop("id", "id", Kind.ID, required=True),
+        Prop("name", "name", Kind.STRING, required=True),
         Prop("nameZh", "nameZh", Kind.STRING),
-        Prop("district", "district", Kind.STRING),
+        Prop("district", "district", Kind.STRING, required=True),
         Prop("description", "description", Kind.STRING),
     ),
     (
@@ -284,10 +302,10 @@ AWARD = NodeType(
     "Award",
     "Award",
     (
-        Prop("id", "id", Kind.ID),
-        Prop("name", "name", Kind.STRING),
-        Prop("year", "year", Kind.INT),
-        Prop("prizeYuan", "prizeYuan", Kind.INT),
+        Prop("id", "id", Kind.ID, required=True),
+        Prop("name", "name", Kind.STRING, required=True),
+        Prop("year", "year", Kind.INT, required=True),
+        Prop("prizeYuan", "prizeYuan", Kind.INT, required=True),
     ),
     (Relation("project", "({dst}:SandboxProject)-[:WON]->({src})", "SandboxProject"),),
 )

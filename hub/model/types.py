@@ -40,6 +40,11 @@ class Prop:
     # A predicate over {n} and the viewer's parameters ($viewerOrg, $seesAll): when false the
     # field reads null. The rule itself lives in the policy module; this is its Cypher form.
     visible_when: LiteralString | None = None
+    required: bool = False  # non-null in the GraphQL schema (`String!`)
+    enum: str | None = None  # the GraphQL enum type of a Kind.ENUM field
+    description: str | None = None  # the field's description in the GraphQL schema
+    # Whether the organisations' export (/export/nodes.csv, GraphML) has a column for it.
+    exported: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,3 +204,13 @@ class Model:
 
     def root(self, name: str) -> Root | None:
         return next((r for r in self.roots if r.name == name), None)
+
+    def shared_props(self, type_name: str) -> tuple[Prop, ...]:
+        """The props every node type `type_name` stands for has alike: an interface's fields."""
+        first, *others = (self.node(t) for t in self.members(type_name))
+        return tuple(p for p in first.props if all(o.prop(p.name) == p for o in others))
+
+    def shared_relations(self, type_name: str) -> tuple[Relation, ...]:
+        """The relations every node type `type_name` stands for has alike."""
+        first, *others = (self.node(t) for t in self.members(type_name))
+        return tuple(r for r in first.relations if all(o.relation(r.name) == r for o in others))

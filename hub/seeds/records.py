@@ -1,14 +1,23 @@
-"""The shape of each record in graph_seeds/, checked field by field before anything is written."""
+"""The shape of each record in graph_seeds/, checked field by field before anything is written.
+
+A record class names its node type of the model (`node_type`); each property the model declares
+for it that the class does not spell out is a field too (optional unless the model says
+`required`), checked by its kind and written as the node's property, so a property added to the
+model can be given a value in the seed files with no change here.
+"""
 
 from __future__ import annotations
 
+import inspect
+import re
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any, ClassVar
 
 import pycountry
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
+from hub.domain import enums
 from hub.domain.enums import (
     InstitutionKind,
     Maturity,
@@ -20,6 +29,8 @@ from hub.domain.enums import (
     ServiceType,
 )
 from hub.domain.text import refused_character
+from hub.model.graph import MODEL
+from hub.model.types import Kind, Prop
 
 
 def _country(value: str) -> str:
@@ -49,13 +60,43 @@ Name = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_line)
 Country = Annotated[str, AfterValidator(_country)]
 
 
+def _seed_type(prop: Prop) -> Any:
+    """What a seed value of the property must be."""
+    kinds: dict[Kind, Any] = {Kind.STRING: Text, Kind.INT: int, Kind.FLOAT: float, Kind.DATE: date}
+    if prop.kind is Kind.ENUM:
+        return getattr(enums, prop.enum or "")
+    if prop.kind is Kind.STRINGS:
+        return list[Line]
+    return kinds[prop.kind]
+
+
 class SeedRecord(BaseModel):
     model_config = ConfigDict(
         extra="forbid", alias_generator=to_camel, populate_by_name=True, frozen=True, strict=False
     )
+    node_type: ClassVar[str | None] = None  # the model's node type the record is a node of
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # Runs before Pydantic collects the fields, so the model's properties become fields.
+        super().__init_subclass__(**kwargs)
+        node_type = cls.__dict__.get("node_type")
+        if node_type is None:
+            return
+        own: dict[str, Any] = dict(inspect.get_annotations(cls))
+        spelled = {to_camel(name) for name in own}
+        for prop in MODEL.node(node_type).props:
+            if prop.prop in spelled:
+                continue
+            name = "_".join(part.lower() for part in re.findall(r"[a-z0-9]+|[A-Z][a-z0-9]*", prop.prop))
+            own[name] = _seed_type(prop) if prop.required else _seed_type(prop) | None
+            setattr(
+                cls, name, Field(alias=prop.prop) if prop.required else Field(default=None, alias=prop.prop)
+            )
+        cls.__annotations__ = own
 
 
 class ZoneRecord(SeedRecord):
+    node_type = "Zone"
     id: Id
     name: Name
     name_zh: Line | None = None
@@ -64,6 +105,7 @@ class ZoneRecord(SeedRecord):
 
 
 class CapabilityRecord(SeedRecord):
+    node_type = "Capability"
     id: Id
     name: Name
     name_zh: Line | None = None
@@ -72,6 +114,7 @@ class CapabilityRecord(SeedRecord):
 
 
 class InstitutionRecord(SeedRecord):
+    node_type = "Institution"
     id: Id
     name: Name
     name_zh: Line | None = None
@@ -86,6 +129,7 @@ class InstitutionRecord(SeedRecord):
 
 
 class TechEnterpriseRecord(SeedRecord):
+    node_type = "TechEnterprise"
     id: Id
     name: Name
     name_zh: Line | None = None
@@ -98,6 +142,7 @@ class TechEnterpriseRecord(SeedRecord):
 
 
 class PartnershipRecord(SeedRecord):
+    node_type = "Partnership"
     id: Id
     kind: PartnershipKind
     status: PartnershipStatus
@@ -112,6 +157,7 @@ class PartnershipRecord(SeedRecord):
 
 
 class SandboxBatchRecord(SeedRecord):
+    node_type = "SandboxBatch"
     id: Id
     number: int = Field(ge=1)
     name: Name
@@ -119,6 +165,7 @@ class SandboxBatchRecord(SeedRecord):
 
 
 class SandboxProjectRecord(SeedRecord):
+    node_type = "SandboxProject"
     id: Id
     name: Name
     name_zh: Line | None = None
@@ -138,6 +185,7 @@ class SandboxProjectRecord(SeedRecord):
 
 
 class AwardRecord(SeedRecord):
+    node_type = "Award"
     id: Id
     name: Name
     year: int = Field(ge=2000, le=2100)

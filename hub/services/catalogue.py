@@ -102,22 +102,16 @@ class Catalogue:
         return await search_repo.search(self.db, text=text, limit=limit, labels=labels)
 
 
+# Bounded lists the model does not cover; the others are the model's (relations.LISTED).
 LISTS: dict[str, Any] = {
-    "organisation.zone": relations.zones_of,
     "organisation.network": network.positions_of,
-    "institution.soughtCapabilities": relations.sought_capabilities_of,
-    "techEnterprise.offeredCapabilities": relations.offered_capabilities_of,
-    "partnership.parties": relations.parties_of,
-    "sandboxProject.participants": relations.participants_of,
     "sandboxProject.invitations": relations.invitations_of,
-    "sandboxProject.batch": relations.batches_of,
-    "sandboxProject.technologies": relations.technologies_of,
-    "sandboxProject.awards": relations.awards_of,
-    "award.project": relations.projects_of_awards,
 }
 
 
 async def listed(catalogue: Catalogue, relation: str, ids: list[str]) -> dict[str, Any]:
     """For each id, what a bounded relationship `relation` holds (one item or a short list)."""
+    if relation in relations.LISTED:
+        return await relations.listed_items(catalogue.db, relation=relation, ids=ids)
     found: dict[str, Any] = await LISTS[relation](catalogue.db, ids=ids)
     return found

@@ -31,21 +31,9 @@ from hub.domain.enums import InstitutionKind, PartnershipKind, PartnershipStatus
 from hub.domain.principal import Visibility
 from hub.domain.text import for_xml
 from hub.errors import FieldError, UserInputError
+from hub.model.types import Kind
 
-NODE_COLUMNS = (
-    "id",
-    "type",
-    "name",
-    "nameZh",
-    "kind",
-    "homeCountry",
-    "founded",
-    "zone",
-    "degree",
-    "pagerank",
-    "betweenness",
-    "community",
-)
+NODE_COLUMNS = repo.NODE_COLUMNS  # the model's exported properties of organisations among them
 EDGE_COLUMNS = ("id", "source", "target", "kind", "status", "proposedOn", "startedOn", "endedOn")
 NODE_TYPES = ("Institution", "TechEnterprise")
 ROWS_PER_CHUNK = 500
@@ -194,7 +182,9 @@ def _drain(buffer: io.StringIO) -> str:
     return text
 
 
+_GRAPHML_KINDS = {Kind.INT: "int", Kind.FLOAT: "double"}
 _GRAPHML_TYPES = {
+    **{p.name: _GRAPHML_KINDS[p.kind] for p in repo.PROPS if p.kind in _GRAPHML_KINDS},
     "degree": "int",
     "community": "int",
     "pagerank": "double",

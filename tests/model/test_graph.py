@@ -93,3 +93,20 @@ def test_the_registries_name_the_models_node_types() -> None:
     assert set(NODE_MODELS) == set(BY_ID) == set(GRAPHQL_NODE_TYPES) == names
     labels = {n.label for n in MODEL.nodes if n.name not in {"Institution", "TechEnterprise"}}
     assert set(FRONTIER_PARAMS) == labels | {"Organisation"}
+
+
+def test_the_loaders_read_every_relationship_of_the_model() -> None:
+    """The executor's loaders' registries are made from the model: each relationship of a node
+    type is there, under the type or the labelled interface whose members all have it."""
+    from hub.db.repositories.relations import LISTED, PAGED
+
+    def key(type_name: str, field: str) -> str:
+        return type_name[0].lower() + type_name[1:] + "." + field
+
+    for node_type in MODEL.nodes:
+        for relation in node_type.relations:
+            registry: dict[str, object] = dict(PAGED if relation.connection else LISTED)
+            owners = [node_type.name] + [i.name for i in MODEL.interfaces if node_type.name in i.members]
+            assert any(key(owner, relation.name) in registry for owner in owners), (
+                f"{node_type.name}.{relation.name} has no loader"
+            )

@@ -1,7 +1,8 @@
 """The rows of a filtered subgraph export, streamed: organisations, then the partnerships among them.
 
 Both statements share one organisation filter, so an edge is exported exactly when both of its
-organisations are.
+organisations are. The organisations' property columns come from the model (hub/model/graph.py):
+each property of an organisation type that is `exported`, in the model's order.
 """
 
 from __future__ import annotations
@@ -12,6 +13,32 @@ from typing import Any, LiteralString
 from hub.db.cypher import visible_partnership
 from hub.db.database import Database, Row
 from hub.domain.principal import Visibility
+from hub.model.graph import MODEL
+from hub.model.types import Kind, Prop
+
+
+def _exported(type_name: str) -> tuple[Prop, ...]:
+    """The exported properties of the node types `type_name` stands for, each once, in order."""
+    props: dict[str, Prop] = {}
+    for member in MODEL.members(type_name):
+        for prop in MODEL.node(member).props:
+            if prop.exported and prop.kind is not Kind.ID:
+                props.setdefault(prop.name, prop)
+    return tuple(props.values())
+
+
+PROPS = _exported("Organisation")
+NETWORK_COLUMNS = ("degree", "pagerank", "betweenness", "community")
+NODE_COLUMNS = ("id", "type", *(p.name for p in PROPS), "zone", *NETWORK_COLUMNS)
+
+
+def _projection(props: tuple[Prop, ...]) -> LiteralString:
+    """A map projection of `o` holding `props` by property name; dates as ISO strings."""
+    entries: LiteralString = ""
+    for prop in props:
+        entry = prop.prop + ": toString(o." + prop.prop + ")" if prop.kind is Kind.DATE else "." + prop.prop
+        entries = entries + (", " if entries else "") + entry
+    return "o {" + entries + "}"
 
 
 def _selected(o: LiteralString) -> LiteralString:
@@ -32,8 +59,9 @@ NODES = (
     + """
 OPTIONAL MATCH (o)-[:LOCATED_IN]->(z:Zone)
 RETURN o.id AS id, CASE WHEN o:Institution THEN 'Institution' ELSE 'TechEnterprise' END AS type,
-       o.name AS name, o.nameZh AS nameZh, o.kind AS kind, o.homeCountry AS homeCountry,
-       toString(o.founded) AS founded, z.id AS zone, o.networkDegree AS degree,
+       """
+    + _projection(PROPS)
+    + """ AS props, z.id AS zone, o.networkDegree AS degree,
        o.networkPagerank AS pagerank, o.networkBetweenness AS betweenness,
        o.networkCommunity AS community
 ORDER BY o.id
@@ -61,8 +89,15 @@ ORDER BY p.id
 )
 
 
-def nodes(db: Database, filters: dict[str, Any], time_limit: float | None) -> AsyncIterator[Row]:
-    return db.stream(NODES, time_limit=time_limit, **filters)
+def _column(value: Any) -> Any:
+    return ";".join(value) if isinstance(value, list) else value  # a list of strings in one cell
+
+
+async def nodes(db: Database, filters: dict[str, Any], time_limit: float | None) -> AsyncIterator[Row]:
+    """The selected organisations, one row of NODE_COLUMNS each."""
+    async for row in db.stream(NODES, time_limit=time_limit, **filters):
+        props = row.pop("props")
+        yield {**row, **{p.name: _column(props.get(p.prop)) for p in PROPS}}
 
 
 async def count_nodes(db: Database, filters: dict[str, Any]) -> int:

@@ -1,7 +1,9 @@
 """Batched navigation of relationships: for many anchors at once, one statement each.
 
 The API's data loaders call these with every parent id of one level of a response, so a nested
-query costs one round trip per relationship field, however many items it returns.
+query costs one round trip per relationship field, however many items it returns. The paged ones
+(connections) are made from the model's relations (hub/model/graph.py), so a connection declared
+there needs no statement here.
 """
 
 from __future__ import annotations
@@ -10,23 +12,28 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, LiteralString
 
-from hub.db.cypher import organisation_map, related_page, visible_partnership
+from hub.db.cypher import organisation_map, related_page
 from hub.db.database import Runner
-from hub.db.mapping import from_props, organisation
+from hub.db.mapping import NODE_MODELS, from_props, organisation
 from hub.db.repositories.sandbox import invitation
 from hub.domain import models
-from hub.domain.enums import Maturity, PartyRole, SandboxRole
 from hub.domain.paging import Page, PageRequest
+from hub.model.graph import MODEL
+from hub.model.types import Relation as ModelRelation
 
-_ORGANISATION: LiteralString = "MATCH (a:Organisation {id: id})"
+# Filter values travel as $f0, $f1, ... in the order of the relation's filters.
+_SLOTS: tuple[LiteralString, ...] = ("f0", "f1", "f2", "f3", "f4", "f5")
+_HOLES: dict[LiteralString, LiteralString] = {"{src}": "a", "{dst}": "n", "{rel}": "r", "{mid}": "m"}
 
 
 @dataclass(frozen=True, slots=True)
 class Relation:
-    """A paged relationship: its statement, the filter parameters it takes, and its item type."""
+    """A paged relationship of the model: its statements (by the value of its label filter, None
+    when not given), the arguments of its filters (one $f slot each), and its item type."""
 
-    query: LiteralString
-    params: tuple[str, ...]
+    queries: dict[str | None, LiteralString]
+    arguments: tuple[str, ...]
+    label_argument: str | None
     build: Callable[[dict[str, Any]], Any]
 
 
@@ -34,101 +41,88 @@ def _record(cls: type[Any]) -> Callable[[dict[str, Any]], Any]:
     return lambda props: from_props(cls, props)
 
 
-PAGED: dict[str, Relation] = {
-    "organisation.partnerships": Relation(
-        related_page(
-            _ORGANISATION,
-            "MATCH (a)-[:PARTY_TO]->(n:Partnership) "
-            "WHERE ($status IS NULL OR n.status = $status) AND ($kind IS NULL OR n.kind = $kind) "
-            "AND " + visible_partnership("n"),
-            "n.proposedOn DESC, n.id",
-            "n {.*}",
-        ),
-        ("status", "kind", "viewerOrg", "seesAll"),
-        _record(models.Partnership),
-    ),
-    "organisation.partners": Relation(
-        related_page(
-            _ORGANISATION,
-            "MATCH (a)-[:PARTY_TO]->(p:Partnership)<-[:PARTY_TO]-(n:Organisation) "
-            "WHERE n <> a AND ($status IS NULL OR p.status = $status) AND " + visible_partnership("p") + " "
-            "WITH DISTINCT n",
-            "n.name, n.id",
-            organisation_map("n"),
-        ),
-        ("status", "viewerOrg", "seesAll"),
-        organisation,
-    ),
-    "organisation.sandboxProjects": Relation(
-        related_page(
-            _ORGANISATION,
-            "MATCH (a)-[:PARTICIPATES_IN]->(n:SandboxProject) WHERE ($status IS NULL OR n.status = $status)",
-            "n.appliedOn DESC, n.id",
-            "n {.*}",
-        ),
-        ("status",),
-        _record(models.SandboxProject),
-    ),
-    "capability.providers": Relation(
-        related_page(
-            "MATCH (a:Capability {id: id})",
-            "MATCH (n:TechEnterprise)-[o:OFFERS]->(a) WHERE ($maturity IS NULL OR o.maturity = $maturity)",
-            "n.name, n.id",
-            "n {.*}",
-        ),
-        ("maturity",),
-        _record(models.TechEnterprise),
-    ),
-    "capability.seekers": Relation(
-        related_page(
-            "MATCH (a:Capability {id: id})",
-            "MATCH (n:Institution)-[:SEEKS]->(a) WHERE ($kind IS NULL OR n.kind = $kind)",
-            "n.name, n.id",
-            "n {.*}",
-        ),
-        ("kind",),
-        _record(models.Institution),
-    ),
-    "capability.sandboxProjects": Relation(
-        related_page(
-            "MATCH (a:Capability {id: id})",
-            "MATCH (n:SandboxProject)-[:USES]->(a) WHERE ($status IS NULL OR n.status = $status)",
-            "n.appliedOn DESC, n.id",
-            "n {.*}",
-        ),
-        ("status",),
-        _record(models.SandboxProject),
-    ),
-    "zone.organisations": Relation(
-        related_page(
-            "MATCH (a:Zone {id: id})",
-            "MATCH (n:Organisation)-[:LOCATED_IN]->(a) WHERE ($type IS NULL OR $type IN labels(n))",
-            "n.name, n.id",
-            organisation_map("n"),
-        ),
-        ("type",),
-        organisation,
-    ),
-    "sandboxBatch.projects": Relation(
-        related_page(
-            "MATCH (a:SandboxBatch {id: id})",
-            "MATCH (n:SandboxProject)-[:IN_BATCH]->(a) WHERE ($status IS NULL OR n.status = $status)",
-            "n.id",
-            "n {.*}",
-        ),
-        ("status",),
-        _record(models.SandboxProject),
-    ),
-}
+def _fill(template: LiteralString) -> LiteralString:
+    for hole, name in _HOLES.items():
+        template = template.replace(hole, name)
+    return template
+
+
+def _optional(slot: LiteralString, template: LiteralString) -> LiteralString:
+    """The filter's predicate when its argument is given ($slot not null)."""
+    return "($" + slot + " IS NULL OR " + _fill(template).replace("{value}", "$" + slot) + ")"
+
+
+def _arguments(relation: ModelRelation) -> tuple[str, ...]:
+    for name, f in relation.filters.items():
+        if len(f.args) != 1 or f.when or f.unless or f.id_of:
+            raise ValueError(f"{relation.name}.{name}: a relationship's filter takes one plain argument")
+    return tuple(f.args[0][-1] for f in relation.filters.values())
+
+
+def _paged(label: LiteralString, relation: ModelRelation) -> Relation:
+    """The loader's statements for `relation` from nodes labelled `label`: the model's pattern,
+    its fixed predicate, the target's visibility rule, filters, order (ties by id)."""
+    predicates = [
+        _optional(slot, f.template) for slot, f in zip(_SLOTS, relation.filters.values(), strict=False)
+    ]
+    if relation.where is not None:
+        predicates.append(_fill(relation.where))
+    targets = MODEL.members(relation.target)
+    if len(targets) == 1 and (visible := MODEL.node(targets[0]).visible_when) is not None:
+        predicates.append(visible.replace("{n}", "n"))
+    order: LiteralString = (_fill(relation.order) + ", " if relation.order else "") + "n.id"
+    projection = organisation_map("n") if len(targets) > 1 else "n {.*}"
+    build = organisation if len(targets) > 1 else _record(NODE_MODELS[targets[0]])
+    labels: dict[str | None, LiteralString | None] = {None: None}
+    if relation.label_filter is not None:
+        labels |= {value: _fill(p) for value, p in relation.label_filter.labels.items()}
+    queries: dict[str | None, LiteralString] = {}
+    for value, by_label in labels.items():
+        where = [*predicates, *([by_label] if by_label else [])]
+        body = "MATCH " + _fill(relation.pattern) + (" WHERE " + " AND ".join(where) if where else "")
+        if relation.distinct:
+            body = body + " WITH DISTINCT n"
+        queries[value] = related_page("MATCH (a:" + label + " {id: id})", body, order, projection)
+    label_argument = relation.label_filter.arg if relation.label_filter else None
+    return Relation(queries, _arguments(relation), label_argument, build)
+
+
+def _key(type_name: str, relation: ModelRelation) -> str:
+    return type_name[0].lower() + type_name[1:] + "." + relation.name
+
+
+def _registry() -> dict[str, Relation]:
+    """Every connection of the model, keyed `<type>.<field>` (`organisation.partners`): those
+    every member of a labelled interface has alike once, on the interface's label."""
+    paged: dict[str, Relation] = {}
+    shared: set[tuple[str, str]] = set()  # (node type, relation) read through an interface
+    for interface in MODEL.interfaces:
+        if interface.label is None:
+            continue
+        for relation in MODEL.shared_relations(interface.name):
+            shared |= {(member, relation.name) for member in interface.members}
+            if relation.connection:
+                paged[_key(interface.name, relation)] = _paged(interface.label, relation)
+    for node_type in MODEL.nodes:
+        for relation in node_type.relations:
+            if relation.connection and (node_type.name, relation.name) not in shared:
+                paged[_key(node_type.name, relation)] = _paged(node_type.label, relation)
+    return paged
+
+
+PAGED: dict[str, Relation] = _registry()
 
 
 async def related_pages(
     db: Runner, *, relation: str, ids: list[str], page: PageRequest, filters: dict[str, Any]
 ) -> dict[str, Page[Any]]:
-    """One page of `relation` for each anchor id; an unknown anchor gets an empty page."""
+    """One page of `relation` for each anchor id; an unknown anchor gets an empty page.
+    `filters` holds the field's arguments and the viewer's parameters."""
     spec = PAGED[relation]
-    params = {name: filters.get(name) for name in spec.params}
-    rows = await db.read(spec.query, ids=ids, skip=page.skip, limit=page.limit, **params)
+    query = spec.queries[filters.get(spec.label_argument) if spec.label_argument else None]
+    slots = {slot: filters.get(name) for slot, name in zip(_SLOTS, spec.arguments, strict=False)}
+    viewer = {k: filters.get(k) for k in ("viewerOrg", "seesAll")}
+    rows = await db.read(query, ids=ids, skip=page.skip, limit=page.limit, **slots, **viewer)
     pages = {
         row["id"]: Page([spec.build(item) for item in row["items"]], row["total"], page.skip) for row in rows
     }
@@ -138,41 +132,92 @@ async def related_pages(
 
 # -- bounded lists: a handful of items per anchor ----------------------------------------------
 
-ZONES_OF = """
-UNWIND $ids AS id
-MATCH (:Organisation {id: id})-[:LOCATED_IN]->(z:Zone)
-RETURN id, z {.*} AS item
-"""
 
-SOUGHT_CAPABILITIES_OF = """
-UNWIND $ids AS id
-MATCH (:Institution {id: id})-[:SEEKS]->(c:Capability)
-WITH id, c ORDER BY c.name
-RETURN id, collect(c {.*}) AS items
-"""
+@dataclass(frozen=True, slots=True)
+class Wrapped:
+    """An item of a relationship that carries properties of its own (a model `Wrapper`, such as
+    a party's role): the related node's record and those properties by name."""
 
-OFFERED_CAPABILITIES_OF = """
-UNWIND $ids AS id
-MATCH (:TechEnterprise {id: id})-[o:OFFERS]->(c:Capability)
-WITH id, c, o ORDER BY c.name
-RETURN id, collect({capability: c {.*}, maturity: o.maturity}) AS items
-"""
+    node: Any
+    values: dict[str, Any]
 
-PARTIES_OF = """
-UNWIND $ids AS id
-MATCH (o:Organisation)-[r:PARTY_TO]->(:Partnership {id: id})
-WITH id, o, r ORDER BY r.role DESC
-RETURN id, collect({role: r.role, organisation: o {.*, __type: CASE WHEN o:Institution
-    THEN 'Institution' ELSE 'TechEnterprise' END}}) AS items
-"""
 
-PARTICIPANTS_OF = """
-UNWIND $ids AS id
-MATCH (o:Organisation)-[r:PARTICIPATES_IN]->(:SandboxProject {id: id})
-WITH id, o, r ORDER BY r.role, o.name
-RETURN id, collect({role: r.role, organisation: o {.*, __type: CASE WHEN o:Institution
-    THEN 'Institution' ELSE 'TechEnterprise' END}}) AS items
-"""
+@dataclass(frozen=True, slots=True)
+class Listed:
+    """A bounded relationship of the model: its statement, whether it is a list (else one item
+    or None), and how an item is built."""
+
+    query: LiteralString
+    many: bool
+    build: Callable[[dict[str, Any]], Any]
+
+
+def _listed(label: LiteralString, relation: ModelRelation) -> Listed:
+    """The loader's statement for `relation` from nodes labelled `label`: every item of each
+    anchor in the model's order (ties by id), with the relationship's wrapper properties."""
+    predicates: list[LiteralString] = [_fill(relation.where)] if relation.where is not None else []
+    targets = MODEL.members(relation.target)
+    if len(targets) == 1 and (visible := MODEL.node(targets[0]).visible_when) is not None:
+        predicates.append(visible.replace("{n}", "n"))
+    order: LiteralString = (_fill(relation.order) + ", " if relation.order else "") + "n.id"
+    node: LiteralString = organisation_map("n") if len(targets) > 1 else "n {.*}"
+    build_node = organisation if len(targets) > 1 else _record(NODE_MODELS[targets[0]])
+    wrapper = relation.wrapper
+    item, carried, build = node, "n", build_node
+    if wrapper is not None:
+        item = "{node: " + node + "".join(", " + p.prop + ": r." + p.prop for p in wrapper.props) + "}"
+        carried = "n, r"
+
+        def build(row: dict[str, Any]) -> Wrapped:
+            return Wrapped(build_node(row["node"]), {p.prop: row[p.prop] for p in wrapper.props})
+
+    query = (
+        "UNWIND $ids AS id MATCH (a:"
+        + label
+        + " {id: id}) MATCH "
+        + _fill(relation.pattern)
+        + (" WHERE " + " AND ".join(predicates) if predicates else "")
+        + " WITH id, "
+        + carried
+        + " ORDER BY "
+        + order
+        + " RETURN id, collect("
+        + item
+        + ") AS items"
+    )
+    return Listed(query, relation.many, build)
+
+
+def _listed_registry() -> dict[str, Listed]:
+    """Every relationship of the model that is not a connection, keyed like PAGED."""
+    listed: dict[str, Listed] = {}
+    shared: set[tuple[str, str]] = set()
+    for interface in MODEL.interfaces:
+        if interface.label is None:
+            continue
+        for relation in MODEL.shared_relations(interface.name):
+            shared |= {(member, relation.name) for member in interface.members}
+            if not relation.connection:
+                listed[_key(interface.name, relation)] = _listed(interface.label, relation)
+    for node_type in MODEL.nodes:
+        for relation in node_type.relations:
+            if not relation.connection and (node_type.name, relation.name) not in shared:
+                listed[_key(node_type.name, relation)] = _listed(node_type.label, relation)
+    return listed
+
+
+LISTED: dict[str, Listed] = _listed_registry()
+
+
+async def listed_items(db: Runner, *, relation: str, ids: list[str]) -> dict[str, Any]:
+    """For each anchor id, the items of `relation` (a list), or its one item or None."""
+    spec = LISTED[relation]
+    rows = await db.read(spec.query, ids=ids)
+    found = {row["id"]: [spec.build(item) for item in row["items"]] for row in rows}
+    if spec.many:
+        return {i: found.get(i, []) for i in ids}
+    return {i: (found[i][0] if found.get(i) else None) for i in ids}
+
 
 INVITATIONS_OF = """
 UNWIND $ids AS id
@@ -182,115 +227,11 @@ RETURN id, collect({invitation: i {.*}, organisation: o {.*, __type: CASE WHEN o
     THEN 'Institution' ELSE 'TechEnterprise' END}}) AS items
 """
 
-BATCH_OF = """
-UNWIND $ids AS id
-MATCH (:SandboxProject {id: id})-[:IN_BATCH]->(b:SandboxBatch)
-RETURN id, b {.*} AS item
-"""
-
-TECHNOLOGIES_OF = """
-UNWIND $ids AS id
-MATCH (:SandboxProject {id: id})-[:USES]->(c:Capability)
-WITH id, c ORDER BY c.name
-RETURN id, collect(c {.*}) AS items
-"""
-
-AWARDS_OF = """
-UNWIND $ids AS id
-MATCH (:SandboxProject {id: id})-[:WON]->(w:Award)
-WITH id, w ORDER BY w.year
-RETURN id, collect(w {.*}) AS items
-"""
-
-PROJECT_OF_AWARD = """
-UNWIND $ids AS id
-MATCH (p:SandboxProject)-[:WON]->(:Award {id: id})
-RETURN id, p {.*} AS item
-"""
-
-
-@dataclass(frozen=True, slots=True)
-class OfferedCapability:
-    capability: models.Capability
-    maturity: Maturity
-
-
-@dataclass(frozen=True, slots=True)
-class PartyOf:
-    role: PartyRole
-    organisation: models.Organisation
-
-
-@dataclass(frozen=True, slots=True)
-class ParticipantOf:
-    role: SandboxRole
-    organisation: models.Organisation
-
 
 @dataclass(frozen=True, slots=True)
 class InvitationOf:
     invitation: models.SandboxInvitation
     organisation: models.Organisation
-
-
-async def _one_each(db: Runner, query: LiteralString, ids: list[str], cls: type[Any]) -> dict[str, Any]:
-    rows = await db.read(query, ids=ids)
-    return {row["id"]: from_props(cls, row["item"]) for row in rows}
-
-
-async def _many_each(
-    db: Runner, query: LiteralString, ids: list[str], build: Callable[[dict[str, Any]], Any]
-) -> dict[str, list[Any]]:
-    rows = await db.read(query, ids=ids)
-    found = {row["id"]: [build(item) for item in row["items"]] for row in rows}
-    return {i: found.get(i, []) for i in ids}
-
-
-async def zones_of(db: Runner, *, ids: list[str]) -> dict[str, models.Zone]:
-    return await _one_each(db, ZONES_OF, ids, models.Zone)
-
-
-async def batches_of(db: Runner, *, ids: list[str]) -> dict[str, models.SandboxBatch]:
-    return await _one_each(db, BATCH_OF, ids, models.SandboxBatch)
-
-
-async def projects_of_awards(db: Runner, *, ids: list[str]) -> dict[str, models.SandboxProject]:
-    return await _one_each(db, PROJECT_OF_AWARD, ids, models.SandboxProject)
-
-
-async def sought_capabilities_of(db: Runner, *, ids: list[str]) -> dict[str, list[models.Capability]]:
-    return await _many_each(db, SOUGHT_CAPABILITIES_OF, ids, _record(models.Capability))
-
-
-async def technologies_of(db: Runner, *, ids: list[str]) -> dict[str, list[models.Capability]]:
-    return await _many_each(db, TECHNOLOGIES_OF, ids, _record(models.Capability))
-
-
-async def awards_of(db: Runner, *, ids: list[str]) -> dict[str, list[models.Award]]:
-    return await _many_each(db, AWARDS_OF, ids, _record(models.Award))
-
-
-async def offered_capabilities_of(db: Runner, *, ids: list[str]) -> dict[str, list[OfferedCapability]]:
-    def build(item: dict[str, Any]) -> OfferedCapability:
-        return OfferedCapability(
-            from_props(models.Capability, item["capability"]), Maturity(item["maturity"])
-        )
-
-    return await _many_each(db, OFFERED_CAPABILITIES_OF, ids, build)
-
-
-async def parties_of(db: Runner, *, ids: list[str]) -> dict[str, list[PartyOf]]:
-    def build(item: dict[str, Any]) -> PartyOf:
-        return PartyOf(PartyRole(item["role"]), organisation(item["organisation"]))
-
-    return await _many_each(db, PARTIES_OF, ids, build)
-
-
-async def participants_of(db: Runner, *, ids: list[str]) -> dict[str, list[ParticipantOf]]:
-    def build(item: dict[str, Any]) -> ParticipantOf:
-        return ParticipantOf(SandboxRole(item["role"]), organisation(item["organisation"]))
-
-    return await _many_each(db, PARTICIPANTS_OF, ids, build)
 
 
 async def invitations_of(db: Runner, *, ids: list[str]) -> dict[str, list[InvitationOf]]:

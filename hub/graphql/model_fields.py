@@ -1,0 +1,126 @@
+"""The node types' property fields, made from the declarative model (hub/model/graph.py).
+
+`@model_fields(props)` goes under `@strawberry.type` (or `@strawberry.interface`): before
+Strawberry reads the class it adds one field for each property the class does not declare itself,
+in the model's order, with the model's GraphQL type, nullability and description. So a property
+declared in the model is a field of the standard executor's type, spelled exactly as the compiled
+path spells it. A class keeps hand-written only the fields with the project's own logic
+(`Partnership.terms` behind its visibility rule, relationship fields through the data loaders).
+
+`from_props` then builds such an object from a node's property map, reading each property the
+way the compiled statement does (the model's default when absent, enums by name, dates).
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import re
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date
+from enum import Enum
+from typing import Any, TypeVar
+
+import strawberry
+
+from hub.domain import enums
+from hub.graphql.relay import to_global_id
+from hub.model.types import Kind, NodeType, Prop
+
+T = TypeVar("T")
+
+# The domain's enums by their GraphQL name (hub/graphql/enums.py registers the same classes).
+ENUMS: dict[str, type[Enum]] = {
+    e.__name__: e
+    for e in (
+        enums.InstitutionKind,
+        enums.OwnershipForm,
+        enums.Maturity,
+        enums.PartnershipKind,
+        enums.PartnershipStatus,
+        enums.PartyRole,
+        enums.SandboxStatus,
+        enums.SandboxRole,
+        enums.ServiceType,
+        enums.RiskLevel,
+    )
+}
+
+_SCALARS: dict[Kind, Any] = {
+    Kind.ID: strawberry.ID,
+    Kind.STRING: str,
+    Kind.INT: int,
+    Kind.FLOAT: float,
+    Kind.DATE: date,
+    Kind.STRINGS: list[str],
+}
+
+# The props each decorated class added, so `from_props` fills exactly those.
+_ADDED: dict[type[Any], tuple[Prop, ...]] = {}
+
+
+def python_name(prop: Prop) -> str:
+    """The attribute of a GraphQL field: `homeCountry` -> `home_country`."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", prop.name).lower()
+
+
+def annotation(prop: Prop) -> Any:
+    """The Python type Strawberry turns into the field's GraphQL type."""
+    if prop.kind is Kind.ENUM:
+        if prop.enum not in ENUMS:
+            raise ValueError(f"{prop.name}: enum {prop.enum!r} is not one of the API's enums")
+        base: Any = ENUMS[prop.enum]
+    else:
+        base = _SCALARS[prop.kind]
+    return base if prop.required else base | None
+
+
+def _declared(cls: type[Any]) -> set[str]:
+    """Attributes the class or its bases declare: fields, resolvers, private values."""
+    names: set[str] = set()
+    for klass in cls.__mro__:
+        names |= set(inspect.get_annotations(klass)) | set(vars(klass))
+    return names
+
+
+def model_fields(props: Iterable[Prop]) -> Callable[[type[T]], type[T]]:
+    """Adds a Strawberry field to the class for each of `props` it lacks (see the module)."""
+
+    def add(cls: type[T]) -> type[T]:
+        declared = _declared(cls)
+        added = tuple(p for p in props if python_name(p) not in declared)
+        own = inspect.get_annotations(cls)
+        # The model's fields first, in its order; Strawberry lists resolvers after them.
+        cls.__annotations__ = {**{python_name(p): annotation(p) for p in added}, **own}
+        for prop in added:
+            setattr(cls, python_name(prop), strawberry.field(name=prop.name, description=prop.description))
+        _ADDED[cls] = added
+        return cls
+
+    return add
+
+
+def _value(prop: Prop, value: Any) -> Any:
+    if value is None:
+        # The model's default is a Cypher literal; those it uses ([], numbers) read as JSON.
+        return None if prop.default is None else json.loads(prop.default)
+    if hasattr(value, "to_native"):
+        value = value.to_native()
+    if prop.kind is Kind.DATE and isinstance(value, str):  # a record replayed from JSON
+        return date.fromisoformat(value)
+    if prop.kind is Kind.ENUM and prop.enum is not None:
+        return ENUMS[prop.enum](value)
+    if prop.kind is Kind.STRINGS:
+        return list(value)
+    return value
+
+
+def from_props(cls: type[T], node_type: NodeType, props: Mapping[str, Any], **own: Any) -> T:
+    """An object of the decorated `cls` for a node of `node_type` from its property map;
+    `own` gives the class's own (hand-written) attributes."""
+    key = props["id"]
+    values: dict[str, Any] = {"id": strawberry.ID(to_global_id(node_type.name, key)), "key": key}
+    for klass in cls.__mro__:
+        for prop in _ADDED.get(klass, ()):
+            values.setdefault(python_name(prop), _value(prop, props.get(prop.prop)))
+    return cls(**values, **own)
