@@ -1,4 +1,4 @@
-"""Applies schema/constraints.cypher: idempotent, so it runs at every start."""
+"""Applies schema/constraints.cypher (shipped in the package): idempotent, run by `hub db migrate`."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import LiteralString
 
 from hub.db.database import Database
+from hub.resources import schema_dir
 
-SCHEMA_DIR = Path(__file__).resolve().parents[2] / "schema"
-CONSTRAINTS_FILE = SCHEMA_DIR / "constraints.cypher"
+CONSTRAINTS_FILE = schema_dir() / "constraints.cypher"
 
 AWAIT_INDEXES = "CALL db.awaitIndexes(300)"
 
