@@ -1,4 +1,4 @@
-"""The ASGI application: /graphql, /export, /explorer, /healthz, /readyz. The lifespan owns the
+"""The ASGI application: /graphql, /export, /explorer, /healthz, /readyz, /metrics. The lifespan owns the
 Neo4j driver and the schedules that keep derived data fresh."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import asyncio
 import contextlib
 import functools
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -23,7 +23,6 @@ from hub.admission import Admission, PerCaller
 from hub.db import idempotency
 from hub.db.connect import open_database
 from hub.db.database import Database
-from hub.db.migrations import apply_schema
 from hub.errors import DatabaseUnavailable
 from hub.graphql.analysis import OperationLimits
 from hub.graphql.compiled.operations import CompiledReads
@@ -34,6 +33,8 @@ from hub.http.bounded import within_operation_timeout
 from hub.http.export import export
 from hub.http.failures import LastResort, database_unavailable
 from hub.limits import BodySizeLimit
+from hub.observe.access import AccessLog
+from hub.observe.endpoint import metrics_endpoint
 from hub.rate_limit import RateLimit
 from hub.security.api_keys import ApiKeys
 from hub.security.authenticate import Authenticator
@@ -48,6 +49,7 @@ from hub.services.organisations import OrganisationService
 from hub.services.partnerships import PartnershipService
 from hub.services.risk import RiskViews
 from hub.services.sandbox import SandboxService
+from hub.services.schedule import PeriodicJob, Scheduler
 from hub.settings import Settings
 
 log = logging.getLogger("hub")
@@ -102,17 +104,22 @@ def token_verifier(settings: Settings) -> TokenVerifier | None:
     )
 
 
-async def _every(
-    seconds: int, job: Callable[[], Awaitable[object]], what: str, first_wait: float = 0
-) -> None:
-    """Runs `job` every `seconds`, after `first_wait`; a failure is logged and does not stop the next."""
-    await asyncio.sleep(first_wait)
-    while True:
-        try:
-            await job()
-        except Exception:
-            log.exception("%s failed", what)
-        await asyncio.sleep(seconds)
+def periodic_jobs(
+    db: Database, services: Services, settings: Settings, network_first_wait: float
+) -> list[PeriodicJob]:
+    """What keeps derived data fresh; each runs once per interval across every worker and replica."""
+    jobs = [
+        # Forgets idempotency keys past their retention (a claim treats them as free anyway).
+        PeriodicJob(
+            "idempotency-purge", 3600, functools.partial(idempotency.purge_expired, db), first_wait=3600
+        )
+    ]
+    if every := settings.matchmaking_refresh_seconds:
+        # Keeps the capabilities' leading providers and seekers fresh after changes.
+        jobs.append(PeriodicJob("matchmaking-leaders", every, services.matchmaker.refresh))
+    if every := settings.network_refresh_seconds:
+        jobs.append(PeriodicJob("network-measures", every, services.network.refresh, network_first_wait))
+    return jobs
 
 
 async def _network_first_wait(services: Services, every: int) -> float:
@@ -134,23 +141,20 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         db = database or open_database(settings, timeout=settings.operation_timeout_seconds)
         refreshers: list[asyncio.Task[None]] = []
         try:
-            await apply_schema(db)
+            # The schema is applied by `hub db migrate` (run by `hub up`, `hub serve` and deploys),
+            # once, not by every worker: the serving account needs no schema rights.
             app.state.db = db
             app.state.operation_timeout_seconds = settings.operation_timeout_seconds
             services = app.state.services = build_services(db, settings)
             app.state.authenticator = Authenticator(ApiKeys(db), tokens, settings.api_key_cache_seconds)
-            if every := settings.matchmaking_refresh_seconds:
-                # Keeps the capabilities' leading providers and seekers fresh after changes.
-                job = _every(every, services.matchmaker.refresh, "refreshing the matchmaking leaders")
-                refreshers.append(asyncio.create_task(job))
-            # Forgets idempotency keys past their retention (a claim treats them as free anyway).
-            purge = functools.partial(idempotency.purge_expired, db)
-            job = _every(3600, purge, "purging expired idempotency keys", first_wait=3600)
-            refreshers.append(asyncio.create_task(job))
-            if every := settings.network_refresh_seconds:
-                wait = await _network_first_wait(services, every)
-                job = _every(every, services.network.refresh, "measuring the network", wait)
-                refreshers.append(asyncio.create_task(job))
+            network_wait = (
+                await _network_first_wait(services, settings.network_refresh_seconds)
+                if settings.network_refresh_seconds
+                else 0
+            )
+            scheduler = Scheduler(db, lease_seconds=settings.job_lease_seconds)
+            for job in periodic_jobs(db, services, settings, network_wait):
+                refreshers.append(asyncio.create_task(scheduler.run_forever(job)))
             yield
         finally:
             for refresher in refreshers:
@@ -192,16 +196,19 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         Route("/graphql", graphql, methods=["GET", "POST"]),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
+        Route("/metrics", metrics_endpoint, methods=["GET"]),
         Route("/export/{name}", within_operation_timeout(export), methods=["GET"]),
         Mount("/explorer", app=StaticFiles(directory=EXPLORER, html=True, check_dir=False), name="explorer"),
     ]
     middleware = [
+        # Outermost: the access line and the request metrics see every answer, 500s included.
+        Middleware(AccessLog),
         Middleware(
             CORSMiddleware,
             allow_origins=settings.cors_origins,
             allow_methods=["GET", "POST"],
-            allow_headers=["Authorization", "Content-Type", "Idempotency-Key"],
-            expose_headers=["Retry-After", "Idempotent-Replayed"],
+            allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "X-Request-Id"],
+            expose_headers=["Retry-After", "Idempotent-Replayed", "X-Request-Id"],
         ),
         Middleware(LastResort),
         Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes),

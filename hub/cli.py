@@ -22,6 +22,7 @@ from hub.db.repositories.api_keys import list_keys
 from hub.db.server import ManagedNeo4j
 from hub.domain.enums import Role
 from hub.errors import AuthenticationError, HubError
+from hub.observe.logs import configure_logging
 from hub.security.api_keys import ApiKeys
 from hub.seeds.loading import DEFAULT_SEED_DIR, graph_counts, load_seed_dir, load_synthetic
 from hub.settings import Settings
@@ -290,22 +291,33 @@ def schema_export(
 def serve(
     host: Annotated[str | None, typer.Option(help="Interface to listen on.")] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+    migrate: Annotated[
+        bool,
+        typer.Option(help="Apply the graph schema first (off where a deploy step runs `hub db migrate`)."),
+    ] = True,
 ) -> None:
     """Serve the GraphQL API with uvicorn (starting the managed Neo4j if needed)."""
     settings = _settings()
     _ensure_server(settings)
+    if migrate:  # once here, not in each of the workers uvicorn starts
+        _with_db(settings, apply_schema)
     _serve(settings, host, port)
 
 
 def _serve(settings: Settings, host: str | None, port: int | None) -> None:
     import uvicorn
 
+    # The same configuration in this process and in every worker uvicorn starts; the hub writes
+    # its own access lines (with the request id), so uvicorn's are off.
+    log_config = configure_logging(settings.effective_log_format, settings.log_level)
     uvicorn.run(
         "hub.app:create_app",
         factory=True,
         host=host or settings.host,
         port=port or settings.port,
         workers=settings.workers,
+        log_config=log_config,
+        access_log=False,
     )
 
 
@@ -326,7 +338,7 @@ def up() -> None:
         f"GraphQL at {base}/graphql, the explorer at {base}/explorer/ (paste the key there)\n"
         "Ctrl-C stops the hub; `hub db stop` stops Neo4j."
     )
-    serve(None, None)
+    serve(None, None, migrate=False)  # seeding applied it
 
 
 def main() -> None:

@@ -8,6 +8,8 @@ from pathlib import Path
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from hub.observe.logs import LogFormat
+
 NEO4J_VERSION = "2026.08.1"
 """The pinned Neo4j Community release the hub fetches and manages (runs on Java 21+)."""
 
@@ -40,6 +42,10 @@ class Settings(BaseSettings):
     neo4j_pagecache: str = "512m"
     neo4j_cache_dir: Path = Field(default_factory=lambda: Path.home() / ".cache" / "fintech-hub")
     java_home: Path | None = None
+
+    # Logs: JSON lines in production, readable lines in development, unless set (json, console).
+    log_format: LogFormat | None = None
+    log_level: str = Field(default="INFO", pattern="^(DEBUG|INFO|WARNING|ERROR)$")
 
     max_page_size: int = Field(default=100, ge=1, le=1000)
     # Reads the model covers are compiled to one Cypher statement each (off: every read goes
@@ -88,6 +94,9 @@ class Settings(BaseSettings):
     matchmaking_refresh_seconds: int = Field(default=600, ge=0)
     # How often the API re-measures the partnership network (PageRank, betweenness, communities; 0: never).
     network_refresh_seconds: int = Field(default=900, ge=0)
+    # Periodic jobs run once per interval across all workers and replicas under a lease in Neo4j;
+    # a worker that dies holding one keeps it this long (longer than the slowest run).
+    job_lease_seconds: float = Field(default=900, gt=0)
 
     @field_validator("neo4j_uri")
     @classmethod
@@ -117,6 +126,12 @@ class Settings(BaseSettings):
     @property
     def production(self) -> bool:
         return self.env is Environment.PRODUCTION
+
+    @property
+    def effective_log_format(self) -> LogFormat:
+        if self.log_format is not None:
+            return self.log_format
+        return LogFormat.JSON if self.production else LogFormat.CONSOLE
 
     @property
     def neo4j_dir(self) -> Path:

@@ -39,6 +39,7 @@ from hub.graphql.errors import shaped
 from hub.graphql.loaders import Loaders
 from hub.graphql.outage import database_unreachable, mark_unavailable, unavailable
 from hub.graphql.screening import screen
+from hub.observe.exchange import exchange_of, note
 from hub.rate_limit import RateLimit, RateLimited
 from hub.security.authenticate import Authenticator
 from hub.security.policy import visibility
@@ -87,6 +88,7 @@ class HubGraphQL(GraphQL[Context, None]):
             async with asyncio.timeout_at(deadline):
                 context.principal = await authenticator.principal(request.headers.get("authorization"))
             context.loaders.visibility = visibility(context.principal)
+            note(request, caller=context.principal.subject)
         except AuthenticationError as refused:
             sub_response.status_code = 401
             sub_response.headers["WWW-Authenticate"] = 'Bearer realm="fintech-hub"'
@@ -110,6 +112,9 @@ class HubGraphQL(GraphQL[Context, None]):
             self.guards.max_cost,
             self.guards.points_per_minute,
         )
+        if (exchange := exchange_of(request)) is not None:
+            exchange.operation = screening.operation or request_data.operation_name
+            exchange.cost = screening.cost
         principal = context.principal.subject
         rate_limit: RateLimit = request.app.state.rate_limit
         admission: Admission = request.app.state.admission
@@ -206,6 +211,8 @@ class HubGraphQL(GraphQL[Context, None]):
     async def process_result(self, request: Any, result: ExecutionResult) -> GraphQLHTTPResponse:
         if result.errors:
             result.errors = [shaped(e) for e in result.errors]
+            for error in result.errors:
+                note(request, code=str((error.extensions or {}).get("code", "UNKNOWN")))
         response = await super().process_result(request, result)
         return http_protocol.without_data(response) if http_protocol.is_request_error(result) else response
 
