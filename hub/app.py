@@ -35,9 +35,10 @@ from hub.http.failures import LastResort, database_unavailable
 from hub.limits import BodySizeLimit
 from hub.observe.access import AccessLog
 from hub.observe.endpoint import metrics_endpoint
-from hub.rate_limit import RateLimit
+from hub.rate_limit import RateLimit, storage_for
 from hub.security.api_keys import ApiKeys
 from hub.security.authenticate import Authenticator
+from hub.security.revocations import Revocations
 from hub.security.tokens import TokenSettings, TokenVerifier
 from hub.services.aggregates import Aggregates
 from hub.services.awards import AwardService
@@ -140,13 +141,17 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         db = database or open_database(settings, timeout=settings.operation_timeout_seconds)
         refreshers: list[asyncio.Task[None]] = []
+        revocations: Revocations | None = None
         try:
             # The schema is applied by `hub db migrate` (run by `hub up`, `hub serve` and deploys),
             # once, not by every worker: the serving account needs no schema rights.
             app.state.db = db
             app.state.operation_timeout_seconds = settings.operation_timeout_seconds
             services = app.state.services = build_services(db, settings)
-            app.state.authenticator = Authenticator(ApiKeys(db), tokens, settings.api_key_cache_seconds)
+            revocations = Revocations(settings.redis_url) if settings.redis_url else None
+            app.state.authenticator = Authenticator(
+                ApiKeys(db, revocations), tokens, settings.api_key_cache_seconds, revocations
+            )
             network_wait = (
                 await _network_first_wait(services, settings.network_refresh_seconds)
                 if settings.network_refresh_seconds
@@ -161,6 +166,8 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
                 refresher.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await refresher
+            if revocations is not None:
+                await revocations.close()
             if database is None:
                 await db.close()
 
@@ -220,9 +227,10 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         exception_handlers={DatabaseUnavailable: database_unavailable},
     )
     app.state.settings = settings
-    # Per worker process, shared by /graphql and /export: each caller's points per minute, the
-    # operations in flight, and each caller's exports streaming at once.
-    app.state.rate_limit = RateLimit(settings.rate_limit_points_per_minute)
+    # Shared by /graphql and /export: each caller's points per minute (in Redis across replicas
+    # when configured, else per worker), and per worker the operations in flight and each
+    # caller's exports streaming at once.
+    app.state.rate_limit = RateLimit(settings.rate_limit_points_per_minute, storage_for(settings.redis_url))
     app.state.admission = Admission(
         settings.max_in_flight,
         settings.admission_queue,

@@ -24,6 +24,7 @@ from hub.domain.enums import Role
 from hub.errors import AuthenticationError, HubError
 from hub.observe.logs import configure_logging
 from hub.security.api_keys import ApiKeys
+from hub.security.revocations import Revocations
 from hub.seeds.loading import DEFAULT_SEED_DIR, graph_counts, load_seed_dir, load_synthetic
 from hub.settings import Settings
 
@@ -185,7 +186,17 @@ def keys_revoke(
     key_id: Annotated[str, typer.Argument(help="The key's id, as `hub keys list` shows.")],
 ) -> None:
     """Revoke a key; requests with it are refused from now on."""
-    if _with_db(_settings(), lambda db: ApiKeys(db).revoke(key_id)):
+    settings = _settings()
+
+    async def revoke(db: Database) -> bool:
+        revocations = Revocations(settings.redis_url) if settings.redis_url else None
+        try:  # with Redis, every replica refuses the key from its next request on
+            return await ApiKeys(db, revocations).revoke(key_id)
+        finally:
+            if revocations is not None:
+                await revocations.close()
+
+    if _with_db(settings, revoke):
         _say(f"revoked {key_id}")
     else:
         err.print(f"[red]no active key with id {key_id!r}[/red]")

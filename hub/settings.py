@@ -72,6 +72,9 @@ class Settings(BaseSettings):
     # Browser origins allowed to call the API (CORS); none by default.
     cors_origins: list[str] = Field(default_factory=list)
 
+    # Redis shared by replicas (redis://host:port/db): the rate limit and revoked API keys live
+    # there. Without it each worker process counts its own budget and remembers keys on its own.
+    redis_url: str | None = None
     # Points (query cost) each principal may spend per minute; a refusal says when to retry.
     rate_limit_points_per_minute: int = Field(default=30_000, ge=1)
     # Wall-clock bound of one operation; it also bounds every Neo4j transaction it runs.
@@ -106,6 +109,15 @@ class Settings(BaseSettings):
         schemes = ("bolt://", "bolt+s://", "bolt+ssc://", "neo4j://", "neo4j+s://", "neo4j+ssc://")
         if not value.startswith(schemes):
             raise ValueError(f"NEO4J_URI must start with one of {', '.join(schemes)}; got {value!r}")
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_scheme(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
+        if not value.startswith(("redis://", "rediss://")):
+            raise ValueError(f"HUB_REDIS_URL must start with redis:// or rediss://; got {value!r}")
         return value
 
     @field_validator("neo4j_password")
