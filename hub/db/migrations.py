@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import LiteralString
+from typing import LiteralString, cast
 
 from hub.db.database import Database
 from hub.resources import schema_dir
@@ -18,8 +18,7 @@ def schema_statements(path: Path = CONSTRAINTS_FILE) -> list[LiteralString]:
     """The statements of the schema file, comments dropped, one per `;`."""
     text = re.sub(r"^\s*//.*$", "", path.read_text(encoding="utf-8"), flags=re.MULTILINE)
     # The schema file is project source, not input: it is as trusted as a literal in the code.
-    statements: list[LiteralString] = [part.strip() for part in text.split(";") if part.strip()]
-    return statements
+    return cast(list[LiteralString], [part.strip() for part in text.split(";") if part.strip()])
 
 
 async def apply_schema(db: Database) -> int:
