@@ -329,6 +329,9 @@ def _serve(settings: Settings, host: str | None, port: int | None) -> None:
         workers=settings.workers,
         log_config=log_config,
         access_log=False,
+        # On SIGTERM uvicorn stops accepting and lets requests finish, but a long export would
+        # hold the exit indefinitely: past the grace period the remaining ones are cut off.
+        timeout_graceful_shutdown=settings.shutdown_grace_seconds,
     )
 
 
