@@ -109,12 +109,11 @@ def periodic_jobs(
     db: Database, services: Services, settings: Settings, network_first_wait: float
 ) -> list[PeriodicJob]:
     """What keeps derived data fresh; each runs once per interval across every worker and replica."""
-    jobs = [
+    jobs: list[PeriodicJob] = []
+    if every := settings.idempotency_purge_seconds:
         # Forgets idempotency keys past their retention (a claim treats them as free anyway).
-        PeriodicJob(
-            "idempotency-purge", 3600, functools.partial(idempotency.purge_expired, db), first_wait=3600
-        )
-    ]
+        purge = functools.partial(idempotency.purge_expired, db)
+        jobs.append(PeriodicJob("idempotency-purge", every, purge, first_wait=every))
     if every := settings.matchmaking_refresh_seconds:
         # Keeps the capabilities' leading providers and seekers fresh after changes.
         jobs.append(PeriodicJob("matchmaking-leaders", every, services.matchmaker.refresh))

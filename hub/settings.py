@@ -97,6 +97,8 @@ class Settings(BaseSettings):
     matchmaking_refresh_seconds: int = Field(default=600, ge=0)
     # How often the API re-measures the partnership network (PageRank, betweenness, communities; 0: never).
     network_refresh_seconds: int = Field(default=900, ge=0)
+    # How often expired idempotency keys are purged (0: never; a claim treats them as free anyway).
+    idempotency_purge_seconds: int = Field(default=3600, ge=0)
     # On SIGTERM, how long requests in flight (a long export, say) may finish before the exit.
     shutdown_grace_seconds: int = Field(default=10, ge=0)
     # Periodic jobs run once per interval across all workers and replicas under a lease in Neo4j;
