@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Sets up everything the hub and its tests need on a fresh clone: system packages (Maven, Node.js,
-# Chromium), the virtual environment, the package, the explorer's front-end libraries, the Neo4j
+# Chromium, Redis), the virtual environment, the package, the explorer's front-end libraries, the Neo4j
 # server jars, the benchmark's peer and the GraphQL-over-HTTP audit the tests run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +11,8 @@ command -v python3 >/dev/null 2>&1 || need_apt+=(python3 python3-venv)
 command -v npm >/dev/null 2>&1 || need_apt+=(nodejs npm)
 # The explorer's browser tests drive Debian's Chromium (Playwright's own browser download cannot work here).
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
+# Replicas share their rate limit and key revocations through Redis; the tests start Debian's server.
+command -v redis-server >/dev/null 2>&1 || need_apt+=(redis-server)
 # ... and Chinese names need a CJK font to render in it.
 dpkg -s fonts-noto-cjk >/dev/null 2>&1 || need_apt+=(fonts-noto-cjk)
 if [ ${#need_apt[@]} -gt 0 ]; then

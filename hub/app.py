@@ -1,4 +1,4 @@
-"""The ASGI application: /graphql, /export, /explorer, /healthz, /readyz. The lifespan owns the
+"""The ASGI application: /graphql, /export, /explorer, /healthz, /readyz, /metrics. The lifespan owns the
 Neo4j driver and the schedules that keep derived data fresh."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import contextlib
 import functools
 import gc
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -24,7 +24,6 @@ from hub.admission import Admission, PerCaller
 from hub.db import idempotency
 from hub.db.connect import open_database
 from hub.db.database import Database
-from hub.db.migrations import apply_schema
 from hub.errors import DatabaseUnavailable
 from hub.graphql.analysis import OperationLimits
 from hub.graphql.compiled.operations import CompiledReads
@@ -35,9 +34,12 @@ from hub.http.bounded import within_operation_timeout
 from hub.http.export import export
 from hub.http.failures import LastResort, database_unavailable
 from hub.limits import BodySizeLimit
-from hub.rate_limit import RateLimit
+from hub.observe.access import AccessLog
+from hub.observe.endpoint import metrics_endpoint
+from hub.rate_limit import RateLimit, storage_for
 from hub.security.api_keys import ApiKeys
 from hub.security.authenticate import Authenticator
+from hub.security.revocations import Revocations
 from hub.security.tokens import TokenSettings, TokenVerifier
 from hub.services.aggregates import Aggregates
 from hub.services.awards import AwardService
@@ -49,6 +51,7 @@ from hub.services.organisations import OrganisationService
 from hub.services.partnerships import PartnershipService
 from hub.services.risk import RiskViews
 from hub.services.sandbox import SandboxService
+from hub.services.schedule import PeriodicJob, Scheduler
 from hub.settings import Settings
 
 log = logging.getLogger("hub")
@@ -103,17 +106,21 @@ def token_verifier(settings: Settings) -> TokenVerifier | None:
     )
 
 
-async def _every(
-    seconds: int, job: Callable[[], Awaitable[object]], what: str, first_wait: float = 0
-) -> None:
-    """Runs `job` every `seconds`, after `first_wait`; a failure is logged and does not stop the next."""
-    await asyncio.sleep(first_wait)
-    while True:
-        try:
-            await job()
-        except Exception:
-            log.exception("%s failed", what)
-        await asyncio.sleep(seconds)
+def periodic_jobs(
+    db: Database, services: Services, settings: Settings, network_first_wait: float
+) -> list[PeriodicJob]:
+    """What keeps derived data fresh; each runs once per interval across every worker and replica."""
+    jobs: list[PeriodicJob] = []
+    if every := settings.idempotency_purge_seconds:
+        # Forgets idempotency keys past their retention (a claim treats them as free anyway).
+        purge = functools.partial(idempotency.purge_expired, db)
+        jobs.append(PeriodicJob("idempotency-purge", every, purge, first_wait=every))
+    if every := settings.matchmaking_refresh_seconds:
+        # Keeps the capabilities' leading providers and seekers fresh after changes.
+        jobs.append(PeriodicJob("matchmaking-leaders", every, services.matchmaker.refresh))
+    if every := settings.network_refresh_seconds:
+        jobs.append(PeriodicJob("network-measures", every, services.network.refresh, network_first_wait))
+    return jobs
 
 
 async def _network_first_wait(services: Services, every: int) -> float:
@@ -143,24 +150,25 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         db = database or open_database(settings, timeout=settings.operation_timeout_seconds)
         refreshers: list[asyncio.Task[None]] = []
+        revocations: Revocations | None = None
         try:
-            await apply_schema(db)
+            # The schema is applied by `hub db migrate` (run by `hub up`, `hub serve` and deploys),
+            # once, not by every worker: the serving account needs no schema rights.
             app.state.db = db
             app.state.operation_timeout_seconds = settings.operation_timeout_seconds
             services = app.state.services = build_services(db, settings)
-            app.state.authenticator = Authenticator(ApiKeys(db), tokens, settings.api_key_cache_seconds)
-            if every := settings.matchmaking_refresh_seconds:
-                # Keeps the capabilities' leading providers and seekers fresh after changes.
-                job = _every(every, services.matchmaker.refresh, "refreshing the matchmaking leaders")
-                refreshers.append(asyncio.create_task(job))
-            # Forgets idempotency keys past their retention (a claim treats them as free anyway).
-            purge = functools.partial(idempotency.purge_expired, db)
-            job = _every(3600, purge, "purging expired idempotency keys", first_wait=3600)
-            refreshers.append(asyncio.create_task(job))
-            if every := settings.network_refresh_seconds:
-                wait = await _network_first_wait(services, every)
-                job = _every(every, services.network.refresh, "measuring the network", wait)
-                refreshers.append(asyncio.create_task(job))
+            revocations = Revocations(settings.redis_url) if settings.redis_url else None
+            app.state.authenticator = Authenticator(
+                ApiKeys(db, revocations), tokens, settings.api_key_cache_seconds, revocations
+            )
+            network_wait = (
+                await _network_first_wait(services, settings.network_refresh_seconds)
+                if settings.network_refresh_seconds
+                else 0
+            )
+            scheduler = Scheduler(db, lease_seconds=settings.job_lease_seconds)
+            for job in periodic_jobs(db, services, settings, network_wait):
+                refreshers.append(asyncio.create_task(scheduler.run_forever(job)))
             if database is None:
                 _settle_heap()
             yield
@@ -169,6 +177,8 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
                 refresher.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await refresher
+            if revocations is not None:
+                await revocations.close()
             if database is None:
                 await db.close()
 
@@ -204,16 +214,19 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         Route("/graphql", graphql, methods=["GET", "POST"]),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
+        Route("/metrics", metrics_endpoint, methods=["GET"]),
         Route("/export/{name}", within_operation_timeout(export), methods=["GET"]),
         Mount("/explorer", app=StaticFiles(directory=EXPLORER, html=True, check_dir=False), name="explorer"),
     ]
     middleware = [
+        # Outermost: the access line and the request metrics see every answer, 500s included.
+        Middleware(AccessLog),
         Middleware(
             CORSMiddleware,
             allow_origins=settings.cors_origins,
             allow_methods=["GET", "POST"],
-            allow_headers=["Authorization", "Content-Type", "Idempotency-Key"],
-            expose_headers=["Retry-After", "Idempotent-Replayed"],
+            allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "X-Request-Id"],
+            expose_headers=["Retry-After", "Idempotent-Replayed", "X-Request-Id"],
         ),
         Middleware(LastResort),
         Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes),
@@ -225,9 +238,10 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         exception_handlers={DatabaseUnavailable: database_unavailable},
     )
     app.state.settings = settings
-    # Per worker process, shared by /graphql and /export: each caller's points per minute, the
-    # operations in flight, and each caller's exports streaming at once.
-    app.state.rate_limit = RateLimit(settings.rate_limit_points_per_minute)
+    # Shared by /graphql and /export: each caller's points per minute (in Redis across replicas
+    # when configured, else per worker), and per worker the operations in flight and each
+    # caller's exports streaming at once.
+    app.state.rate_limit = RateLimit(settings.rate_limit_points_per_minute, storage_for(settings.redis_url))
     app.state.admission = Admission(
         settings.max_in_flight,
         settings.admission_queue,

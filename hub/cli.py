@@ -22,7 +22,9 @@ from hub.db.repositories.api_keys import list_keys
 from hub.db.server import ManagedNeo4j
 from hub.domain.enums import Role
 from hub.errors import AuthenticationError, HubError
+from hub.observe.logs import configure_logging
 from hub.security.api_keys import ApiKeys
+from hub.security.revocations import Revocations
 from hub.seeds.loading import DEFAULT_SEED_DIR, graph_counts, load_seed_dir, load_synthetic
 from hub.settings import Settings
 
@@ -184,7 +186,17 @@ def keys_revoke(
     key_id: Annotated[str, typer.Argument(help="The key's id, as `hub keys list` shows.")],
 ) -> None:
     """Revoke a key; requests with it are refused from now on."""
-    if _with_db(_settings(), lambda db: ApiKeys(db).revoke(key_id)):
+    settings = _settings()
+
+    async def revoke(db: Database) -> bool:
+        revocations = Revocations(settings.redis_url) if settings.redis_url else None
+        try:  # with Redis, every replica refuses the key from its next request on
+            return await ApiKeys(db, revocations).revoke(key_id)
+        finally:
+            if revocations is not None:
+                await revocations.close()
+
+    if _with_db(settings, revoke):
         _say(f"revoked {key_id}")
     else:
         err.print(f"[red]no active key with id {key_id!r}[/red]")
@@ -290,22 +302,36 @@ def schema_export(
 def serve(
     host: Annotated[str | None, typer.Option(help="Interface to listen on.")] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+    migrate: Annotated[
+        bool,
+        typer.Option(help="Apply the graph schema first (off where a deploy step runs `hub db migrate`)."),
+    ] = True,
 ) -> None:
     """Serve the GraphQL API with uvicorn (starting the managed Neo4j if needed)."""
     settings = _settings()
     _ensure_server(settings)
+    if migrate:  # once here, not in each of the workers uvicorn starts
+        _with_db(settings, apply_schema)
     _serve(settings, host, port)
 
 
 def _serve(settings: Settings, host: str | None, port: int | None) -> None:
     import uvicorn
 
+    # The same configuration in this process and in every worker uvicorn starts; the hub writes
+    # its own access lines (with the request id), so uvicorn's are off.
+    log_config = configure_logging(settings.effective_log_format, settings.log_level)
     uvicorn.run(
         "hub.app:create_app",
         factory=True,
         host=host or settings.host,
         port=port or settings.port,
         workers=settings.workers,
+        log_config=log_config,
+        access_log=False,
+        # On SIGTERM uvicorn stops accepting and lets requests finish, but a long export would
+        # hold the exit indefinitely: past the grace period the remaining ones are cut off.
+        timeout_graceful_shutdown=settings.shutdown_grace_seconds,
     )
 
 
@@ -326,7 +352,7 @@ def up() -> None:
         f"GraphQL at {base}/graphql, the explorer at {base}/explorer/ (paste the key there)\n"
         "Ctrl-C stops the hub; `hub db stop` stops Neo4j."
     )
-    serve(None, None)
+    serve(None, None, migrate=False)  # seeding applied it
 
 
 def main() -> None:

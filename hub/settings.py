@@ -8,6 +8,8 @@ from pathlib import Path
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from hub.observe.logs import LogFormat
+
 NEO4J_VERSION = "2026.08.1"
 """The pinned Neo4j Community release the hub fetches and manages (runs on Java 21+)."""
 
@@ -41,6 +43,10 @@ class Settings(BaseSettings):
     neo4j_cache_dir: Path = Field(default_factory=lambda: Path.home() / ".cache" / "fintech-hub")
     java_home: Path | None = None
 
+    # Logs: JSON lines in production, readable lines in development, unless set (json, console).
+    log_format: LogFormat | None = None
+    log_level: str = Field(default="INFO", pattern="^(DEBUG|INFO|WARNING|ERROR)$")
+
     max_page_size: int = Field(default=100, ge=1, le=1000)
     # Reads the model covers are compiled to one Cypher statement each (off: every read goes
     # through the standard executor, as the differential tests compare).
@@ -66,6 +72,9 @@ class Settings(BaseSettings):
     # Browser origins allowed to call the API (CORS); none by default.
     cors_origins: list[str] = Field(default_factory=list)
 
+    # Redis shared by replicas (redis://host:port/db): the rate limit and revoked API keys live
+    # there. Without it each worker process counts its own budget and remembers keys on its own.
+    redis_url: str | None = None
     # Points (query cost) each principal may spend per minute; a refusal says when to retry.
     rate_limit_points_per_minute: int = Field(default=30_000, ge=1)
     # Wall-clock bound of one operation; it also bounds every Neo4j transaction it runs.
@@ -88,6 +97,13 @@ class Settings(BaseSettings):
     matchmaking_refresh_seconds: int = Field(default=600, ge=0)
     # How often the API re-measures the partnership network (PageRank, betweenness, communities; 0: never).
     network_refresh_seconds: int = Field(default=900, ge=0)
+    # How often expired idempotency keys are purged (0: never; a claim treats them as free anyway).
+    idempotency_purge_seconds: int = Field(default=3600, ge=0)
+    # On SIGTERM, how long requests in flight (a long export, say) may finish before the exit.
+    shutdown_grace_seconds: int = Field(default=10, ge=0)
+    # Periodic jobs run once per interval across all workers and replicas under a lease in Neo4j;
+    # a worker that dies holding one keeps it this long (longer than the slowest run).
+    job_lease_seconds: float = Field(default=900, gt=0)
 
     @field_validator("neo4j_uri")
     @classmethod
@@ -97,6 +113,15 @@ class Settings(BaseSettings):
         schemes = ("bolt://", "bolt+s://", "bolt+ssc://", "neo4j://", "neo4j+s://", "neo4j+ssc://")
         if not value.startswith(schemes):
             raise ValueError(f"NEO4J_URI must start with one of {', '.join(schemes)}; got {value!r}")
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_scheme(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
+        if not value.startswith(("redis://", "rediss://")):
+            raise ValueError(f"HUB_REDIS_URL must start with redis:// or rediss://; got {value!r}")
         return value
 
     @field_validator("neo4j_password")
@@ -117,6 +142,12 @@ class Settings(BaseSettings):
     @property
     def production(self) -> bool:
         return self.env is Environment.PRODUCTION
+
+    @property
+    def effective_log_format(self) -> LogFormat:
+        if self.log_format is not None:
+            return self.log_format
+        return LogFormat.JSON if self.production else LogFormat.CONSOLE
 
     @property
     def neo4j_dir(self) -> Path:

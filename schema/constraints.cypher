@@ -1,5 +1,5 @@
 // Constraints and indexes of the hub's graph. Applied idempotently by `hub db migrate`
-// (and at every start of the API). One statement per `;`.
+// (run by `hub up`, `hub serve` and deploys; not by each API worker). One statement per `;`.
 
 // Unique ids. Organisation is the shared label of Institution and TechEnterprise, so an id
 // is unique across both.
@@ -12,6 +12,8 @@ CREATE CONSTRAINT sandbox_batch_id IF NOT EXISTS FOR (n:SandboxBatch) REQUIRE n.
 CREATE CONSTRAINT sandbox_project_id IF NOT EXISTS FOR (n:SandboxProject) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT zone_id IF NOT EXISTS FOR (n:Zone) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT award_id IF NOT EXISTS FOR (n:Award) REQUIRE n.id IS UNIQUE;
+// One lease per periodic job, shared by every worker and replica (hub/services/schedule.py).
+CREATE CONSTRAINT job_lease_job IF NOT EXISTS FOR (n:JobLease) REQUIRE n.job IS UNIQUE;
 
 // Filters and ordering used by the API's connections.
 CREATE INDEX organisation_name IF NOT EXISTS FOR (n:Organisation) ON (n.name);

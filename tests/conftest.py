@@ -31,7 +31,17 @@ WIPE = "MATCH (n) WHERE NOT n:ApiKey DETACH DELETE n"
 
 @pytest.fixture(scope="session")
 def test_settings() -> Settings:
-    return Settings(home=TEST_HOME, neo4j_bolt_port=7697, neo4j_heap="768m", neo4j_pagecache="256m")
+    # No periodic jobs: their statements would run beside the tests' (some count round trips);
+    # tests/services/test_schedule.py and tests/replicas run them on purpose.
+    return Settings(
+        home=TEST_HOME,
+        neo4j_bolt_port=7697,
+        neo4j_heap="768m",
+        neo4j_pagecache="256m",
+        matchmaking_refresh_seconds=0,
+        network_refresh_seconds=0,
+        idempotency_purge_seconds=0,
+    )
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,7 @@
 """Builders that compose named Cypher constants from literal fragments, at import time.
 
-Only literal fragments go in (the type checker holds them to `LiteralString`); values always
+Only literal fragments go in (basedpyright, run by CI on hub/db, holds them to `LiteralString`:
+mypy accepts an f-string there, pyright does not; tests/db/test_cypher_check.py); values always
 travel as `$parameters`. Every paged query answers `total` and one page of `items` in a single
 statement, so a connection costs one round trip.
 """

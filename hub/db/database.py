@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, LiteralString, Protocol, TypeVar, cast
 
 from neo4j import (
@@ -18,6 +20,7 @@ from neo4j import (
 from hub.db import idempotency as keys
 from hub.db.failures import Reachability, bounded_waits
 from hub.domain import audit, idempotency
+from hub.observe import metrics
 
 Row = dict[str, Any]
 
@@ -72,6 +75,21 @@ class Transaction:
             self._audit_entry = None
 
 
+POOL_SIZE = 50
+
+
+@contextmanager
+def timed(mode: str) -> Iterator[None]:
+    """Counts the transaction in the metrics: its time by mode, and the sessions in use meanwhile."""
+    metrics.NEO4J_IN_USE.inc()
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        metrics.NEO4J_IN_USE.dec()
+        metrics.NEO4J_SECONDS.labels(mode).observe(time.perf_counter() - started)
+
+
 class Database:
     """Runs parameterised Cypher. Every statement sent is one round trip, counted for tests."""
 
@@ -90,7 +108,7 @@ class Database:
         driver = AsyncGraphDatabase.driver(
             uri,
             auth=(user, password),
-            max_connection_pool_size=50,
+            max_connection_pool_size=POOL_SIZE,
             # A fresh graph lacks some labels and types (no dismissal yet): not worth a warning.
             notifications_disabled_classifications=["UNRECOGNIZED"],
             **bounded_waits(timeout),
@@ -115,7 +133,7 @@ class Database:
         self, query: LiteralString, params: dict[str, Any], routing: RoutingControl
     ) -> list[Row]:
         self.round_trips += 1
-        with self.reachability.reported():
+        with self.reachability.reported(), timed("read" if routing is RoutingControl.READ else "write"):
             records, _, _ = await self.driver.execute_query(
                 Query(query, timeout=self.timeout), params, routing_=routing, database_=self.name
             )
@@ -130,7 +148,7 @@ class Database:
         to convert graph types changes nothing and made up a third of a page of 100's Python
         function calls (7,400 -> 4,600 per request, bench/profiling.md)."""
         self.round_trips += 1
-        with self.reachability.reported():
+        with self.reachability.reported(), timed("read"):
             async with self.driver.session(database=self.name, default_access_mode=READ_ACCESS) as session:
                 result = await session.run(Query(query, timeout=self.timeout), params)
                 record = await result.single(strict=True)
@@ -142,7 +160,7 @@ class Database:
         """Rows of a read as they arrive, for answers too large to hold (exports). `time_limit`
         bounds the whole read; None leaves it to the server's own limit."""
         self.round_trips += 1
-        with self.reachability.reported():
+        with self.reachability.reported(), timed("stream"):
             async with self.driver.session(database=self.name, default_access_mode=READ_ACCESS) as session:
                 result = await session.run(Query(query, timeout=time_limit), params)
                 async for record in result:
@@ -177,7 +195,7 @@ class Database:
             return result
 
         try:
-            with self.reachability.reported():
+            with self.reachability.reported(), timed("write"):
                 async with self.driver.session(database=self.name) as session:
                     result = await session.execute_write(managed)
         except keys.Replay as replay:

@@ -22,11 +22,18 @@ def java_major(java_home: Path) -> int | None:
 
 
 def find_java_home(preferred: Path | None = None) -> Path:
-    """`preferred`, else JAVA_HOME, else the newest JDK under /usr/lib/jvm, if it is new enough."""
-    candidates: list[Path] = []
+    """`preferred` (HUB_JAVA_HOME: that one or an error, never another JDK in its place), else
+    JAVA_HOME, else the newest JDK under /usr/lib/jvm, if it is new enough."""
     if preferred is not None:
-        candidates.append(preferred)
-    elif os.environ.get("JAVA_HOME"):
+        major = java_major(preferred)
+        if major is None or major < MIN_JAVA:
+            what = "not a JDK" if major is None else f"Java {major}"
+            raise ServerSetupError(
+                f"HUB_JAVA_HOME={preferred} is {what}; Neo4j needs a JDK {MIN_JAVA} or newer"
+            )
+        return preferred
+    candidates: list[Path] = []
+    if os.environ.get("JAVA_HOME"):
         candidates.append(Path(os.environ["JAVA_HOME"]))
     if JVM_ROOT.is_dir():
         found = [(java_major(p) or 0, p) for p in JVM_ROOT.iterdir() if p.is_dir()]
@@ -35,8 +42,6 @@ def find_java_home(preferred: Path | None = None) -> Path:
         major = java_major(home)
         if major is not None and major >= MIN_JAVA:
             return home
-    if preferred is not None:
-        raise ServerSetupError(f"HUB_JAVA_HOME={preferred} is not a JDK {MIN_JAVA} or newer")
     raise ServerSetupError(
         f"Neo4j needs Java {MIN_JAVA} or newer and none was found (looked at JAVA_HOME and "
         f"{JVM_ROOT}); install one and set HUB_JAVA_HOME to it"

@@ -1,15 +1,15 @@
-"""Applies schema/constraints.cypher: idempotent, so it runs at every start."""
+"""Applies schema/constraints.cypher (shipped in the package): idempotent, run by `hub db migrate`."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import LiteralString
+from typing import LiteralString, cast
 
 from hub.db.database import Database
+from hub.resources import schema_dir
 
-SCHEMA_DIR = Path(__file__).resolve().parents[2] / "schema"
-CONSTRAINTS_FILE = SCHEMA_DIR / "constraints.cypher"
+CONSTRAINTS_FILE = schema_dir() / "constraints.cypher"
 
 AWAIT_INDEXES = "CALL db.awaitIndexes(300)"
 
@@ -18,8 +18,7 @@ def schema_statements(path: Path = CONSTRAINTS_FILE) -> list[LiteralString]:
     """The statements of the schema file, comments dropped, one per `;`."""
     text = re.sub(r"^\s*//.*$", "", path.read_text(encoding="utf-8"), flags=re.MULTILINE)
     # The schema file is project source, not input: it is as trusted as a literal in the code.
-    statements: list[LiteralString] = [part.strip() for part in text.split(";") if part.strip()]
-    return statements
+    return cast(list[LiteralString], [part.strip() for part in text.split(";") if part.strip()])
 
 
 async def apply_schema(db: Database) -> int:

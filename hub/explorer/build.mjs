@@ -11,6 +11,11 @@ mkdirSync(vendor, { recursive: true });
 const builds = [
   ["cytoscape", "dist/cytoscape.min.js", "cytoscape.min.js"],
   ["chart.js", "dist/chart.umd.min.js", "chart.umd.min.js"],
+  // The GraphiQL page the hub serves at /graphql (hub/explorer/static/graphiql.html): no CDN.
+  ["react", "umd/react.production.min.js", "react.production.min.js"],
+  ["react-dom", "umd/react-dom.production.min.js", "react-dom.production.min.js"],
+  ["graphiql", "graphiql.min.js", "graphiql.min.js"],
+  ["graphiql", "graphiql.min.css", "graphiql.min.css"],
 ];
 const manifest = {};
 for (const [pkg, file, target] of builds) {

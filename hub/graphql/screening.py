@@ -23,6 +23,7 @@ class Screening:
     cost: int | None  # None when no operation could be chosen (the text does not parse, ...)
     points: int  # rate-limit points the request spends
     refusal: GraphQLError | None
+    operation: str | None = None  # the chosen operation's name, for the access log and metrics
 
 
 def screen(
@@ -41,6 +42,7 @@ def screen(
     if isinstance(operation, GraphQLError):
         return Screening(None, 1, operation)
     cost = operation_cost(schema, analysis, operation, variables)
+    name = operation.name.value if operation.name else None
     refusal = analysis.refusal(limits)
     if refusal is None and cost > max_cost:
         refusal = GraphQLError(
@@ -49,6 +51,6 @@ def screen(
             extensions={"code": "QUERY_TOO_COMPLEX", "cost": {"requested": cost, "limit": max_cost}},
         )
     if refusal is None:
-        return Screening(cost, max(cost, 1), None)
+        return Screening(cost, max(cost, 1), None, name)
     asked = max(cost, analysis.largest())
-    return Screening(cost, max(1, min(asked, max_cost, max_points)), refusal)
+    return Screening(cost, max(1, min(asked, max_cost, max_points)), refusal, name)

@@ -17,12 +17,14 @@ import asyncio
 import dataclasses
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import orjson
 from cross_web import HTTPException
 from graphql import GraphQLError
 from starlette.requests import Request
+from starlette.responses import HTMLResponse
 from starlette.types import Receive, Scope, Send
 from strawberry import Schema
 from strawberry.asgi import GraphQL
@@ -41,9 +43,12 @@ from hub.graphql.errors import shaped
 from hub.graphql.loaders import Loaders
 from hub.graphql.outage import database_unreachable, mark_unavailable, unavailable
 from hub.graphql.screening import screen
+from hub.observe.exchange import exchange_of, note
 from hub.rate_limit import RateLimit, RateLimited
 from hub.security.authenticate import Authenticator
 from hub.security.policy import visibility
+
+GRAPHIQL_PAGE = Path(__file__).resolve().parents[1] / "explorer" / "static" / "graphiql.html"
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +94,7 @@ class HubGraphQL(GraphQL[Context, None]):
             async with asyncio.timeout_at(deadline):
                 context.principal = await authenticator.principal(request.headers.get("authorization"))
             context.loaders.visibility = visibility(context.principal)
+            note(request, caller=context.principal.subject)
         except AuthenticationError as refused:
             sub_response.status_code = 401
             sub_response.headers["WWW-Authenticate"] = 'Bearer realm="fintech-hub"'
@@ -112,6 +118,9 @@ class HubGraphQL(GraphQL[Context, None]):
             self.guards.max_cost,
             self.guards.points_per_minute,
         )
+        if (exchange := exchange_of(request)) is not None:
+            exchange.operation = screening.operation or request_data.operation_name
+            exchange.cost = screening.cost
         principal = context.principal.subject
         rate_limit: RateLimit = request.app.state.rate_limit
         admission: Admission = request.app.state.admission
@@ -203,6 +212,11 @@ class HubGraphQL(GraphQL[Context, None]):
             code="TIMEOUT",
         )
 
+    async def render_graphql_ide(self, request: Any) -> HTMLResponse:
+        """GraphiQL from the hub's own pinned assets (hub/explorer/), never from a CDN: it works
+        on networks without internet access."""
+        return HTMLResponse(GRAPHIQL_PAGE.read_text(encoding="utf-8"))
+
     def encode_json(self, data: object) -> bytes:
         """Responses through orjson: a page of 100 encodes several times faster than with json."""
         return orjson.dumps(data)
@@ -231,6 +245,8 @@ class HubGraphQL(GraphQL[Context, None]):
     async def process_result(self, request: Any, result: ExecutionResult) -> GraphQLHTTPResponse:
         if result.errors:
             result.errors = [shaped(e) for e in result.errors]
+            for error in result.errors:
+                note(request, code=str((error.extensions or {}).get("code", "UNKNOWN")))
         response = await super().process_result(request, result)
         return http_protocol.without_data(response) if http_protocol.is_request_error(result) else response
 

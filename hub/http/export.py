@@ -24,6 +24,7 @@ from hub.domain.wording import with_article
 from hub.errors import AuthenticationError, UserInputError
 from hub.http.bounded import started
 from hub.http.failures import error_response
+from hub.observe.exchange import note
 from hub.rate_limit import RateLimit, RateLimited
 from hub.security.authenticate import Authenticator
 from hub.security.policy import Action, allowed, visibility
@@ -84,7 +85,9 @@ async def export(request: Request) -> Response:
         return _error(400, "BAD_USER_INPUT", str(bad), problems=problems)
     streams: PerCaller = request.app.state.exports
     caller = principal.subject
+    note(request, caller=caller)
     if not streams.enter(caller):
+        note(request, code="TOO_MANY_EXPORTS")
         return _retry_later(
             "TOO_MANY_EXPORTS",
             f"at most {streams.limit} exports at once per caller, and {streams.held(caller)} are "
@@ -98,6 +101,7 @@ async def export(request: Request) -> Response:
         chunks = await started(exporter.export(what, chosen, visibility(principal)))
     except RateLimited as limited:
         streams.leave(caller)
+        note(request, code="RATE_LIMITED")
         return _retry_later("RATE_LIMITED", str(limited), limited.retry_after)
     except BaseException:
         streams.leave(caller)

@@ -17,6 +17,7 @@ from hub.db.repositories import organisations
 from hub.domain.enums import Role
 from hub.domain.principal import Principal
 from hub.errors import AuthenticationError, NotFoundError, UserInputError
+from hub.security.revocations import Revocations
 
 PREFIX = "hub_"
 
@@ -32,8 +33,9 @@ class IssuedKey:
 
 
 class ApiKeys:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, revocations: Revocations | None = None) -> None:
         self.db = db
+        self.revocations = revocations
 
     async def create(self, role: Role, organisation_id: str | None, name: str = "") -> IssuedKey:
         if role is Role.PARTNER and organisation_id is None:
@@ -57,7 +59,11 @@ class ApiKeys:
         return IssuedKey(key_id, f"{PREFIX}{key_id}_{secret}")
 
     async def revoke(self, key_id: str) -> bool:
-        return await repo.revoke(self.db, key_id=key_id)
+        """Revokes in Neo4j, then tells every replica (through Redis, when configured)."""
+        revoked = await repo.revoke(self.db, key_id=key_id)
+        if revoked and self.revocations is not None:
+            await self.revocations.revoke(key_id)
+        return revoked
 
     async def verify(self, key: str) -> Principal:
         key_id, _, secret = key.removeprefix(PREFIX).partition("_")

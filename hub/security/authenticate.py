@@ -10,17 +10,26 @@ from hub.db.repositories import organisations
 from hub.domain.principal import Principal
 from hub.errors import AuthenticationError
 from hub.security.api_keys import PREFIX, ApiKeys
+from hub.security.revocations import Revocations
 from hub.security.tokens import TokenVerifier
 
 
 class Authenticator:
     """Verified API keys are remembered for `cache_seconds` (hashed, in this process only), so a
     busy caller costs no database round trip per request; a revoked key stops working within that
-    time. So are the organisations that tokens' `org` claims named and that exist (organisations
+    time, or at once on every replica when Redis tells them of revocations (hub/security/revocations.py).
+    So are the organisations that tokens' `org` claims named and that exist (organisations
     are never deleted). Refusals are never remembered."""
 
-    def __init__(self, keys: ApiKeys, tokens: TokenVerifier | None, cache_seconds: float = 30) -> None:
+    def __init__(
+        self,
+        keys: ApiKeys,
+        tokens: TokenVerifier | None,
+        cache_seconds: float = 30,
+        revocations: Revocations | None = None,
+    ) -> None:
         self.keys = keys
+        self.revocations = revocations
         self.tokens = tokens
         self._verified: TTLCache[bytes, Principal] | None = (
             TTLCache(maxsize=10_000, ttl=cache_seconds) if cache_seconds > 0 else None
@@ -66,6 +75,12 @@ class Authenticator:
             return await self.keys.verify(key)
         digest = hashlib.sha256(key.encode()).digest()
         principal = self._verified.get(digest)
+        if principal is not None and self.revocations is not None:
+            # Remembered here, but maybe revoked through another replica since.
+            key_id = principal.subject.removeprefix("key:")
+            if await self.revocations.revoked(key_id) is not False:
+                del self._verified[digest]
+                principal = None
         if principal is None:
             principal = self._verified[digest] = await self.keys.verify(key)
         return principal

@@ -42,6 +42,7 @@ class Action(StrEnum):
     MANAGE_AWARDS = "grant awards"
     READ_RISK_VIEWS = "read the risk views"
     ANALYSE_NETWORK = "read, refresh and export the partnership network's measures"
+    READ_METRICS = "read the service's metrics"
 
 
 _ROLE_ACTIONS: dict[Role, frozenset[Action]] = {

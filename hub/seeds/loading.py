@@ -8,12 +8,13 @@ from pathlib import Path
 
 from hub.db.database import Database
 from hub.db.repositories.matchmaking import refresh_leaders
+from hub.resources import seed_dir
 from hub.seeds.files import read_seed_dir
 from hub.seeds.synthetic import generate
 from hub.seeds.writer import rows_from_seeds, write_in_batches, write_in_one_transaction
 from hub.services.network.service import NetworkMeasures
 
-DEFAULT_SEED_DIR = Path(__file__).resolve().parents[2] / "graph_seeds"
+DEFAULT_SEED_DIR = seed_dir()
 
 # Keys, the audit log and derived data (network measures) are not part of the seeded graph.
 COUNT_NODES = (

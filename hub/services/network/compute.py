@@ -31,22 +31,27 @@ def measure(count: int, sources: list[int], targets: list[int], seed: int = 7) -
     graph.es["weight"] = 1
     graph.simplify(multiple=True, loops=True, combine_edges={"weight": "sum"})
 
-    random.seed(seed)  # igraph draws from Python's `random`: Louvain is reproducible
-    degree = graph.degree()
-    pagerank = graph.pagerank(weights="weight", directed=False) if count else []
+    # igraph draws from Python's `random` module by default: a generator of its own makes Louvain
+    # reproducible without reseeding the process-wide one (the API's other users of `random`).
+    igraph.set_random_number_generator(random.Random(seed))
+    try:
+        degree = graph.degree()
+        pagerank = graph.pagerank(weights="weight", directed=False) if count else []
 
-    if count <= EXACT_BETWEENNESS_UP_TO:
-        raw = graph.betweenness(directed=False)
-        sampled = count
-    else:
-        sampled = BETWEENNESS_SAMPLES
-        chosen = random.Random(seed).sample(range(count), sampled)
-        # Each sampled source's dependencies, scaled up to all sources: an unbiased estimate.
-        raw = [b * count / sampled for b in graph.betweenness(directed=False, sources=chosen)]
-    pairs = (count - 1) * (count - 2) / 2
-    betweenness = [b / pairs if pairs > 0 else 0.0 for b in raw]
+        if count <= EXACT_BETWEENNESS_UP_TO:
+            raw = graph.betweenness(directed=False)
+            sampled = count
+        else:
+            sampled = BETWEENNESS_SAMPLES
+            chosen = random.Random(seed).sample(range(count), sampled)
+            # Each sampled source's dependencies, scaled up to all sources: an unbiased estimate.
+            raw = [b * count / sampled for b in graph.betweenness(directed=False, sources=chosen)]
+        pairs = (count - 1) * (count - 2) / 2
+        betweenness = [b / pairs if pairs > 0 else 0.0 for b in raw]
 
-    clusters = graph.community_multilevel(weights="weight") if count else None
+        clusters = graph.community_multilevel(weights="weight") if count else None
+    finally:
+        igraph.set_random_number_generator(random)  # igraph's default again
     membership = list(clusters.membership) if clusters else []
     sizes: dict[int, int] = {}
     for c in membership:

@@ -91,8 +91,17 @@ class NetworkMeasures:
         if count <= self.in_process_up_to:
             return measure(count, sources, targets)
         # igraph holds the GIL while it works: a separate process keeps the API answering.
-        with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+        try:
             return await asyncio.get_running_loop().run_in_executor(pool, measure, count, sources, targets)
+        except asyncio.CancelledError:
+            # Shutting down: `with pool` would block the event loop until igraph finishes; the
+            # worker is stopped instead (the executor offers no public way to end a running call).
+            for process in list(getattr(pool, "_processes", {}).values()):
+                process.terminate()
+            raise
+        finally:
+            pool.shutdown(wait=False, cancel_futures=True)
 
     async def snapshot(self) -> NetworkSnapshot | None:
         props = await repo.snapshot(self.db)

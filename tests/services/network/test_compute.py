@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from hub.services.network import compute
@@ -50,3 +52,12 @@ def test_betweenness_is_estimated_from_sampled_sources_on_large_graphs(
     middle = m.betweenness[n // 2]
     assert middle == pytest.approx(0.5, abs=0.2)  # exact: (20*20)/(40*39/2) = 0.51
     assert m.betweenness[0] == 0.0
+
+
+def test_measuring_leaves_the_process_wide_random_generator_alone() -> None:
+    random.seed(12345)
+    expected = random.random()
+    random.seed(12345)
+    first = measure(8, [0, 1, 2, 3, 4, 5, 6], [1, 2, 3, 0, 5, 6, 4])
+    assert random.random() == expected  # not reseeded by the measurement
+    assert measure(8, [0, 1, 2, 3, 4, 5, 6], [1, 2, 3, 0, 5, 6, 4]).community == first.community

@@ -1,0 +1,63 @@
+"""Log configuration for the hub and uvicorn: JSON lines in production, readable lines in
+development (HUB_LOG_FORMAT overrides). The standard library's loggers are kept (`logging.getLogger`
+everywhere); structlog only formats their records, adding the request id bound for the request."""
+
+from __future__ import annotations
+
+import logging.config
+from enum import StrEnum
+from typing import Any
+
+import structlog
+
+
+class LogFormat(StrEnum):
+    JSON = "json"
+    CONSOLE = "console"
+
+
+def log_config(log_format: LogFormat, level: str = "INFO") -> dict[str, Any]:
+    """A dictConfig for the hub's, uvicorn's and every other logger; uvicorn applies it in each worker."""
+    renderer: Any = (
+        structlog.processors.JSONRenderer()
+        if log_format is LogFormat.JSON
+        else structlog.dev.ConsoleRenderer(colors=False)
+    )
+    final: list[Any] = [structlog.stdlib.ProcessorFormatter.remove_processors_meta]
+    if log_format is LogFormat.JSON:
+        final.append(structlog.processors.format_exc_info)  # a traceback stays inside its JSON line
+    final.append(renderer)
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {
+            "hub": {
+                "()": structlog.stdlib.ProcessorFormatter,
+                "processors": final,
+                "foreign_pre_chain": [
+                    structlog.contextvars.merge_contextvars,
+                    structlog.stdlib.add_log_level,
+                    structlog.stdlib.add_logger_name,
+                    structlog.stdlib.ExtraAdder(),
+                    structlog.processors.TimeStamper(fmt="iso", utc=True),
+                ],
+            }
+        },
+        "handlers": {
+            "stderr": {"class": "logging.StreamHandler", "formatter": "hub", "stream": "ext://sys.stderr"}
+        },
+        "root": {"handlers": ["stderr"], "level": "WARNING"},
+        "loggers": {
+            "hub": {"level": level},
+            "uvicorn": {"level": level, "handlers": [], "propagate": True},
+            "uvicorn.error": {"level": level, "handlers": [], "propagate": True},
+            # The hub writes its own access line (hub/observe/access.py), with the request id.
+            "uvicorn.access": {"level": "WARNING", "handlers": [], "propagate": False},
+        },
+    }
+
+
+def configure_logging(log_format: LogFormat, level: str = "INFO") -> dict[str, Any]:
+    config = log_config(log_format, level)
+    logging.config.dictConfig(config)
+    return config
