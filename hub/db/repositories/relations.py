@@ -62,7 +62,7 @@ def _arguments(relation: ModelRelation) -> tuple[str, ...]:
 def _paged(label: LiteralString, relation: ModelRelation) -> Relation:
     """The loader's statements for `relation` from nodes labelled `label`: the model's pattern,
     its fixed predicate, the target's visibility rule, filters, order (ties by id)."""
-    predicates = [
+    predicates: list[LiteralString] = [
         _optional(slot, f.template) for slot, f in zip(_SLOTS, relation.filters.values(), strict=False)
     ]
     if relation.where is not None:
@@ -72,13 +72,13 @@ def _paged(label: LiteralString, relation: ModelRelation) -> Relation:
         predicates.append(visible.replace("{n}", "n"))
     order: LiteralString = (_fill(relation.order) + ", " if relation.order else "") + "n.id"
     projection = organisation_map("n") if len(targets) > 1 else "n {.*}"
-    build = organisation if len(targets) > 1 else _record(NODE_MODELS[targets[0]])
+    build = _record(NODE_MODELS[targets[0]]) if len(targets) == 1 else organisation
     labels: dict[str | None, LiteralString | None] = {None: None}
     if relation.label_filter is not None:
         labels |= {value: _fill(p) for value, p in relation.label_filter.labels.items()}
     queries: dict[str | None, LiteralString] = {}
     for value, by_label in labels.items():
-        where = [*predicates, *([by_label] if by_label else [])]
+        where: list[LiteralString] = [*predicates, *([by_label] if by_label else [])]
         body = "MATCH " + _fill(relation.pattern) + (" WHERE " + " AND ".join(where) if where else "")
         if relation.distinct:
             body = body + " WITH DISTINCT n"
@@ -161,15 +161,18 @@ def _listed(label: LiteralString, relation: ModelRelation) -> Listed:
         predicates.append(visible.replace("{n}", "n"))
     order: LiteralString = (_fill(relation.order) + ", " if relation.order else "") + "n.id"
     node: LiteralString = organisation_map("n") if len(targets) > 1 else "n {.*}"
-    build_node = organisation if len(targets) > 1 else _record(NODE_MODELS[targets[0]])
+    build_node = _record(NODE_MODELS[targets[0]]) if len(targets) == 1 else organisation
     wrapper = relation.wrapper
-    item, carried, build = node, "n", build_node
+    item, carried = node, "n"
+    build: Callable[[dict[str, Any]], Any] = build_node
     if wrapper is not None:
         item = "{node: " + node + "".join(", " + p.prop + ": r." + p.prop for p in wrapper.props) + "}"
         carried = "n, r"
 
-        def build(row: dict[str, Any]) -> Wrapped:
+        def wrapped(row: dict[str, Any]) -> Wrapped:
             return Wrapped(build_node(row["node"]), {p.prop: row[p.prop] for p in wrapper.props})
+
+        build = wrapped
 
     query = (
         "UNWIND $ids AS id MATCH (a:"
