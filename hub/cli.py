@@ -23,7 +23,7 @@ from hub.db.server import ManagedNeo4j
 from hub.domain.enums import Role
 from hub.errors import AuthenticationError, HubError
 from hub.security.api_keys import ApiKeys
-from hub.seeds.loading import DEFAULT_SEED_DIR, graph_counts, load_seed_dir, load_synthetic
+from hub.seeds.loading import DEFAULT_SEED_DIR, graph_counts, load_seed_dir, load_synthetic, refit_matchmaking
 from hub.settings import Settings
 
 T = TypeVar("T")
@@ -139,6 +139,12 @@ def seed(
         else:
             written = await _synthetic(db, synthetic, seed_value)
         elapsed = time.perf_counter() - started
+        _say("Fitting the matchmaking models on the graph's history ...")
+        for m in await refit_matchmaking(db):
+            scores = (
+                f"validation Hits@10 {m.validation_hits10:.3f}" if m.validation_hits10 is not None else ""
+            )
+            _say(f"  {m.query.value:<14} {m.status:<7} {scores} {m.note}", highlight=False)
         counts = await graph_counts(db)
         _say(f"[green]{written} rows written in {elapsed:.1f}s[/green]; graph now holds:")
         for name, count in sorted(counts.items()):

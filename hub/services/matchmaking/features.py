@@ -53,13 +53,13 @@ FEATURES: tuple[str, ...] = (
 
 @dataclass(frozen=True, slots=True)
 class Caps:
-    per_capability: int = 40
-    popular: int = 40
-    popular_similar: int = 40
-    zone: int = 20
+    per_capability: int = 20
+    popular: int = 30
+    popular_similar: int = 20
+    zone: int = 15
     party_partners: int = 30  # the party's rarest partners through which paths are followed
     middle: int = 100  # organisations in the middle of paths kept (the strongest)
-    from_paths: int = 120
+    from_paths: int = 60
 
 
 CAPS = Caps()
@@ -135,8 +135,7 @@ def _add_path(out: PathScores, view: GraphView, c: str, aa: float, ra: float, mi
 
 
 def wanted(view: GraphView, query: QueryKind, org: str) -> bool:
-    o = view.orgs.get(org)
-    return o is not None and o.is_institution == query.wants_institutions
+    return (org in view.institutions) == query.wants_institutions and org in view.orgs
 
 
 def candidates(view: GraphView, party: Org, query: QueryKind, paths: PathScores, caps: Caps) -> set[str]:
@@ -183,6 +182,17 @@ def _fit(view: GraphView, seeker: str, provider: str) -> tuple[float, list[tuple
     return min(1.0, sum(MATURITY_WEIGHT.get(m, 0.5) for _, m in matched) / len(sought)), matched
 
 
+def _served(view: GraphView, party: Org, cid: str) -> tuple[int, int]:
+    """The candidate's partners similar to the party, and those from the party's home country (on
+    the party's side), from the view's counts."""
+    if party.is_institution:
+        similar = view.partner_kinds[cid][str(party.kind)] - (party.id in view.neighbours.get(cid, ()))
+    else:
+        similar = sum(view.partner_capabilities[cid][c] for c in view.offered.get(party.id, {}))
+    country = view.partner_countries[cid][(party.is_institution, str(party.country))]
+    return max(0, similar), country
+
+
 def features(
     view: GraphView, party: Org, query: QueryKind, ids: Iterable[str], paths: PathScores
 ) -> list[Candidate]:
@@ -200,12 +210,7 @@ def features(
             union = len(mine | theirs)
             fit = len(mine & theirs) / union if union else 0.0
             matched = [(x, "") for x in sorted(mine & theirs)]
-        similar_served = country_served = 0
-        for n in view.neighbours.get(cid, ()):
-            other = view.orgs[n]
-            if n != party.id and other.is_institution == party.is_institution:
-                similar_served += _is_similar(view, party, other)
-                country_served += other.country == party.country
+        similar_served, country_served = _served(view, party, cid)
         degree = view.degree(cid)
         last = view.last_on.get(cid)
         dormancy = min(10.0, (end - last).days / 365.25) if last and end else 10.0

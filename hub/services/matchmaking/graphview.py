@@ -8,7 +8,7 @@ proposed on or after it (the time splits of fitting and evaluation).
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -54,6 +54,14 @@ class GraphView:
     providers: dict[str, list[str]] = field(default_factory=dict)  # capability -> tech, best first
     seekers: dict[str, list[str]] = field(default_factory=dict)  # capability -> institutions, busiest first
     by_degree: dict[bool, list[str]] = field(default_factory=dict)  # is_institution -> busiest first
+    institutions: set[str] = field(default_factory=set)
+    # Counts over each organisation's partners, so features need not walk them: partners of each
+    # institution kind, of each (side, home country), and tech partners offering each capability.
+    partner_kinds: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    partner_countries: dict[str, Counter[tuple[bool, str]]] = field(
+        default_factory=lambda: defaultdict(Counter)
+    )
+    partner_capabilities: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
 
     def degree(self, org: str) -> int:
         return len(self.neighbours.get(org, ()))
@@ -98,6 +106,16 @@ def build(
                 view.recent[end] += 1
             if x.on > view.last_on.get(end, date.min):
                 view.last_on[end] = x.on
+    for org, partners in view.neighbours.items():
+        for n in partners:
+            other = view.orgs[n]
+            if other.kind is not None:
+                view.partner_kinds[org][other.kind] += 1
+            else:
+                view.partner_capabilities[org].update(offered.get(n, {}).keys())
+            if other.country is not None:
+                view.partner_countries[org][(other.is_institution, other.country)] += 1
+    view.institutions = {o.id for o in view.orgs.values() if o.is_institution}
     for party, candidate in dismissed:
         view.dismissed[party].add(candidate)
     providers: dict[str, list[str]] = defaultdict(list)

@@ -41,8 +41,8 @@ from hub.services.matchmaking.graphview import GraphView, Link
 
 TRAIN_AT, VALIDATE_AT = 0.70, 0.85
 MIN_POSITIVES = 15
-MAX_PARTIES = 400
-C_GRID = (0.01, 0.1, 1.0, 10.0)
+MAX_PARTIES = 200
+C_GRID = (0.01, 0.1, 1.0)
 
 # The prior on raw features, used when the graph cannot be fitted: capability fit first, then
 # popularity and shared partners, as a reasonable user would rank before seeing any history.

@@ -30,8 +30,7 @@ def test_rank_metrics_count_ties_at_their_expected_rank() -> None:
 
 def test_cuts_put_validation_before_test_on_the_newest_share() -> None:
     links = [
-        Link("a", f"t{k}", "COOPERATION", date(2020, 1 + k // 28, 1 + k % 28), "ACTIVE")
-        for k in range(100)
+        Link("a", f"t{k}", "COOPERATION", date(2020, 1 + k // 28, 1 + k % 28), "ACTIVE") for k in range(100)
     ]
     c = cuts(links)
     assert c.validation < c.test < c.end
@@ -76,10 +75,10 @@ async def test_a_small_family_reports_every_method_on_the_same_held_out_pairs(em
     institutions = {r["id"] for r in rows["organisations"] if r["institution"]}
     expected = set()
     for x in links:
-        if x.on >= cut and x.status != "DECLINED" and x.kind == "COOPERATION":
-            if frozenset((x.a, x.b)) not in before:
-                inst, tech = (x.a, x.b) if x.a in institutions else (x.b, x.a)
-                expected.add((inst, tech))
+        new = frozenset((x.a, x.b)) not in before
+        if x.on >= cut and x.status != "DECLINED" and x.kind == "COOPERATION" and new:
+            inst, tech = (x.a, x.b) if x.a in institutions else (x.b, x.a)
+            expected.add((inst, tech))
     held = set(reports[-1].queries[0].held_out)
     assert held <= expected and (len(held) == len(expected) or reports[-1].queries[0].parties == 40)
     # Chance earns what chance earns: about 10 in the number of candidates.
