@@ -53,6 +53,15 @@ STORE_MODEL: LiteralString = (
     "RETURN m.version AS version"
 )
 
+# Changes whenever what the ranker learns from changes: organisations, partnerships, dismissals.
+SIGNATURE: LiteralString = (
+    "CALL () { MATCH (o:Organisation) RETURN count(o) AS orgs } "
+    "CALL () { MATCH (p:Partnership) RETURN count(p) AS partnerships, max(p.proposedOn) AS newest, "
+    "  sum(CASE p.status WHEN 'DECLINED' THEN 1 ELSE 0 END) AS declined } "
+    "CALL () { MATCH ()-[d:DISMISSED]->() RETURN count(d) AS dismissals } "
+    "RETURN orgs, partnerships, toString(newest) AS newest, declined, dismissals"
+)
+
 MODELS: LiteralString = "MATCH (m:MatchmakingModel) RETURN m {.*} AS model ORDER BY m.query"
 
 
@@ -81,6 +90,11 @@ async def candidate_nodes(db: Runner, ids: list[str]) -> dict[str, Organisation]
 async def store_model(db: Runner, query: str, props: dict[str, Any]) -> int:
     rows = await db.write(STORE_MODEL, query=query, props=props)
     return int(rows[0]["version"])
+
+
+async def graph_signature(db: Runner) -> str:
+    row = (await db.read(SIGNATURE))[0]
+    return "/".join(str(row[k]) for k in ("orgs", "partnerships", "newest", "declined", "dismissals"))
 
 
 async def models(db: Runner) -> list[dict[str, Any]]:

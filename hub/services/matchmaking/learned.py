@@ -100,27 +100,55 @@ class Learning:
     def __init__(self, db: Database) -> None:
         self.db = db
         self.state: State | None = None
+        self.signature: str | None = None  # of the graph the state was built from
         self._lock = asyncio.Lock()
         self._rows: Rows | None = None  # the evaluation's graph, read once
         self._as_of: dict[date, State] = {}
 
     async def refit(self) -> State:
-        """Reads the graph, fits in a worker thread, stores the models; then requests use them."""
+        """Reads the graph, fits in a worker thread, stores the models; then requests use them
+        (until then they keep using the previous state)."""
         async with self._lock:
+            signature = await repo.graph_signature(self.db)
             rows = await repo.snapshot_rows(self.db)
             state = await asyncio.to_thread(fit_all, rows, None)
             for query, model in state.models.items():
-                await repo.store_model(self.db, query.value, _model_props(model))
-            self.state = state
+                await repo.store_model(
+                    self.db, query.value, _model_props(model) | {"graphSignature": signature}
+                )
+            self.state, self.signature = state, signature
             return state
 
+    async def refresh(self) -> None:
+        """The schedule's refit, skipped when the graph has not changed since the last one."""
+        if self.state is None or await repo.graph_signature(self.db) != self.signature:
+            await self.refit()
+
     async def current(self) -> State:
+        """The state requests rank with. The first time: the graph's view, with the stored models
+        when they were fitted on this very graph (after seeding), else fitted now."""
         if self.state is None:
             async with self._lock:
                 if self.state is None:
-                    rows = await repo.snapshot_rows(self.db)
-                    self.state = await asyncio.to_thread(fit_all, rows, None)
+                    await self._load()
+        assert self.state is not None
         return self.state
+
+    async def _load(self) -> None:
+        signature = await repo.graph_signature(self.db)
+        rows = await repo.snapshot_rows(self.db)
+        stored = [p for p in await repo.models(self.db) if p.get("graphSignature") == signature]
+        if {str(p["query"]) for p in stored} == {q.value for q in QueryKind} and all(
+            p.get("features") == list(FEATURES) for p in stored
+        ):
+            view = await asyncio.to_thread(view_from_rows, rows, None)
+            models = {QueryKind(str(p["query"])): model_from_props(p) for p in stored}
+            self.state, self.signature = State(view, models), signature
+            return
+        state = await asyncio.to_thread(fit_all, rows, None)
+        for query, model in state.models.items():
+            await repo.store_model(self.db, query.value, _model_props(model) | {"graphSignature": signature})
+        self.state, self.signature = state, signature
 
     async def state_as_of(self, as_of: date) -> State:
         """The graph before `as_of` and models fitted on it alone (the evaluation's time split)."""

@@ -144,9 +144,10 @@ class Matchmaker:
         )
 
     async def refresh(self) -> int:
-        """The scheduled refresh: capability leaders, then a refit of the ranker (in a thread)."""
+        """The scheduled refresh: capability leaders, then a refit of the ranker (in a thread) if the
+        graph changed since the last."""
         count = await repo.refresh_leaders(self.db)
-        await self.learning.refit()
+        await self.learning.refresh()
         return count
 
     async def refit(self) -> list[learned.StoredModel]:
