@@ -198,7 +198,7 @@ async def evaluate_query(
                 ignore[index[x]] = True
         table = baseline_scores(view, party, query, side)
         hub = np.full(len(side), -np.inf)
-        for r in await matchmaker.ranked(query, party, RecommendationFilter(), as_of=start):
+        for r in await matchmaker.ranked(query, party, RecommendationFilter(), as_of=start, explained=0):
             if r.id in index:
                 hub[index[r.id]] = r.score
         table[HUB] = hub

@@ -12,6 +12,7 @@ peers), and the busiest in the party's zone.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import defaultdict
 from collections.abc import Iterable
@@ -97,6 +98,7 @@ def path_scores(view: GraphView, party: str, query: QueryKind, caps: Caps | None
     side: length 3 (party - partner - its partner - candidate) across the divide, length 2
     (shared partners) for peers. `caps` bounds the work for requests; None walks every path."""
     out = PathScores()
+    institutions, want = view.institutions, query.wants_institutions
     firsts = sorted(view.neighbours.get(party, ()), key=lambda a: (view.degree(a), a))
     if caps is not None:
         firsts = firsts[: caps.party_partners]
@@ -104,8 +106,8 @@ def path_scores(view: GraphView, party: str, query: QueryKind, caps: Caps | None
         for a in firsts:
             aa, ra = view.adamic_adar_weight(a), view.resource_weight(a)
             for c in view.neighbours[a]:
-                if c != party:
-                    _add_path(out, view, c, aa, ra, a)
+                if c != party and (c in institutions) == want:
+                    _add_path(out, c, aa, ra, a)
         return out
     middles: dict[str, tuple[float, float, str]] = {}
     for a in firsts:
@@ -121,17 +123,18 @@ def path_scores(view: GraphView, party: str, query: QueryKind, caps: Caps | None
     for b, (w_aa, w_ra, _) in ordered:
         aa, ra = w_aa * view.adamic_adar_weight(b), w_ra * view.resource_weight(b)
         for c in view.neighbours[b]:
-            if c != party:
-                _add_path(out, view, c, aa, ra, b)
+            if c != party and (c in institutions) == want:
+                _add_path(out, c, aa, ra, b)
     return out
 
 
-def _add_path(out: PathScores, view: GraphView, c: str, aa: float, ra: float, middle: str) -> None:
+def _add_path(out: PathScores, c: str, aa: float, ra: float, middle: str) -> None:
+    """One path to `c` through `middle` (the strongest middle is kept: its id, named in reasons)."""
     out.adamic_adar[c] += aa
     out.resource[c] += ra
     out.count[c] += 1
     if aa > out.via.get(c, (0.0, ""))[0]:
-        out.via[c] = (aa, view.orgs[middle].name)
+        out.via[c] = (aa, middle)
 
 
 def wanted(view: GraphView, query: QueryKind, org: str) -> bool:
@@ -156,13 +159,14 @@ def candidates(view: GraphView, party: Org, query: QueryKind, paths: PathScores,
         if o != party.id and _is_similar(view, party, view.orgs[o])
     ]
     served: dict[str, int] = defaultdict(int)
+    institutions, want = view.institutions, query.wants_institutions
     for o in similar[: caps.popular_similar]:
         for c in view.neighbours.get(o, ()):
-            if wanted(view, query, c):
+            if (c in institutions) == want:
                 served[c] += 1
-    found.update(sorted(served, key=lambda c: (-served[c], c))[: caps.popular_similar])
-    by_paths = sorted(paths.adamic_adar, key=lambda c: (-paths.adamic_adar[c], c))
-    found.update([c for c in by_paths if wanted(view, query, c)][: caps.from_paths])
+    found.update(heapq.nsmallest(caps.popular_similar, served, key=lambda c: (-served[c], c)))
+    aa = paths.adamic_adar  # holds only organisations of the wanted side
+    found.update(heapq.nsmallest(caps.from_paths, aa, key=lambda c: (-aa[c], c)))
     local = [c for c in busiest[: caps.popular * 10] if view.orgs[c].zone == party.zone]
     found.update(local[: caps.zone])
     found.discard(party.id)
@@ -197,7 +201,7 @@ def features(
     view: GraphView, party: Org, query: QueryKind, ids: Iterable[str], paths: PathScores
 ) -> list[Candidate]:
     out: list[Candidate] = []
-    end = view.as_of or max(view.last_on.values(), default=None)
+    end = view.newest
     my_projects = view.projects.get(party.id, frozenset())
     for cid in ids:
         c = view.orgs[cid]
@@ -233,7 +237,7 @@ def features(
             1.0 if c.kind is not None and c.kind == party.kind else 0.0,
             float(len(shared)),
         ]
-        via = [paths.via[cid][1]] if cid in paths.via else []
+        via = [view.orgs[paths.via[cid][1]].name] if cid in paths.via else []
         out.append(
             Candidate(
                 cid, values, matched, via, similar_served, country_served, view.recent.get(cid, 0), shared

@@ -55,6 +55,7 @@ class GraphView:
     seekers: dict[str, list[str]] = field(default_factory=dict)  # capability -> institutions, busiest first
     by_degree: dict[bool, list[str]] = field(default_factory=dict)  # is_institution -> busiest first
     institutions: set[str] = field(default_factory=set)
+    newest: date | None = None  # the view's date: as_of, else the newest partnership
     # Counts over each organisation's partners, so features need not walk them: partners of each
     # institution kind, of each (side, home country), and tech partners offering each capability.
     partner_kinds: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
@@ -91,6 +92,7 @@ def build(
     visible = [x for x in links if as_of is None or x.on < as_of]
     newest = as_of or max((x.on for x in visible), default=None)
     recent_from = newest - timedelta(days=RECENT_DAYS) if newest else date.min
+    view.newest = newest
     for x in visible:
         if x.a not in view.orgs or x.b not in view.orgs:
             continue

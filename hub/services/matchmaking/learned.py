@@ -104,6 +104,7 @@ class Learning:
         self._lock = asyncio.Lock()
         self._rows: Rows | None = None  # the evaluation's graph, read once
         self._as_of: dict[date, State] = {}
+        self._loading: asyncio.Task[None] | None = None
 
     async def refit(self) -> State:
         """Reads the graph, fits in a worker thread, stores the models; then requests use them
@@ -126,13 +127,24 @@ class Learning:
 
     async def current(self) -> State:
         """The state requests rank with. The first time: the graph's view, with the stored models
-        when they were fitted on this very graph (after seeding), else fitted now."""
+        when they were fitted on this very graph (after seeding), else fitted now. The loading runs
+        as its own task, so a request that times out meanwhile does not cancel it."""
         if self.state is None:
-            async with self._lock:
-                if self.state is None:
-                    await self._load()
+            failed = (
+                self._loading is not None
+                and self._loading.done()
+                and (self._loading.cancelled() or self._loading.exception() is not None)
+            )
+            if self._loading is None or failed:
+                self._loading = asyncio.create_task(self._load_once())
+            await asyncio.shield(self._loading)
         assert self.state is not None
         return self.state
+
+    async def _load_once(self) -> None:
+        async with self._lock:
+            if self.state is None:
+                await self._load()
 
     async def _load(self) -> None:
         signature = await repo.graph_signature(self.db)
@@ -163,17 +175,27 @@ class Learning:
 
 
 def rank(
-    state: State, party_id: str, query: QueryKind, keep: Any, exclude: Iterable[str] = ()
+    state: State,
+    party_id: str,
+    query: QueryKind,
+    keep: Any,
+    exclude: Iterable[str] = (),
+    explained: int | None = None,
 ) -> list[Ranked]:
-    """Every candidate of the party passing `keep(org)`, best first (ties by name, then id)."""
+    """Every candidate of the party passing `keep(org)`, best first (ties by name, then id); the
+    first `explained` (all if None) carry their reasons, the others only their score."""
     view, model = state.view, state.models[query]
     found = [c for c in candidates_with_features(view, party_id, query, also_exclude=exclude) if keep(c.id)]
+    scored = [(round(sum(model.contributions(c.values)), 6), c) for c in found]
+    scored.sort(key=lambda sc: (-sc[0], view.orgs[sc[1].id].name, sc[1].id))
     ranked = []
-    for c in found:
-        parts = model.contributions(c.values)
-        reasons = explain(view, party_id, query, c, parts)
+    for k, (score, c) in enumerate(scored):
+        if explained is not None and k >= explained:
+            ranked.append(Ranked(c.id, score, ()))
+            continue
+        reasons = explain(view, party_id, query, c, model.contributions(c.values))
+        # The reasons' sum is the score (up to rounding each to 6 places).
         ranked.append(Ranked(c.id, round(sum(r.contribution for r in reasons), 6), reasons))
-    ranked.sort(key=lambda r: (-r.score, view.orgs[r.id].name, r.id))
     return ranked
 
 

@@ -41,7 +41,8 @@ from hub.services.matchmaking.graphview import GraphView, Link
 
 TRAIN_AT, VALIDATE_AT = 0.70, 0.85
 MIN_POSITIVES = 15
-MAX_PARTIES = 200
+MAX_PARTIES = 1000
+ENOUGH_POSITIVES = 300  # parties are taken (in random order) until this many labelled pairs are found
 C_GRID = (0.01, 0.1, 1.0)
 
 # The prior on raw features, used when the graph cannot be fitted: capability fit first, then
@@ -124,10 +125,7 @@ class Examples:
     labels: list[int] = field(default_factory=list)
     groups: list[str] = field(default_factory=list)
     missed: int = 0  # labelled pairs not among the candidates (count against validation scores)
-
-    @property
-    def positives(self) -> int:
-        return sum(self.labels)
+    positives: int = 0
 
 
 def examples(view: GraphView, query: QueryKind, labels: Labels, seed: int) -> Examples:
@@ -135,13 +133,17 @@ def examples(view: GraphView, query: QueryKind, labels: Labels, seed: int) -> Ex
     parties = sorted(labels)
     random.Random(seed).shuffle(parties)
     for party in parties[:MAX_PARTIES]:
+        if out.positives >= ENOUGH_POSITIVES:
+            break
         found = candidates_with_features(view, party, query)
         ids = {c.id for c in found}
         out.missed += len(labels[party] - ids)
         for c in found:
+            label = 1 if c.id in labels[party] else 0
             out.rows.append(c.values)
-            out.labels.append(1 if c.id in labels[party] else 0)
+            out.labels.append(label)
             out.groups.append(party)
+            out.positives += label
     # DISMISS feedback: the dismissed candidates are negatives (they are excluded from requests).
     for party, dismissed in sorted(view.dismissed.items()):
         if party not in view.orgs:

@@ -77,6 +77,7 @@ class Matchmaker:
         party_id: str,
         where: RecommendationFilter,
         as_of: date | None = None,
+        explained: int | None = None,
     ) -> list[learned.Ranked]:
         """Every candidate the learned ranker finds for the party, best first, with reasons.
         With `as_of`, the graph before that date and models fitted on it alone (the evaluation)."""
@@ -97,12 +98,12 @@ class Matchmaker:
                 and (where.capability_id is None or where.capability_id in capabilities)
             )
 
-        return learned.rank(state, party_id, query, keep, exclude)
+        return learned.rank(state, party_id, query, keep, exclude, explained)
 
     async def _recommend(
         self, query: QueryKind, party_id: str, first: int, where: RecommendationFilter, as_of: date | None
     ) -> list[Recommendation]:
-        top = (await self.ranked(query, party_id, where, as_of))[:first]
+        top = (await self.ranked(query, party_id, where, as_of, explained=first))[:first]
         nodes = await model_repo.candidate_nodes(self.db, [r.id for r in top])
         return [Recommendation(nodes[r.id], r.score, r.reasons) for r in top if r.id in nodes]
 
