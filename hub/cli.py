@@ -260,7 +260,7 @@ def evaluate(
     """Time-split evaluation of the three recommendation queries against six baselines."""
     import json
 
-    from hub.services.matchmaking.evaluation import markdown, summary
+    from hub.services.matchmaking.evaluation import GraphReport, markdown, summary
     from hub.services.matchmaking.family import FamilySize, evaluate_current, run_family
 
     if split not in ("test", "validation"):
@@ -274,10 +274,18 @@ def evaluate(
     async def work(db: Database) -> None:
         if family:
             size = FamilySize(institutions, techs, random_mixes=random_mixes, max_parties=max_parties)
-            reports = await run_family(db, size, split, seed_value, progress=lambda m: _say(m))
+
+            def measured(report: GraphReport) -> None:
+                out.print(markdown([report]), highlight=False, soft_wrap=True)
+                if out_json is not None:
+                    with out_json.with_suffix(".partial.jsonl").open("a") as partial:
+                        partial.write(json.dumps(report.as_json()) + "\n")
+
+            reports = await run_family(db, size, split, seed_value, progress=lambda m: _say(m), done=measured)
         else:
             reports = [await evaluate_current(db, "current graph", "as loaded", split, max_parties)]
-        out.print(markdown(reports), highlight=False, soft_wrap=True)
+        if not family:
+            out.print(markdown(reports), highlight=False, soft_wrap=True)
         out.print(summary(reports), highlight=False, soft_wrap=True)
         if out_json is not None:
             out_json.write_text(json.dumps([r.as_json() for r in reports], indent=1))

@@ -45,7 +45,9 @@ async def run_family(
     with_seed_graph: bool = True,
     seed_dir: Path = DEFAULT_SEED_DIR,
     progress: Callable[[str], None] | None = None,
+    done: Callable[[GraphReport], None] | None = None,
 ) -> list[GraphReport]:
+    """Each graph's report goes to `done` as soon as it is measured (a long run keeps what it got)."""
     taxonomy = read_seed_dir(seed_dir)
     reports = []
     partnerships = int((size.institutions + size.techs) * size.partnerships_per_organisation)
@@ -59,10 +61,14 @@ async def run_family(
         if progress:
             progress(f"{mix.name}: evaluating")
         reports.append(await evaluate_current(db, mix.name, mix.describe(), split, size.max_parties))
+        if done:
+            done(reports[-1])
     if with_seed_graph:
         if progress:
             progress("seed graph: loading and evaluating")
         await repo.wipe_graph(db)
         await load_seed_dir(db, seed_dir)
         reports.append(await evaluate_current(db, "seed graph", "graph_seeds/", split, size.max_parties))
+        if done:
+            done(reports[-1])
     return reports
