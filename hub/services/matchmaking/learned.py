@@ -121,8 +121,10 @@ class Learning:
             return state
 
     async def refresh(self) -> None:
-        """The schedule's refit, skipped when the graph has not changed since the last one."""
-        if self.state is None or await repo.graph_signature(self.db) != self.signature:
+        """The schedule's refit, skipped when the graph has not changed since the last one, and
+        before the first recommendation request has loaded anything (that request loads the
+        snapshot with the stored models; nothing runs behind the API's back at start-up)."""
+        if self.state is not None and await repo.graph_signature(self.db) != self.signature:
             await self.refit()
 
     async def current(self) -> State:

@@ -12,7 +12,7 @@ from hub.db.repositories import matchmaking_model as model_repo
 from hub.domain import commands
 from hub.domain.models import Organisation, Partnership
 from hub.errors import NotFoundError, UserInputError
-from hub.services.matchmaking import config, learned
+from hub.services.matchmaking import learned
 from hub.services.matchmaking.features import QueryKind
 from hub.services.matchmaking.scoring import Reason
 from hub.services.partnerships import PartnershipService
@@ -40,30 +40,10 @@ class Matchmaker:
         self,
         db: Database,
         partnerships: PartnershipService,
-        cooperation: config.CooperationWeights = config.COOPERATION,
-        peers: config.PeerWeights = config.PEERS,
-        limits: config.Limits = config.LIMITS,
     ) -> None:
         self.db = db
         self.partnerships = partnerships
-        self.cooperation = cooperation
-        self.peer_weights = peers
-        self.limits = limits
         self.learning = learned.Learning(db)
-
-    def _query(self, party_id: str, where: RecommendationFilter, as_of: date | None) -> repo.Query:
-        return repo.Query(
-            party_id=party_id,
-            limit_per_capability=self.limits.per_capability,
-            similar_limit=self.limits.similar_parties,
-            from_similar=self.limits.from_similar,
-            shared_limit=self.limits.shared_partners,
-            as_of=as_of,
-            kind=where.kind,
-            home_country=where.home_country,
-            zone_id=where.zone_id,
-            capability_id=where.capability_id,
-        )
 
     async def _require(self, label: str, field: str, party_id: str) -> None:
         if await lookups.missing_ids(self.db, label=label, ids=[party_id]):
