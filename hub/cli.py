@@ -25,7 +25,7 @@ from hub.errors import AuthenticationError, HubError
 from hub.observe.logs import configure_logging
 from hub.security.api_keys import ApiKeys
 from hub.security.revocations import Revocations
-from hub.seeds.loading import DEFAULT_SEED_DIR, graph_counts, load_seed_dir, load_synthetic
+from hub.seeds.loading import DEFAULT_SEED_DIR, graph_counts, load_seed_dir, load_synthetic, refit_matchmaking
 from hub.settings import Settings
 
 T = TypeVar("T")
@@ -141,6 +141,12 @@ def seed(
         else:
             written = await _synthetic(db, synthetic, seed_value)
         elapsed = time.perf_counter() - started
+        _say("Fitting the matchmaking models on the graph's history ...")
+        for m in await refit_matchmaking(db):
+            scores = (
+                f"validation Hits@10 {m.validation_hits10:.3f}" if m.validation_hits10 is not None else ""
+            )
+            _say(f"  {m.query.value:<14} {m.status:<7} {scores} {m.note}", highlight=False)
         counts = await graph_counts(db)
         _say(f"[green]{written} rows written in {elapsed:.1f}s[/green]; graph now holds:")
         for name, count in sorted(counts.items()):
@@ -244,45 +250,57 @@ def _dev_admin_key(settings: Settings) -> str:
 
 @app.command("eval")
 def evaluate(
-    holdout: Annotated[
-        float, typer.Option(min=0.01, max=0.9, help="Share of the newest partnerships held out.")
-    ] = 0.2,
+    family: Annotated[
+        bool,
+        typer.Option(
+            "--family",
+            help="Evaluate on the family of synthetic ecosystems, then the seed graph, each loaded in "
+            "turn into the database: REPLACES ITS GRAPH (needs --replace-graph; use a separate HUB_HOME).",
+        ),
+    ] = False,
+    replace_graph: Annotated[
+        bool, typer.Option("--replace-graph", help="Confirms --family may wipe.")
+    ] = False,
+    split: Annotated[str, typer.Option(help="test (newest 15 %) or validation (the 15 % before).")] = "test",
+    institutions: Annotated[int, typer.Option(min=20, help="Institutions per synthetic graph.")] = 800,
+    techs: Annotated[int, typer.Option(min=20, help="Tech enterprises per synthetic graph.")] = 1200,
+    random_mixes: Annotated[int, typer.Option(min=0, help="Random mixes besides each mechanism alone.")] = 3,
+    max_parties: Annotated[int, typer.Option(min=1, help="Parties evaluated per query (sampled).")] = 300,
+    seed_value: Annotated[int, typer.Option("--seed", help="Random seed of the family.")] = 1,
+    out_json: Annotated[Path | None, typer.Option("--json", help="Also write the report as JSON.")] = None,
 ) -> None:
-    """Hold out the newest cooperation partnerships; print Hits@10 and MRR beside the baselines."""
-    from hub.db.repositories.evaluation import snapshot
-    from hub.services.matchmaking.evaluation import evaluate as run_evaluation
-    from hub.services.matchmaking.service import Matchmaker
-    from hub.services.partnerships import PartnershipService
+    """Time-split evaluation of the three recommendation queries against six baselines."""
+    import json
 
+    from hub.services.matchmaking.evaluation import GraphReport, markdown, summary
+    from hub.services.matchmaking.family import FamilySize, evaluate_current, run_family
+
+    if split not in ("test", "validation"):
+        err.print("[red]--split: expected test or validation[/red]")
+        raise typer.Exit(2)
+    if family and not replace_graph:
+        err.print("[red]--family replaces the database's graph: add --replace-graph to confirm[/red]")
+        raise typer.Exit(2)
     settings = _settings()
 
     async def work(db: Database) -> None:
-        snap = await snapshot(db)
-        _say(
-            f"{len(snap.edges)} cooperation partnerships, {len(snap.techs)} tech enterprises; holding out the newest {holdout:.0%}"
-        )
-        matchmaker = Matchmaker(db, PartnershipService(db))
-        with Progress(
-            TextColumn("ranking"),
-            BarColumn(),
-            TextColumn("{task.completed}/{task.total} institutions"),
-            TimeElapsedColumn(),
-            console=out,
-        ) as bar:
-            task = bar.add_task("rank", total=None)
+        if family:
+            size = FamilySize(institutions, techs, random_mixes=random_mixes, max_parties=max_parties)
 
-            def progress(done: int, total: int) -> None:
-                bar.update(task, completed=done, total=total)
+            def measured(report: GraphReport) -> None:
+                out.print(markdown([report]), highlight=False, soft_wrap=True)
+                if out_json is not None:
+                    with out_json.with_suffix(".partial.jsonl").open("a") as partial:
+                        partial.write(json.dumps(report.as_json()) + "\n")
 
-            split, results = await run_evaluation(matchmaker, snap, holdout, progress)
-        table = Table(
-            title=f"Cooperation partners, split at {split.cutoff.isoformat()} ({results[0].queries} held-out pairs)"
-        )
-        for column in ("method", "Hits@10", "MRR"):
-            table.add_column(column, justify="left" if column == "method" else "right")
-        for r in results:
-            table.add_row(r.method, f"{r.hits:.3f}", f"{r.mrr:.3f}")
-        out.print(table)
+            reports = await run_family(db, size, split, seed_value, progress=lambda m: _say(m), done=measured)
+        else:
+            reports = [await evaluate_current(db, "current graph", "as loaded", split, max_parties)]
+        if not family:
+            out.print(markdown(reports), highlight=False, soft_wrap=True)
+        out.print(summary(reports), highlight=False, soft_wrap=True)
+        if out_json is not None:
+            out_json.write_text(json.dumps([r.as_json() for r in reports], indent=1))
 
     _with_db(settings, work)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from enum import StrEnum
 
 import strawberry
@@ -12,8 +13,15 @@ from hub.graphql.context import Info
 from hub.graphql.nodes import Organisation, Partnership, to_node
 from hub.graphql.organisations import ORGANISATION_TYPES
 from hub.graphql.payloads import UserError, attempt
-from hub.graphql.permissions import CanAnswerRecommendation, CanReadRecommendations
+from hub.graphql.permissions import (
+    CanAnalyseNetwork,
+    CanAnswerRecommendation,
+    CanReadRecommendations,
+    CanRefitMatchmaking,
+)
 from hub.graphql.relay import bounded_first, decode_id
+from hub.services.matchmaking.features import FEATURES
+from hub.services.matchmaking.learned import StoredModel
 from hub.services.matchmaking.scoring import ReasonKind
 from hub.services.matchmaking.service import Recommendation as RecommendationRecord
 from hub.services.matchmaking.service import RecommendationFilter
@@ -31,7 +39,10 @@ class RecommendationReason:
 @strawberry.type(description="A recommended partner.")
 class Recommendation:
     candidate: Organisation
-    score: float = strawberry.field(description="Between 0 and 1; the sum of the reasons' contributions.")
+    score: float = strawberry.field(
+        description="The ranker's score, relative to an average candidate (higher is better); the sum "
+        "of the reasons' contributions."
+    )
     reasons: list[RecommendationReason]
 
     @classmethod
@@ -120,6 +131,74 @@ class MatchmakingQueries:
         key = decode_id(tech_enterprise_id, "techEnterpriseId", ("TechEnterprise",))
         return await _recommend(info.context.services.matchmaker.institutions, key, first, filter)
 
+    @strawberry.field(
+        description="The recommenders' models as last stored (after seeding, on the schedule or by "
+        "refitMatchmakingModel): empty before the first fit.",
+        permission_classes=[CanAnalyseNetwork],
+    )
+    async def matchmaking_model(self, info: Info) -> list[MatchmakingModel]:
+        return [MatchmakingModel.of(m) for m in await info.context.services.matchmaker.models()]
+
+
+@strawberry.enum(description="Which recommendation query a model ranks for.")
+class RecommendationQuery(StrEnum):
+    TECH_PARTNERS = "TECH_PARTNERS"
+    PEERS = "PEERS"
+    INSTITUTIONS = "INSTITUTIONS"
+
+
+@strawberry.enum(description="FITTED on this graph's history, or the documented PRIOR when it is too small.")
+class ModelStatus(StrEnum):
+    FITTED = "FITTED"
+    PRIOR = "PRIOR"
+
+
+@strawberry.type(
+    description="A feature's weight on standardised values: its contribution is weight x (value - mean) / scale."
+)
+class FeatureWeight:
+    feature: str
+    weight: float
+    mean: float
+    scale: float
+
+
+@strawberry.type(
+    description="The ranker of one recommendation query, as last fitted on the graph's own history."
+)
+class MatchmakingModel:
+    query: RecommendationQuery
+    status: ModelStatus
+    version: int = strawberry.field(description="Counts the fits stored for this query.")
+    fitted_at: datetime
+    training_size: int = strawberry.field(description="Candidate rows (train + validation) it was fitted on.")
+    positives: int = strawberry.field(description="Of which pairs that did form.")
+    regularisation: float = strawberry.field(description="Logistic regression C, chosen on validation MRR.")
+    validation_hits_at_10: float | None
+    validation_mrr: float | None
+    note: str = strawberry.field(description="What it was fitted on, or why the prior ranks.")
+    weights: list[FeatureWeight]
+
+    @classmethod
+    def of(cls, stored: StoredModel) -> MatchmakingModel:
+        m = stored.model
+        return cls(
+            query=RecommendationQuery(m.query.value),
+            status=ModelStatus(m.status),
+            version=stored.version,
+            fitted_at=m.fitted_at,
+            training_size=m.training_size,
+            positives=m.positives,
+            regularisation=m.regularisation,
+            validation_hits_at_10=m.validation_hits10,
+            validation_mrr=m.validation_mrr,
+            note=m.note,
+            weights=[
+                FeatureWeight(feature=f, weight=w, mean=mean, scale=scale)
+                for f, w, mean, scale in zip(FEATURES, m.weights, m.mean, m.scale, strict=True)
+            ],
+        )
+
 
 @strawberry.enum
 class FeedbackAction(StrEnum):
@@ -166,3 +245,11 @@ class MatchmakingMutations:
         return RecommendationFeedbackPayload(
             partnership=to_node(record) if record else None, user_errors=errors
         )
+
+    @strawberry.mutation(
+        description="Refits the recommenders on the graph as it is now (seconds on a large graph; "
+        "requests keep using the previous models meanwhile) and returns the stored models.",
+        permission_classes=[CanRefitMatchmaking],
+    )
+    async def refit_matchmaking_model(self, info: Info) -> list[MatchmakingModel]:
+        return [MatchmakingModel.of(m) for m in await info.context.services.matchmaker.refit()]

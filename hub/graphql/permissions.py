@@ -143,5 +143,9 @@ class CanReadRiskViews(_Policy):
     action = Action.READ_RISK_VIEWS
 
 
+class CanRefitMatchmaking(_Policy):
+    action = Action.REFIT_MATCHMAKING
+
+
 class CanAnalyseNetwork(_Policy):
     action = Action.ANALYSE_NETWORK

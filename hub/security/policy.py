@@ -9,7 +9,8 @@
   proposes in its own name, accepts or declines only proposals addressed to it, ends only its
   own partnerships, applies to the sandbox only as one of the applicants, confirms or declines
   only its own organisation's sandbox invitations, answers only its own recommendations.
-- Recommendations for a party: that party's partner, analysts, regulators and admins.
+- Recommendations for a party: that party's partner, analysts, regulators and admins. The
+  matchmaking models are read by those who analyse the network; only admins refit them.
 - Sandbox applications: an organisation named by a partner other than its own is invited and
   joins only when its own partner confirms; an admin, acting for the platform, registers a
   joint project with every participant at once.
@@ -43,6 +44,7 @@ class Action(StrEnum):
     READ_RISK_VIEWS = "read the risk views"
     ANALYSE_NETWORK = "read, refresh and export the partnership network's measures"
     READ_METRICS = "read the service's metrics"
+    REFIT_MATCHMAKING = "refit the matchmaking models"
 
 
 _ROLE_ACTIONS: dict[Role, frozenset[Action]] = {

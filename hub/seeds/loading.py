@@ -12,6 +12,8 @@ from hub.resources import seed_dir
 from hub.seeds.files import read_seed_dir
 from hub.seeds.synthetic import generate
 from hub.seeds.writer import rows_from_seeds, write_in_batches, write_in_one_transaction
+from hub.services.matchmaking.learned import Learning
+from hub.services.matchmaking.ranker import Model
 from hub.services.network.service import NetworkMeasures
 
 DEFAULT_SEED_DIR = seed_dir()
@@ -49,6 +51,14 @@ async def load_synthetic(
     if progress:
         progress("network measures", 1, 1)
     return rows.count()
+
+
+async def refit_matchmaking(db: Database) -> list[Model]:
+    """After seeding: the matchmaking models fitted on the new graph's history, stored in Neo4j (the
+    API's own refit then starts from the same graph). The test fixtures seed without it: the API
+    fits when it first needs a model."""
+    state = await Learning(db).refit()
+    return list(state.models.values())
 
 
 async def graph_counts(db: Database) -> dict[str, int]:

@@ -1,50 +1,22 @@
-"""What the offline evaluation reads of the graph: edges with dates, capabilities, candidates."""
+"""What `hub eval --family` does to the database it is pointed at: replaces the whole graph."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date
+from typing import LiteralString
 
 from hub.db.database import Runner
-from hub.db.mapping import as_date
 
-COOPERATION_EDGES = """
-MATCH (i:Institution)-[:PARTY_TO]->(p:Partnership {kind: 'COOPERATION'})<-[:PARTY_TO]-(t:TechEnterprise)
-RETURN i.id AS institution, t.id AS tech, p.proposedOn AS on, p.status AS status
-"""
-
-SOUGHT = "MATCH (i:Institution)-[:SEEKS]->(c:Capability) RETURN i.id AS id, collect(c.id) AS capabilities"
-
-OFFERED = """
-MATCH (t:TechEnterprise)-[o:OFFERS]->(c:Capability)
-RETURN t.id AS id, collect({name: c.id, maturity: o.maturity}) AS offers
-"""
-
-TECH_IDS = "MATCH (t:TechEnterprise) RETURN collect(t.id) AS ids"
+# Everything but API keys, 2,000 nodes per transaction so none runs into the server's time limit.
+WIPE_SOME: LiteralString = (
+    "MATCH (n) WHERE NOT n:ApiKey WITH n LIMIT 2000 DETACH DELETE n RETURN count(*) AS deleted"
+)
+COUNT_ORGANISATIONS: LiteralString = "MATCH (o:Organisation) RETURN count(o) AS n"
 
 
-@dataclass(frozen=True, slots=True)
-class Edge:
-    institution: str
-    tech: str
-    on: date
-    status: str
+async def wipe_graph(db: Runner) -> None:
+    while (await db.write(WIPE_SOME))[0]["deleted"]:
+        pass
 
 
-@dataclass
-class Snapshot:
-    edges: list[Edge]
-    sought: dict[str, list[str]] = field(default_factory=dict)
-    offered: dict[str, list[dict[str, str]]] = field(default_factory=dict)
-    techs: list[str] = field(default_factory=list)
-
-
-async def snapshot(db: Runner) -> Snapshot:
-    edges = [
-        Edge(r["institution"], r["tech"], as_date(r["on"]) or date.min, r["status"])
-        for r in await db.read(COOPERATION_EDGES)
-    ]
-    sought = {r["id"]: r["capabilities"] for r in await db.read(SOUGHT)}
-    offered = {r["id"]: r["offers"] for r in await db.read(OFFERED)}
-    techs = (await db.read(TECH_IDS))[0]["ids"]
-    return Snapshot(edges, sought, offered, sorted(techs))
+async def organisations(db: Runner) -> int:
+    return int((await db.read(COUNT_ORGANISATIONS))[0]["n"])

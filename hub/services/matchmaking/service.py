@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from hub.db.database import Database, Runner, Transaction
 from hub.db.repositories import lookups
 from hub.db.repositories import matchmaking as repo
+from hub.db.repositories import matchmaking_model as model_repo
 from hub.domain import commands
-from hub.domain.models import Institution, Organisation, Partnership
+from hub.domain.models import Organisation, Partnership
 from hub.errors import NotFoundError, UserInputError
-from hub.services.matchmaking import config
-from hub.services.matchmaking.scoring import Reason, score_cooperation, score_peer
+from hub.services.matchmaking import learned
+from hub.services.matchmaking.features import QueryKind
+from hub.services.matchmaking.scoring import Reason
 from hub.services.partnerships import PartnershipService
 
 MAX_RECOMMENDATIONS = 100
@@ -35,49 +35,15 @@ class Recommendation:
     reasons: tuple[Reason, ...]
 
 
-Scorer = Callable[[Mapping[str, Any], int], tuple[float, list[Reason]]]
-
-
-def rank(evidence: list[repo.Evidence], scorer: Scorer, first: int) -> list[Recommendation]:
-    """The `first` best candidates: highest score first, ties by name then id."""
-    max_degree = max((e.facts["degree"] for e in evidence), default=0)
-    scored = []
-    for e in evidence:
-        value, reasons = scorer(e.facts, max_degree)
-        ordered = tuple(sorted(reasons, key=lambda r: -r.contribution))
-        scored.append(Recommendation(e.candidate, round(min(1.0, value), 6), ordered))
-    scored.sort(key=lambda r: (-r.score, r.candidate.name, r.candidate.id))
-    return scored[:first]
-
-
 class Matchmaker:
     def __init__(
         self,
         db: Database,
         partnerships: PartnershipService,
-        cooperation: config.CooperationWeights = config.COOPERATION,
-        peers: config.PeerWeights = config.PEERS,
-        limits: config.Limits = config.LIMITS,
     ) -> None:
         self.db = db
         self.partnerships = partnerships
-        self.cooperation = cooperation
-        self.peer_weights = peers
-        self.limits = limits
-
-    def _query(self, party_id: str, where: RecommendationFilter, as_of: date | None) -> repo.Query:
-        return repo.Query(
-            party_id=party_id,
-            limit_per_capability=self.limits.per_capability,
-            similar_limit=self.limits.similar_parties,
-            from_similar=self.limits.from_similar,
-            shared_limit=self.limits.shared_partners,
-            as_of=as_of,
-            kind=where.kind,
-            home_country=where.home_country,
-            zone_id=where.zone_id,
-            capability_id=where.capability_id,
-        )
+        self.learning = learned.Learning(db)
 
     async def _require(self, label: str, field: str, party_id: str) -> None:
         if await lookups.missing_ids(self.db, label=label, ids=[party_id]):
@@ -85,32 +51,59 @@ class Matchmaker:
                 field, "institution" if label == "Institution" else "tech enterprise", party_id
             )
 
+    async def ranked(
+        self,
+        query: QueryKind,
+        party_id: str,
+        where: RecommendationFilter,
+        as_of: date | None = None,
+        explained: int | None = None,
+    ) -> list[learned.Ranked]:
+        """Every candidate the learned ranker finds for the party, best first, with reasons.
+        With `as_of`, the graph before that date and models fitted on it alone (the evaluation)."""
+        if as_of is None:
+            state = await self.learning.current()
+            exclude = await model_repo.live_exclusions(self.db, party_id)
+        else:
+            state, exclude = await self.learning.state_as_of(as_of), set()
+        view = state.view
+
+        def keep(org_id: str) -> bool:
+            o = view.orgs[org_id]
+            capabilities = view.sought.get(org_id, frozenset()) | view.offered.get(org_id, {}).keys()
+            return (
+                (where.kind is None or o.kind == where.kind)
+                and (where.home_country is None or o.country == where.home_country)
+                and (where.zone_id is None or o.zone == where.zone_id)
+                and (where.capability_id is None or where.capability_id in capabilities)
+            )
+
+        return learned.rank(state, party_id, query, keep, exclude, explained)
+
+    async def _recommend(
+        self, query: QueryKind, party_id: str, first: int, where: RecommendationFilter, as_of: date | None
+    ) -> list[Recommendation]:
+        top = (await self.ranked(query, party_id, where, as_of, explained=first))[:first]
+        nodes = await model_repo.candidate_nodes(self.db, [r.id for r in top])
+        return [Recommendation(nodes[r.id], r.score, r.reasons) for r in top if r.id in nodes]
+
     async def tech_partners(
         self, institution_id: str, first: int, where: RecommendationFilter, as_of: date | None = None
     ) -> list[Recommendation]:
         await self._require("Institution", "institutionId", institution_id)
-        evidence = await repo.tech_for_institution(self.db, self._query(institution_id, where, as_of))
-        w = self.cooperation
-        return rank(evidence, lambda f, m: score_cooperation(f, m, w, party_word="institutions"), first)
+        return await self._recommend(QueryKind.TECH, institution_id, first, where, as_of)
 
     async def institutions(
         self, tech_id: str, first: int, where: RecommendationFilter, as_of: date | None = None
     ) -> list[Recommendation]:
         await self._require("TechEnterprise", "techEnterpriseId", tech_id)
-        evidence = await repo.institutions_for_tech(self.db, self._query(tech_id, where, as_of))
-        w = self.cooperation
-        return rank(evidence, lambda f, m: score_cooperation(f, m, w, party_word="tech enterprises"), first)
+        return await self._recommend(QueryKind.INSTITUTIONS, tech_id, first, where, as_of)
 
     async def peers(
         self, institution_id: str, first: int, where: RecommendationFilter, as_of: date | None = None
     ) -> list[Recommendation]:
         await self._require("Institution", "institutionId", institution_id)
-        evidence = await repo.peers_for_institution(self.db, self._query(institution_id, where, as_of))
-        for e in evidence:
-            assert isinstance(e.candidate, Institution)
-            e.facts["candidateKind"] = e.candidate.kind.value
-        w = self.peer_weights
-        return rank(evidence, lambda f, m: score_peer(f, m, w), first)
+        return await self._recommend(QueryKind.PEERS, institution_id, first, where, as_of)
 
     async def dismiss(self, party_id: str, candidate_id: str) -> None:
         """The candidate is not recommended to the party again."""
@@ -132,7 +125,19 @@ class Matchmaker:
         )
 
     async def refresh(self) -> int:
-        return await repo.refresh_leaders(self.db)
+        """The scheduled refresh: capability leaders, then a refit of the ranker (in a thread) if the
+        graph changed since the last."""
+        count = await repo.refresh_leaders(self.db)
+        await self.learning.refresh()
+        return count
+
+    async def refit(self) -> list[learned.StoredModel]:
+        """On demand: refits the ranker on the graph as it is now; returns the stored models."""
+        await self.learning.refit()
+        return await self.learning.stored()
+
+    async def models(self) -> list[learned.StoredModel]:
+        return await self.learning.stored()
 
 
 async def _check_pair(db: Runner, party_id: str, candidate_id: str) -> tuple[str, str]:

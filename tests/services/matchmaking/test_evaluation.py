@@ -1,48 +1,86 @@
+"""`hub eval`: time splits, baselines on the same held-out pairs, intervals, the synthetic family."""
+
 from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
+
 from hub.db.database import Database
-from hub.db.repositories.evaluation import Edge, snapshot
-from hub.services.matchmaking.evaluation import evaluate, expected_rank_metrics, split
-from hub.services.matchmaking.service import Matchmaker
-from hub.services.partnerships import PartnershipService
+from hub.db.repositories.matchmaking_model import snapshot_rows
+from hub.seeds import ecosystems
+from hub.seeds.files import read_seed_dir
+from hub.seeds.loading import DEFAULT_SEED_DIR
+from hub.services.matchmaking.evaluation import BASELINES, HUB, cuts, rank_metrics
+from hub.services.matchmaking.family import FamilySize, run_family
+from hub.services.matchmaking.graphview import Link
+from hub.services.matchmaking.learned import links_from_rows
 
 
-def test_split_holds_out_the_newest_new_pairs() -> None:
-    edges = [
-        Edge("i1", "t1", date(2020, 1, 1), "ACTIVE"),
-        Edge("i1", "t2", date(2021, 1, 1), "ENDED"),
-        Edge("i2", "t1", date(2022, 1, 1), "ACTIVE"),
-        Edge("i1", "t1", date(2023, 1, 1), "ACTIVE"),  # a repeat pair is not a new link
-        Edge("i2", "t3", date(2024, 1, 1), "PROPOSED"),
+def test_rank_metrics_count_ties_at_their_expected_rank() -> None:
+    none = np.zeros(4, dtype=bool)
+    assert rank_metrics(np.array([2.0, 1.0, 1.0, 0.0]), 0, none.copy()) == (1.0, 1.0, 1.0)
+    hit10, hit50, rr = rank_metrics(np.array([1.0, 1.0, 1.0, 0.0]), 0, none.copy())
+    assert hit10 == 1.0 and hit50 == 1.0 and abs(rr - (1 + 1 / 2 + 1 / 3) / 3) < 1e-12
+    ignore = np.array([False, True, False, False])  # another held-out partner is left out
+    assert rank_metrics(np.array([1.0, 5.0, 0.0, 0.0]), 0, ignore)[2] == 1.0
+    twelve_above = np.array([2.0] * 12 + [1.0])
+    assert rank_metrics(twelve_above, 12, np.zeros(13, dtype=bool))[0] == 0.0
+
+
+def test_cuts_put_validation_before_test_on_the_newest_share() -> None:
+    links = [
+        Link("a", f"t{k}", "COOPERATION", date(2020, 1 + k // 28, 1 + k % 28), "ACTIVE") for k in range(100)
     ]
-    s = split(edges, 0.4)
-    assert s.cutoff == date(2023, 1, 1)
-    assert s.held_out == {"i2": {"t3"}}
-    assert len(s.train) == 3
+    c = cuts(links)
+    assert c.validation < c.test < c.end
+    newer = [x for x in links if x.on >= c.test]
+    assert 10 <= len(newer) <= 20
 
 
-def test_expected_rank_with_ties() -> None:
-    # Alone at the top: rank 1.
-    assert expected_rank_metrics({"a": 2.0, "b": 1.0, "c": 1.0}, "a", set()) == (1.0, 1.0)
-    # Tied with two others at the top: ranks 1, 2 or 3 equally likely.
-    hit, mrr = expected_rank_metrics({"a": 1.0, "b": 1.0, "c": 1.0}, "a", set())
-    assert hit == 1.0 and abs(mrr - (1 + 1 / 2 + 1 / 3) / 3) < 1e-12
-    # Other held-out targets are left out of the ranking.
-    assert expected_rank_metrics({"a": 1.0, "b": 5.0}, "a", {"b"}) == (1.0, 1.0)
-    # Twelve candidates above: no hit.
-    scores = {f"x{i}": 2.0 for i in range(12)} | {"a": 1.0}
-    assert expected_rank_metrics(scores, "a", set())[0] == 0.0
+def test_each_mechanism_alone_draws_a_reproducible_graph() -> None:
+    taxonomy = read_seed_dir(DEFAULT_SEED_DIR)
+    mixes = ecosystems.family(3)
+    assert len(mixes) == 8 and [m.weights for m in mixes[:5]] == [
+        tuple(1.0 if i == j else 0.0 for j in range(5)) for i in range(5)
+    ]
+    for mix in mixes[:5]:
+        first = ecosystems.generate(mix, 30, 40, 200, 3, taxonomy)
+        again = ecosystems.generate(mix, 30, 40, 200, 3, taxonomy)
+        assert first.tables == again.tables
+        assert len(first.tables["partnerships"]) >= 180, mix
 
 
-async def test_hub_scorer_beats_every_baseline_on_the_seed_graph(seeded: Database) -> None:
-    snap = await snapshot(seeded)
-    result = await evaluate(Matchmaker(seeded, PartnershipService(seeded)), snap, 0.2)
-    _, results = result
-    by_method = {r.method: r for r in results}
-    hub = by_method.pop("hub scorer")
-    assert hub.queries >= 20
-    for baseline in by_method.values():
-        assert hub.hits > baseline.hits, (hub, baseline)
-    assert abs(by_method["random"].hits - 10 / 64) < 0.05
+async def test_a_small_family_reports_every_method_on_the_same_held_out_pairs(empty_graph: Database) -> None:
+    size = FamilySize(institutions=40, techs=60, random_mixes=1, max_parties=40)
+    reports = await run_family(empty_graph, size, with_seed_graph=False, seed=5)
+    assert [r.graph for r in reports] == [m.name for m in ecosystems.family(1)]
+    for report in reports:
+        assert [q.query for q in report.queries] == ["TECH_PARTNERS", "PEERS", "INSTITUTIONS"]
+        for q in report.queries:
+            assert [m.method for m in q.methods] == [HUB, *BASELINES]
+            for m in q.methods:
+                for metric in (m.hits10, m.hits50, m.mrr):
+                    assert metric.low - 1e-9 <= metric.value <= metric.high + 1e-9
+                assert m.hits10.value <= m.hits50.value
+        tech = report.queries[0]
+        assert tech.pairs > 0 and tech.pairs == len(tech.held_out)
+    # The graph last loaded is the family's last one: its held-out pairs are exactly the new
+    # cooperation pairs proposed on or after the cut, read back from Neo4j.
+    rows = await snapshot_rows(empty_graph)
+    links = links_from_rows(rows)
+    cut = reports[-1].cut
+    assert cut == cuts(links).test
+    before = {frozenset((x.a, x.b)) for x in links if x.on < cut and x.status != "DECLINED"}
+    institutions = {r["id"] for r in rows["organisations"] if r["institution"]}
+    expected = set()
+    for x in links:
+        new = frozenset((x.a, x.b)) not in before
+        if x.on >= cut and x.status != "DECLINED" and x.kind == "COOPERATION" and new:
+            inst, tech = (x.a, x.b) if x.a in institutions else (x.b, x.a)
+            expected.add((inst, tech))
+    held = set(reports[-1].queries[0].held_out)
+    assert held <= expected and (len(held) == len(expected) or reports[-1].queries[0].parties == 40)
+    # Chance earns what chance earns: about 10 in the number of candidates.
+    random_hits = next(m for m in reports[-1].queries[0].methods if m.method == "random").hits10.value
+    assert 10 / 60 * 0.8 < random_hits < 10 / 50 * 1.2

@@ -1,90 +1,66 @@
+"""Pure: features, the prior, and reasons that sum to the score (no database)."""
+
 from __future__ import annotations
 
-from hub.services.matchmaking.config import COOPERATION, PEERS, total
-from hub.services.matchmaking.scoring import ReasonKind, capability_fit, score_cooperation, score_peer
+from datetime import date
+
+from hub.services.matchmaking.features import FEATURES, QueryKind, candidates_with_features
+from hub.services.matchmaking.graphview import GraphView, Link, Org, build
+from hub.services.matchmaking.learned import State, rank
+from hub.services.matchmaking.ranker import PRIOR_WEIGHTS, fit, prior
+from hub.services.matchmaking.scoring import ReasonKind
 
 
-def _facts(**overrides: object) -> dict[str, object]:
-    base: dict[str, object] = {
-        "soughtCount": 2,
-        "fit": [
-            {"name": "Cloud computing", "maturity": "MATURE"},
-            {"name": "Open banking APIs", "maturity": "EMERGING"},
-        ],
-        "similar": [{"name": "Lakeshore Bank (China)", "weight": 0.5}],
-        "degree": 4,
-        "sameKindServed": 3,
-        "sameCountryServed": 0,
-        "sharedProjects": ["Digital renminbi merchant settlement"],
-        "sharedZones": ["Beijing Financial Street"],
+def _view() -> GraphView:
+    orgs = [
+        Org("bank", "A Bank", "BANK", "GB", "z1"),
+        Org("bank2", "B Bank", "BANK", "GB", "z1"),
+        Org("fit", "Fit Tech", None, "CN", "z1"),
+        Org("busy", "Busy Tech", None, "CN", "z2"),
+        Org("other", "Other Tech", None, "CN", "z2"),
+    ]
+    links = [
+        Link("bank2", "busy", "COOPERATION", date(2024, 1, 1), "ACTIVE"),
+        Link("bank2", "fit", "COOPERATION", date(2024, 2, 1), "ENDED"),
+        Link("bank", "other", "COOPERATION", date(2024, 3, 1), "DECLINED"),
+    ]
+    sought = {"bank": frozenset({"ai", "kyc"}), "bank2": frozenset({"ai"})}
+    offered = {
+        "fit": {"ai": "MATURE", "kyc": "EMERGING"},
+        "busy": {"cloud": "PROVEN"},
+        "other": {"ai": "PROVEN"},
     }
-    return base | overrides
+    return build(None, orgs, links, sought, offered, {}, [("bank", "other")])
 
 
-def test_weights_add_up_to_one() -> None:
-    assert abs(total(COOPERATION) - 1) < 1e-9
-    assert abs(total(PEERS) - 1) < 1e-9
-
-
-def test_capability_fit_weights_maturity() -> None:
-    assert capability_fit([{"maturity": "MATURE"}], 1) == 1.0
-    assert capability_fit([{"maturity": "EMERGING"}], 2) == 0.25
-    assert capability_fit([], 3) == 0.0
-    assert capability_fit([{"maturity": "MATURE"}], 0) == 0.0
-
-
-def test_cooperation_score_is_the_sum_of_its_reasons() -> None:
-    score, reasons = score_cooperation(_facts(), 8, COOPERATION, party_word="institutions")
-    assert 0 < score <= 1
-    assert abs(score - sum(r.contribution for r in reasons)) < 1e-9
-    kinds = {r.kind for r in reasons}
-    assert {
-        ReasonKind.CAPABILITY_FIT,
-        ReasonKind.SIMILAR_PARTIES,
-        ReasonKind.TRACK_RECORD,
-        ReasonKind.SAME_ZONE,
-    } <= kinds
-    fit = next(r for r in reasons if r.kind is ReasonKind.CAPABILITY_FIT)
-    assert (
-        fit.detail
-        == "matches 2 of 2 capabilities sought: Cloud computing (MATURE), Open banking APIs (EMERGING)"
-    )
-    similar = next(r for r in reasons if r.kind is ReasonKind.SIMILAR_PARTIES)
-    assert "Lakeshore Bank (China)" in similar.detail
-
-
-def test_more_fit_scores_higher_all_else_equal() -> None:
-    weak, _ = score_cooperation(
-        _facts(fit=[{"name": "Cloud", "maturity": "EMERGING"}]), 8, COOPERATION, party_word="x"
-    )
-    strong, _ = score_cooperation(_facts(), 8, COOPERATION, party_word="x")
-    assert strong > weak
-
-
-def test_absent_evidence_gives_no_reason() -> None:
-    facts = _facts(fit=[], similar=[], degree=0, sameKindServed=0, sharedProjects=[], sharedZones=[])
-    score, reasons = score_cooperation(facts, 0, COOPERATION, party_word="x")
-    assert score == 0 and reasons == []
-
-
-def test_peer_reasons_name_the_evidence() -> None:
-    facts = {
-        "candidateKind": "BANK",
-        "sameSector": True,
-        "sameHomeCountry": False,
-        "sharedPartnersWeight": 0.7,
-        "sharedPartners": ["Yunhe Cloud Systems", "Yunhe Cloud Systems"],
-        "partnersOfPartners": ["Kestrel Bank (China)"],
-        "overlap": ["Biometric identification"],
-        "union": 4,
-        "degree": 2,
-        "sharedProjects": [],
-        "sharedZones": [],
+def test_features_read_fit_maturity_paths_and_exclusions() -> None:
+    view = _view()
+    found = {
+        c.id: dict(zip(FEATURES, c.values, strict=True))
+        for c in candidates_with_features(view, "bank", QueryKind.TECH)
     }
-    score, reasons = score_peer(facts, 5, PEERS)
-    details = {r.kind: r.detail for r in reasons}
-    assert details[ReasonKind.SAME_SECTOR] == "also a bank institution"
-    assert details[ReasonKind.SHARED_PARTNERS] == "both work with Yunhe Cloud Systems"
-    assert details[ReasonKind.CAPABILITY_OVERLAP] == "both seek Biometric identification"
-    assert details[ReasonKind.PARTNERS_OF_PARTNERS] == "both have collaborated with Kestrel Bank (China)"
-    assert abs(score - sum(r.contribution for r in reasons)) < 1e-9
+    assert "other" not in found  # dismissed
+    assert found["fit"]["capability_fit"] == (1.0 + 0.5) / 2 and found["fit"]["capabilities_matched"] == 2
+    assert found["busy"]["capability_fit"] == 0.0 and found["busy"]["popularity"] > 0
+    assert found["fit"]["same_zone"] == 1.0 and found["busy"]["same_zone"] == 0.0
+    # bank and bank2 share no partner, so no path reaches a candidate from bank.
+    assert found["fit"]["paths"] == 0.0
+    assert found["busy"]["popular_with_similar"] > 0  # bank2, also a bank, works with it
+
+
+def test_reasons_sum_to_the_score_and_name_their_evidence() -> None:
+    view = _view()
+    state = State(view, {q: prior(q, "test") for q in QueryKind})
+    ranked = rank(state, "bank", QueryKind.TECH, lambda _: True)
+    assert ranked[0].id == "fit"
+    for r in ranked:
+        assert abs(sum(x.contribution for x in r.reasons) - r.score) < 1e-6
+    fit = next(x for x in ranked[0].reasons if x.kind is ReasonKind.CAPABILITY_FIT)
+    assert "matches 2 of 2 capabilities sought" in fit.detail and "ai (MATURE)" in fit.detail
+    assert fit.contribution == PRIOR_WEIGHTS["capability_fit"] * 0.75
+
+
+def test_a_graph_without_history_gets_the_prior_and_says_so() -> None:
+    view = _view()
+    model = fit([], lambda d: view, date(2025, 1, 1), QueryKind.TECH, view)
+    assert model.status == "PRIOR" and "fewer than 10 partnerships" in model.note

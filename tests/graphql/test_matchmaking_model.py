@@ -1,0 +1,115 @@
+"""The learned ranker through the API: fitted on the graph's history, visible to analysts,
+refitted on demand by admins, falling back to the documented prior on a young graph."""
+
+from __future__ import annotations
+
+import asyncio
+
+from hub.db.database import Database
+from hub.domain.enums import Role
+from hub.graphql.relay import to_global_id
+from hub.security.api_keys import ApiKeys
+from hub.services.matchmaking.features import QueryKind
+from hub.services.matchmaking.learned import Learning
+from hub.services.matchmaking.ranker import examples
+from hub.services.matchmaking.service import Matchmaker, RecommendationFilter
+from hub.services.partnerships import PartnershipService
+from hub.settings import Settings
+from tests.conftest import GraphQLClient, serve
+
+MODEL = """{ matchmakingModel { query status version fittedAt trainingSize positives regularisation
+    validationHitsAt10 validationMrr note weights { feature weight mean scale } } }"""
+REFIT = """mutation { refitMatchmakingModel { query status version trainingSize validationMrr note } }"""
+TECH = """query($id: ID!) { recommendedTechPartners(institutionId: $id, first: 5) {
+    score candidate { id } reasons { kind detail contribution } } }"""
+
+
+async def test_refit_stores_models_fitted_on_the_seed_graph_history(
+    seeded: Database, test_settings: Settings, auth: dict[str, str]
+) -> None:
+    # No scheduled refresh here, so the versions count only the refits this test asks for.
+    settings = test_settings.model_copy(update={"matchmaking_refresh_seconds": 0})
+    async with serve(settings, seeded, auth) as http:
+        await _refit_twice(GraphQLClient(http))
+
+
+async def _refit_twice(gql: GraphQLClient) -> None:
+    assert (await gql(MODEL))["matchmakingModel"] == []  # nothing fitted before the first refit
+    refit = {m["query"]: m for m in (await gql(REFIT))["refitMatchmakingModel"]}
+    assert set(refit) == {"TECH_PARTNERS", "PEERS", "INSTITUTIONS"}
+    tech = refit["TECH_PARTNERS"]
+    assert tech["status"] == "FITTED" and tech["version"] == 1
+    assert tech["trainingSize"] > 100 and 0 < tech["validationMrr"] <= 1
+    assert "fitted on partnerships before" in tech["note"]
+    # The seed graph has few intra-sector partnerships: peers rank by the prior, and say why.
+    assert refit["PEERS"]["status"] == "PRIOR" and "too little history" in refit["PEERS"]["note"]
+    again = {m["query"]: m for m in (await gql(MODEL))["matchmakingModel"]}
+    assert again["TECH_PARTNERS"]["version"] == 1
+    assert {w["feature"] for w in again["TECH_PARTNERS"]["weights"]} >= {
+        "capability_fit",
+        "popularity",
+        "adamic_adar",
+    }
+    assert (await gql(REFIT))["refitMatchmakingModel"][0]["version"] == 2
+
+
+async def _key(db: Database, role: Role) -> dict[str, str]:
+    return {"Authorization": f"Bearer {(await ApiKeys(db).create(role, None, 'model test')).key}"}
+
+
+async def test_analysts_read_the_models_and_only_admins_refit(
+    seeded: Database, test_settings: Settings
+) -> None:
+    async with serve(test_settings, seeded, await _key(seeded, Role.ANALYST)) as http:
+        analyst = GraphQLClient(http)
+        assert "matchmakingModel" in await analyst(MODEL)
+        refused = await analyst.raw(REFIT)
+        assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+        assert "refit the matchmaking models" in refused["errors"][0]["message"]
+
+
+async def test_a_young_graph_ranks_by_the_prior_and_says_so(
+    empty_graph: Database, gql: GraphQLClient
+) -> None:
+    await empty_graph.write(
+        """CREATE (:Organisation:Institution {id: 'i1', name: 'Young Bank', kind: 'BANK', homeCountry: 'GB'})
+           CREATE (:Organisation:TechEnterprise {id: 't1', name: 'Young Tech', homeCountry: 'CN'})
+           CREATE (:Organisation:TechEnterprise {id: 't2', name: 'Other Tech', homeCountry: 'CN'})"""
+    )
+    models = (await gql(REFIT))["refitMatchmakingModel"]
+    assert {m["status"] for m in models} == {"PRIOR"}
+    assert all("fewer than 10 partnerships" in m["note"] for m in models)
+    recs = (await gql(TECH, {"id": to_global_id("Institution", "i1")}))["recommendedTechPartners"]
+    assert {r["candidate"]["id"] for r in recs} <= {to_global_id("TechEnterprise", t) for t in ("t1", "t2")}
+    for r in recs:
+        assert abs(sum(x["contribution"] for x in r["reasons"]) - r["score"]) < 1e-4
+
+
+async def test_requests_are_answered_while_the_ranker_refits(seeded: Database) -> None:
+    matchmaker = Matchmaker(seeded, PartnershipService(seeded))
+    await matchmaker.learning.current()
+    refit = asyncio.create_task(matchmaker.refit())
+    answered_during_refit = 0
+    for _ in range(200):
+        await matchmaker.tech_partners("thamesgate-bank", 5, RecommendationFilter())
+        if refit.done():
+            break
+        answered_during_refit += 1
+    await refit
+    assert answered_during_refit >= 1, "the refit blocked every request"
+
+
+async def test_a_dismissal_becomes_a_negative_training_example(seeded: Database) -> None:
+    matchmaker = Matchmaker(seeded, PartnershipService(seeded))
+    before = await Learning(seeded).current()
+    top = (await matchmaker.tech_partners("thamesgate-bank", 1, RecommendationFilter()))[0].candidate.id
+    await matchmaker.dismiss("thamesgate-bank", top)
+    after = await Learning(seeded).current()
+    assert examples(before.view, QueryKind.TECH, {}, 1).rows == []
+    dismissed = examples(after.view, QueryKind.TECH, {}, 1)
+    assert dismissed.labels == [0] and dismissed.groups == ["thamesgate-bank"]
+    # And it is no longer recommended, at once.
+    ids = [
+        r.candidate.id for r in await matchmaker.tech_partners("thamesgate-bank", 50, RecommendationFilter())
+    ]
+    assert top not in ids
