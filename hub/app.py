@@ -16,8 +16,9 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Mount, Route
+from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from hub.admission import Admission, PerCaller
 from hub.db import idempotency
@@ -41,6 +42,7 @@ from hub.security.tokens import TokenSettings, TokenVerifier
 from hub.services.aggregates import Aggregates
 from hub.services.awards import AwardService
 from hub.services.catalogue import Catalogue
+from hub.services.events import EventFeed, EventLog
 from hub.services.exploration import Explorer
 from hub.services.matchmaking.service import Matchmaker
 from hub.services.network.service import NetworkMeasures
@@ -68,6 +70,8 @@ def build_services(db: Database, settings: Settings) -> Services:
         explorer=Explorer(db),
         network=NetworkMeasures(db),
         aggregates=Aggregates(db, settings.aggregate_min_crowd),
+        events=EventLog(db),
+        feed=EventFeed(db, settings.event_poll_seconds),
     )
 
 
@@ -133,6 +137,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         db = database or open_database(settings, timeout=settings.operation_timeout_seconds)
         refreshers: list[asyncio.Task[None]] = []
+        feed: EventFeed | None = None
         try:
             await apply_schema(db)
             app.state.db = db
@@ -151,8 +156,14 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
                 wait = await _network_first_wait(services, every)
                 job = _every(every, services.network.refresh, "measuring the network", wait)
                 refreshers.append(asyncio.create_task(job))
+            prune = functools.partial(services.events.prune, settings.event_retention_seconds)
+            refreshers.append(asyncio.create_task(_every(3600, prune, "pruning old events")))
+            await services.feed.start()
+            feed = services.feed
             yield
         finally:
+            if feed is not None:
+                await feed.stop()
             for refresher in refreshers:
                 refresher.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
@@ -187,9 +198,11 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         compiled,
         graphql_ide=None if settings.production else "graphiql",
         allow_queries_via_get=True,
+        subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
     )
     routes = [
         Route("/graphql", graphql, methods=["GET", "POST"]),
+        WebSocketRoute("/graphql", graphql),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         Route("/export/{name}", within_operation_timeout(export), methods=["GET"]),

@@ -88,6 +88,10 @@ class Settings(BaseSettings):
     matchmaking_refresh_seconds: int = Field(default=600, ge=0)
     # How often the API re-measures the partnership network (PageRank, betweenness, communities; 0: never).
     network_refresh_seconds: int = Field(default=900, ge=0)
+    # The event log (subscriptions, webhooks, `events`): how long events are kept, and how often
+    # each process looks for events other processes committed (its own wake it at once).
+    event_retention_seconds: int = Field(default=30 * 24 * 3600, ge=3600)
+    event_poll_seconds: float = Field(default=0.5, gt=0, le=60)
 
     @field_validator("neo4j_uri")
     @classmethod

@@ -45,3 +45,9 @@ CREATE INDEX network_community_id IF NOT EXISTS FOR (n:NetworkCommunity) ON (n.i
 // waits for the first request's transaction and finds its key; purged past their retention.
 CREATE CONSTRAINT idempotency_key_scope_key IF NOT EXISTS FOR (n:IdempotencyKey) REQUIRE (n.scope, n.key) IS UNIQUE;
 CREATE INDEX idempotency_key_expires_at IF NOT EXISTS FOR (n:IdempotencyKey) ON (n.expiresAt);
+
+// The event log (hub/domain/events.py): one counter per database, events read by sequence and
+// pruned by time.
+CREATE CONSTRAINT event_log_id IF NOT EXISTS FOR (n:EventLog) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT event_sequence IF NOT EXISTS FOR (n:Event) REQUIRE n.sequence IS UNIQUE;
+CREATE INDEX event_at IF NOT EXISTS FOR (n:Event) ON (n.at);

@@ -40,6 +40,7 @@ class Transaction:
     def __init__(self, tx: AsyncManagedTransaction, database: Database) -> None:
         self._tx = tx
         self._database = database
+        self.appended_events = False  # set by the event log, so its followers wake once this commits
 
     async def read(self, query: LiteralString, /, **params: Any) -> list[Row]:
         self._database.round_trips += 1
@@ -58,6 +59,8 @@ class Database:
         self.round_trips = 0
         self.timeout = timeout  # seconds a transaction may run; None: the server's own limit
         self.reachability = Reachability()
+        # Called after a transaction that appended events commits (the event feed's prompt wake-up).
+        self.event_listeners: list[Callable[[], None]] = []
 
     @classmethod
     def connect(
@@ -133,10 +136,12 @@ class Database:
         record = draft is not None and not draft.written
         keyed = idempotency.CURRENT.get()
         claim = keyed if keyed is not None and not keyed.bound else None
+        attempts: list[Transaction] = []
 
         @unit_of_work(timeout=self.timeout)
         async def managed(tx: AsyncManagedTransaction) -> T:
             transaction = Transaction(tx, self)
+            attempts.append(transaction)
             if claim is not None:
                 await keys.claim(transaction, claim)
             result = await work(transaction)
@@ -160,6 +165,9 @@ class Database:
             claim.bound = True
         if record and draft is not None:
             draft.written = True
+        if attempts and attempts[-1].appended_events:
+            for listener in self.event_listeners:
+                listener()
         return result
 
     async def write_all(self, statements: Sequence[Statement]) -> None:

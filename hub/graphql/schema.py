@@ -24,6 +24,7 @@ from hub.graphql.audit_log import AuditQueries
 from hub.graphql.auditing import AuditMutations
 from hub.graphql.directory import DirectoryMutations, DirectoryQueries
 from hub.graphql.errors import log_errors
+from hub.graphql.events import EventQueries, EventSubscriptions
 from hub.graphql.exploration import ExplorationQueries
 from hub.graphql.idempotency import IdempotentMutations
 from hub.graphql.matchmaking import MatchmakingMutations, MatchmakingQueries
@@ -61,6 +62,7 @@ class Query(
     AggregateQueries,
     ExplorationQueries,
     NetworkQueries,
+    EventQueries,
 ):
     pass
 
@@ -74,6 +76,11 @@ class Mutation(
     DirectoryMutations,
     NetworkMutations,
 ):
+    pass
+
+
+@strawberry.type
+class Subscription(EventSubscriptions):
     pass
 
 
@@ -130,6 +137,7 @@ def build_schema(protection: Protection | None = None) -> strawberry.Schema:
     return HubSchema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         types=NODE_TYPES,
         extensions=extensions,
         config=StrawberryConfig(disable_field_suggestions=protection.production),
