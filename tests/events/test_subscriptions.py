@@ -8,7 +8,6 @@ import contextlib
 import json
 import os
 import socket
-import subprocess
 import sys
 from collections.abc import AsyncIterator
 
@@ -154,7 +153,7 @@ async def two_workers(neo4j: Connection) -> AsyncIterator[str]:
     }
     command = [sys.executable, "-m", "uvicorn", "hub.app:create_app", "--factory", "--workers", "2"]
     command += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
-    process = subprocess.Popen(command, env=env)
+    process = await asyncio.create_subprocess_exec(*command, env=env)
     url = f"http://127.0.0.1:{port}"
     try:
         async with httpx.AsyncClient(base_url=url) as http:
@@ -166,7 +165,7 @@ async def two_workers(neo4j: Connection) -> AsyncIterator[str]:
         yield url
     finally:
         process.terminate()
-        process.wait(30)
+        await asyncio.wait_for(process.wait(), 30)
 
 
 async def test_two_uvicorn_workers_deliver_each_event_to_each_subscriber_once(
