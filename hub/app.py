@@ -38,6 +38,7 @@ from hub.limits import BodySizeLimit
 from hub.rate_limit import RateLimit
 from hub.security.api_keys import ApiKeys
 from hub.security.authenticate import Authenticator
+from hub.security.secret_box import SecretBox
 from hub.security.tokens import TokenSettings, TokenVerifier
 from hub.services.aggregates import Aggregates
 from hub.services.awards import AwardService
@@ -50,6 +51,7 @@ from hub.services.organisations import OrganisationService
 from hub.services.partnerships import PartnershipService
 from hub.services.risk import RiskViews
 from hub.services.sandbox import SandboxService
+from hub.services.webhooks import WebhookService
 from hub.settings import Settings
 
 log = logging.getLogger("hub")
@@ -72,6 +74,7 @@ def build_services(db: Database, settings: Settings) -> Services:
         aggregates=Aggregates(db, settings.aggregate_min_crowd),
         events=EventLog(db),
         feed=EventFeed(db, settings.event_poll_seconds),
+        webhooks=WebhookService(db, SecretBox.from_settings(settings), settings.production),
     )
 
 

@@ -51,3 +51,10 @@ CREATE INDEX idempotency_key_expires_at IF NOT EXISTS FOR (n:IdempotencyKey) ON 
 CREATE CONSTRAINT event_log_id IF NOT EXISTS FOR (n:EventLog) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT event_sequence IF NOT EXISTS FOR (n:Event) REQUIRE n.sequence IS UNIQUE;
 CREATE INDEX event_at IF NOT EXISTS FOR (n:Event) ON (n.at);
+
+// Webhooks (hub/db/repositories/webhooks.py): one delivery per endpoint and event, found by
+// status and due time by the worker.
+CREATE CONSTRAINT webhook_id IF NOT EXISTS FOR (n:Webhook) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT webhook_delivery_id IF NOT EXISTS FOR (n:WebhookDelivery) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT webhook_delivery_event IF NOT EXISTS FOR (n:WebhookDelivery) REQUIRE (n.webhookId, n.eventId) IS UNIQUE;
+CREATE INDEX webhook_delivery_due IF NOT EXISTS FOR (n:WebhookDelivery) ON (n.status, n.nextAttemptAt);

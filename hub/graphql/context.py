@@ -20,6 +20,7 @@ from hub.services.organisations import OrganisationService
 from hub.services.partnerships import PartnershipService
 from hub.services.risk import RiskViews
 from hub.services.sandbox import SandboxService
+from hub.services.webhooks import WebhookService
 
 
 @dataclass
@@ -36,6 +37,7 @@ class Services:
     aggregates: Aggregates
     events: EventLog
     feed: EventFeed  # this process's follower of the event log (subscriptions)
+    webhooks: WebhookService
 
 
 @dataclass

@@ -46,6 +46,7 @@ from hub.graphql.sandbox import SandboxMutations, SandboxQueries
 from hub.graphql.search import LookupQueries
 from hub.graphql.text_inputs import TextInputs
 from hub.graphql.viewer import ViewerQueries
+from hub.graphql.webhooks import WebhookMutations, WebhookQueries
 
 
 @strawberry.type
@@ -63,6 +64,7 @@ class Query(
     ExplorationQueries,
     NetworkQueries,
     EventQueries,
+    WebhookQueries,
 ):
     pass
 
@@ -75,6 +77,7 @@ class Mutation(
     MatchmakingMutations,
     DirectoryMutations,
     NetworkMutations,
+    WebhookMutations,
 ):
     pass
 

@@ -31,7 +31,8 @@ _AUDIENCE: LiteralString = (
 )
 
 PAGE: LiteralString = (
-    "MATCH (e:Event) WHERE e.sequence > $after AND ($types IS NULL OR e.type IN $types) AND "
+    "MATCH (e:Event) WHERE e.sequence > $after AND ($until IS NULL OR e.sequence <= $until) "
+    "AND ($types IS NULL OR e.type IN $types) AND "
     + _AUDIENCE
     + " RETURN e {.*, at: e.at} AS event ORDER BY e.sequence LIMIT $limit"
 )
@@ -79,10 +80,17 @@ def _event(row: dict[str, Any]) -> Event:
 
 
 async def events_after(
-    db: Runner, *, after: int, types: list[str] | None, audience: dict[str, object], limit: int
+    db: Runner,
+    *,
+    after: int,
+    types: list[str] | None,
+    audience: dict[str, object],
+    limit: int,
+    until: int | None = None,
 ) -> list[Event]:
-    """The events after sequence `after` that the audience hears, of `types` (None: any), in order."""
-    rows = await db.read(PAGE, after=after, types=types, limit=limit, **audience)
+    """The events after sequence `after` (up to `until`) that the audience hears, of `types`
+    (None: any), in order."""
+    rows = await db.read(PAGE, after=after, until=until, types=types, limit=limit, **audience)
     return [_event(r["event"]) for r in rows]
 
 
