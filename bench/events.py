@@ -208,10 +208,11 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--pause", type=float, default=0.2)
     parser.add_argument("--worker-poll", type=float, default=1.0)
+    parser.add_argument("--output", default="events.json", help="file name under bench/results/")
     args = parser.parse_args()
     result = asyncio.run(run(args.mutations, args.subscribers, args.workers, args.pause, args.worker_poll))
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "events.json").write_text(json.dumps(result, indent=2) + "\n")
+    (RESULTS / args.output).write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps(result, indent=2))
 
 
