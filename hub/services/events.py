@@ -61,10 +61,12 @@ class EventFeed:
         self._arrived = asyncio.Condition()
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
-        self.reads = 0  # statements the feed has sent (tests count work, not time)
+        # The feed reads only while someone follows: an idle process sends Neo4j nothing.
+        self._followers = 0
+        self._active = asyncio.Event()
+        self._activating = asyncio.Lock()
 
     async def start(self) -> None:
-        self.last = await repo.head(self.db)
         self.db.event_listeners.append(self._wake.set)
         self._task = asyncio.create_task(self._run())
 
@@ -78,9 +80,13 @@ class EventFeed:
 
     async def _run(self) -> None:
         while True:
+            await self._active.wait()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
             self._wake.clear()
+            if self._followers == 0:
+                self._active.clear()
+                continue
             try:
                 await self._read_new()
             except Exception:  # Neo4j away for a moment: the next round tries again
@@ -88,7 +94,6 @@ class EventFeed:
 
     async def _read_new(self) -> None:
         while True:
-            self.reads += 1
             batch = await repo.all_after(self.db, after=self.last, limit=READ_BATCH)
             if not batch:
                 return
@@ -108,7 +113,26 @@ class EventFeed:
     ) -> AsyncIterator[Event]:
         """The events `audience` hears, of `types`, after sequence `after` (None: from now on), in
         order, each once, as they commit."""
-        position = self.last if after is None else after
+        self._followers += 1
+        try:
+            await self._activate()
+            async for event in self._follow(audience, types, self.last if after is None else after):
+                yield event
+        finally:
+            self._followers -= 1
+
+    async def _activate(self) -> None:
+        """After a time without followers the feed starts again from the log's head, forgetting
+        what it held (a follower from further back reads its way forward from Neo4j)."""
+        async with self._activating:
+            if not self._active.is_set():
+                self.last = await repo.head(self.db)
+                self._recent.clear()
+                self._active.set()
+
+    async def _follow(
+        self, audience: EventAudience, types: list[str] | None, position: int
+    ) -> AsyncIterator[Event]:
         wanted = None if types is None else set(types)
         while True:
             if self._recent and self._recent[0].sequence <= position + 1:
