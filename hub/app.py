@@ -202,6 +202,9 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         graphql_ide=None if settings.production else "graphiql",
         allow_queries_via_get=True,
         subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+        # Browser portals on other origins open subscriptions only from the origins CORS allows.
+        allowed_origins=settings.cors_origins,
+        max_subscriptions_per_connection=20,
     )
     routes = [
         Route("/graphql", graphql, methods=["GET", "POST"]),

@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 from websockets.asyncio.client import connect
-from websockets.exceptions import ConnectionClosed
+from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from hub.db.database import Database
 from hub.db.repositories import events as repo
@@ -194,3 +194,18 @@ async def test_two_uvicorn_workers_deliver_each_event_to_each_subscriber_once(
             assert [e["sequence"] for e in heard] == expected
             assert heard[-1]["subjectId"] == last
             await subscriber.close()
+
+
+async def test_a_browser_page_on_an_origin_cors_does_not_allow_cannot_open_a_subscription(
+    seeded: Database, test_settings: Settings
+) -> None:
+    settings = test_settings.model_copy(update={"cors_origins": ["https://portal.example.org"]})
+    async with live(settings, seeded) as url:
+        ws = url.replace("http://", "ws://") + "/graphql"
+        with pytest.raises(InvalidStatus) as refused:
+            await connect(ws, subprotocols=["graphql-transport-ws"], origin="https://elsewhere.example")  # type: ignore[arg-type,list-item]
+        assert refused.value.response.status_code == 403
+        allowed = await connect(
+            ws, subprotocols=["graphql-transport-ws"], origin="https://portal.example.org"
+        )  # type: ignore[arg-type,list-item]
+        await allowed.close()
