@@ -209,3 +209,17 @@ async def test_a_browser_page_on_an_origin_cors_does_not_allow_cannot_open_a_sub
             ws, subprotocols=["graphql-transport-ws"], origin="https://portal.example.org"
         )  # type: ignore[arg-type,list-item]
         await allowed.close()
+
+
+async def test_a_commit_in_this_process_wakes_its_subscribers_without_waiting_for_the_poll(
+    seeded: Database, test_settings: Settings, admin_key: str
+) -> None:
+    settings = test_settings.model_copy(update={"event_poll_seconds": 60})
+    async with live(settings, seeded) as url:
+        subscriber = await Subscriber.open(url, await key(seeded, Role.PARTNER, "thamesgate-bank"))
+        async with httpx.AsyncClient(base_url=url, headers=bearer(admin_key)) as http:
+            partnership = await propose(http, THAMESGATE, LIANYU)
+        # Well within the 60 s poll: only the wake-up on commit can have brought it.
+        event = await subscriber.next(within=10)
+        assert (event["type"], event["subjectId"]) == ("partnership.proposed", partnership)
+        await subscriber.close()
