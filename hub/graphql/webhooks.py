@@ -17,9 +17,8 @@ from hub.domain.webhooks import DeliveryStatus
 from hub.graphql.context import Info
 from hub.graphql.organisations import ORGANISATION_TYPES
 from hub.graphql.payloads import UserError, attempt
-from hub.graphql.permissions import _Policy
-from hub.graphql.relay import DEFAULT_PAGE, bounded_first, decode_id, from_global_id, to_global_id
-from hub.security.policy import Action
+from hub.graphql.permissions import CanManageOrganisationWebhooks
+from hub.graphql.relay import DEFAULT_PAGE, bounded_first, decode_id, to_global_id
 
 DeliveryStatusEnum = strawberry.enum(DeliveryStatus, name="WebhookDeliveryStatus")
 
@@ -106,20 +105,6 @@ class WebhookSecretPayload:
 class DeleteWebhookPayload:
     deleted_id: strawberry.ID | None
     user_errors: list[UserError]
-
-
-class CanManageOrganisationWebhooks(_Policy):
-    action = Action.MANAGE_WEBHOOKS
-
-    async def organisations(self, info: Info, kwargs: dict[str, object]) -> list[str]:
-        value = kwargs.get("input")
-        org = getattr(value, "organisation_id", None) if value is not None else kwargs.get("organisation_id")
-        return [_key(str(org))] if org is not None else []
-
-
-def _key(global_id: str) -> str:
-    parsed = from_global_id(global_id)
-    return parsed[1] if parsed else ""
 
 
 async def _organisation_type(info: Info, organisation_id: str) -> str:
