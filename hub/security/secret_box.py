@@ -18,20 +18,34 @@ from hub.settings import Settings
 
 
 class SecretBox:
-    def __init__(self, key: bytes) -> None:
-        self._fernet = Fernet(key)
+    """`key`, or the key in `key_file`, made there on first use (never before a webhook needs it:
+    a hub pointed at an existing Neo4j writes nothing into its home otherwise)."""
+
+    def __init__(self, key: bytes | None = None, key_file: Path | None = None) -> None:
+        self._key = key
+        self._key_file = key_file
+        self._fernet: Fernet | None = None
+
+    def _box(self) -> Fernet:
+        if self._fernet is None:
+            key = self._key
+            if key is None:
+                assert self._key_file is not None
+                key = _key_file(self._key_file)
+            self._fernet = Fernet(key)
+        return self._fernet
 
     def seal(self, secret: str) -> str:
-        return self._fernet.encrypt(secret.encode()).decode()
+        return self._box().encrypt(secret.encode()).decode()
 
     def open(self, sealed: str) -> str:
-        return self._fernet.decrypt(sealed.encode()).decode()
+        return self._box().decrypt(sealed.encode()).decode()
 
     @classmethod
     def from_settings(cls, settings: Settings) -> SecretBox:
         if settings.webhook_secret_key is not None:
-            return cls(settings.webhook_secret_key.get_secret_value().encode())
-        return cls(_key_file(settings.home / "webhook-secret-key"))
+            return cls(key=settings.webhook_secret_key.get_secret_value().encode())
+        return cls(key_file=settings.home / "webhook-secret-key")
 
 
 def _key_file(path: Path) -> bytes:
