@@ -97,7 +97,8 @@ OPERATIONS: list[Operation] = [
         "{ nodes { id name homeCountry founded } } }",
         'query($n: Int!) { institutions(where: {kind: {eq: "BANK"}}, sort: [{name: ASC}, {id: ASC}], '
         "limit: $n) { id name homeCountry founded } }",
-        "MATCH (n:Institution) WHERE n.name IS NOT NULL AND n.kind = 'BANK' WITH n ORDER BY n.name, n.id LIMIT $n "
+        "MATCH (n:Institution) USING INDEX n:Institution(kind, name) WHERE n.name IS NOT NULL AND n.kind = 'BANK' "
+        "WITH n ORDER BY n.kind, n.name, n.id LIMIT $n "
         "RETURN n.id AS id, n.name AS name, n.homeCountry AS homeCountry, n.founded AS founded",
         lambda t: {"n": 20},
         lambda t: {"n": 20},
@@ -113,8 +114,9 @@ OPERATIONS: list[Operation] = [
         "orderBy: {field: NAME}) { nodes { id name homeCountry founded } } }",
         "query($n: Int!, $c: String!) { techEnterprises(where: {homeCountry: {eq: $c}}, "
         "sort: [{name: ASC}, {id: ASC}], limit: $n) { id name homeCountry founded } }",
-        "MATCH (n:TechEnterprise) WHERE n.name IS NOT NULL AND n.homeCountry = $c "
-        "WITH n ORDER BY n.name, n.id LIMIT $n "
+        "MATCH (n:TechEnterprise) USING INDEX n:TechEnterprise(homeCountry, name) "
+        "WHERE n.name IS NOT NULL AND n.homeCountry = $c "
+        "WITH n ORDER BY n.homeCountry, n.name, n.id LIMIT $n "
         "RETURN n.id AS id, n.name AS name, n.homeCountry AS homeCountry, n.founded AS founded",
         lambda t: {"n": 100, "c": t.country},
         lambda t: {"n": 100, "c": t.country},
@@ -134,8 +136,9 @@ OPERATIONS: list[Operation] = [
         "edges { node { id name homeCountry founded } } } }",
         # A keyset seek: the name index is read from the cursor's key on, in order; one item more
         # than the page says whether a page follows.
-        "MATCH (n:Institution) WHERE n.kind = $kind AND (n.name > $name OR (n.name = $name AND n.id > $id)) "
-        "WITH n ORDER BY n.name, n.id LIMIT $n + 1 "
+        "MATCH (n:Institution) USING INDEX n:Institution(kind, name) "
+        "WHERE n.kind = $kind AND (n.name > $name OR (n.name = $name AND n.id > $id)) "
+        "WITH n ORDER BY n.kind, n.name, n.id LIMIT $n + 1 "
         "WITH collect(n {.id, .name, .homeCountry, .founded}) AS items "
         "RETURN items[..$n] AS items, size(items) > $n AS more",
         lambda t: {"n": t.deep_page_size, "after": t.hub_after},
@@ -220,8 +223,9 @@ OPERATIONS: list[Operation] = [
         "sort: [{node: {proposedOn: DESC}}, {node: {id: ASC}}]) "
         "{ totalCount edges { node { id title proposedOn } } } } } } }",
         "CALL () { MATCH (i:Institution {kind: $kind}) RETURN count(*) AS total } "
-        "CALL () { MATCH (i:Institution) WHERE i.name IS NOT NULL AND i.kind = $kind "
-        "WITH i ORDER BY i.name, i.id LIMIT $n "
+        "CALL () { MATCH (i:Institution) USING INDEX i:Institution(kind, name) "
+        "WHERE i.name IS NOT NULL AND i.kind = $kind "
+        "WITH i ORDER BY i.kind, i.name, i.id LIMIT $n "
         "CALL (i) { MATCH (i)-[:PARTY_TO]->(p:Partnership {status: $status}) RETURN count(*) AS count } "
         "CALL (i) { MATCH (i)-[:PARTY_TO]->(p:Partnership {status: $status}) "
         "WITH p ORDER BY p.proposedOn DESC, p.id LIMIT $m RETURN collect(p {.id, .title, .proposedOn}) AS items } "

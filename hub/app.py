@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import gc
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
@@ -131,6 +132,15 @@ async def _network_first_wait(services: Services, every: int) -> float:
     return max(0.0, every - age)
 
 
+def _settle_heap() -> None:
+    """Moves everything the start-up built (modules, the schema, the settings) out of the cyclic
+    garbage collector's sight. Measured under overload (bench/profiling.md): a full collection
+    scanned that whole heap every few seconds and paused the event loop 76 ms each time, which
+    was the p99 of every refusal and /healthz; it scans only what serving creates now."""
+    gc.collect()
+    gc.freeze()
+
+
 def create_app(settings: Settings | None = None, *, database: Database | None = None) -> Starlette:
     """The hub. With `database` the caller owns the driver (tests); otherwise the lifespan does."""
     settings = settings or Settings()
@@ -163,6 +173,8 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
             refreshers.append(asyncio.create_task(_every(3600, prune, "pruning old events")))
             await services.feed.start()
             feed = services.feed
+            if database is None:
+                _settle_heap()
             yield
         finally:
             if feed is not None:

@@ -26,6 +26,14 @@ CREATE INDEX partnership_proposed_on IF NOT EXISTS FOR (n:Partnership) ON (n.pro
 CREATE INDEX sandbox_project_status IF NOT EXISTS FOR (n:SandboxProject) ON (n.status);
 CREATE INDEX sandbox_project_applied_on IF NOT EXISTS FOR (n:SandboxProject) ON (n.appliedOn);
 CREATE INDEX award_year IF NOT EXISTS FOR (n:Award) ON (n.year);
+// An equality and an order together (hub/model/graph.py, `Start.serves`): a page of one kind's
+// institutions by name is read in index order and stops after the page (84 db hits for a page of
+// 20 banks out of 100,000 organisations, 8,577 when every bank was sorted).
+CREATE INDEX institution_kind_name IF NOT EXISTS FOR (n:Institution) ON (n.kind, n.name);
+CREATE INDEX institution_country_name IF NOT EXISTS FOR (n:Institution) ON (n.homeCountry, n.name);
+CREATE INDEX tech_enterprise_country_name IF NOT EXISTS FOR (n:TechEnterprise) ON (n.homeCountry, n.name);
+CREATE INDEX partnership_status_proposed_on IF NOT EXISTS FOR (n:Partnership) ON (n.status, n.proposedOn);
+CREATE INDEX partnership_kind_proposed_on IF NOT EXISTS FOR (n:Partnership) ON (n.kind, n.proposedOn);
 
 // Full-text search over English and Chinese names and descriptions. The CJK analyzer indexes
 // Chinese as overlapping bigrams and Latin text as lower-cased words.

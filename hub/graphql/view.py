@@ -14,6 +14,8 @@ types, request errors) is in hub/graphql/http_protocol.py.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -125,7 +127,20 @@ class HubGraphQL(GraphQL[Context, None]):
         try:
             async with asyncio.timeout_at(deadline), admission.slot(principal):
                 await rate_limit.spend(principal, screening.points)  # only what is admitted spends
-                result = await self._compiled_result(ready, context) if ready else None
+                result = None
+                if ready is not None:
+                    result = await self._compiled_result(
+                        ready,
+                        context,
+                        lambda text: super(HubGraphQL, self).execute_single(
+                            request,
+                            request_adapter,
+                            sub_response,
+                            context,
+                            root_value,
+                            dataclasses.replace(request_data, query=text),
+                        ),
+                    )
                 if result is None:
                     result = await super().execute_single(
                         request, request_adapter, sub_response, context, root_value, request_data
@@ -157,9 +172,13 @@ class HubGraphQL(GraphQL[Context, None]):
             return None
         return self.compiled.prepare(request_data.query, request_data.operation_name, request_data.variables)
 
-    async def _compiled_result(self, ready: Ready, context: Context) -> ExecutionResult | None:
-        """The answer of a compiled read: one statement, shaped without resolvers. On a failure
-        the executor answers instead, so errors carry the executor's paths and codes."""
+    async def _compiled_result(
+        self, ready: Ready, context: Context, execute: Callable[[str], Awaitable[ExecutionResult]]
+    ) -> ExecutionResult | None:
+        """The answer of a compiled read: one statement, shaped without resolvers, and the root
+        fields outside the model from the executor (`execute`, given the text of its part). On a
+        failure of the statement the executor answers it all instead, so errors carry the
+        executor's paths and codes."""
         try:
             data = await context.services.catalogue.compiled(
                 ready.text, {**ready.params, **context.loaders.visibility.params()}
@@ -168,7 +187,13 @@ class HubGraphQL(GraphQL[Context, None]):
             raise
         except Exception:
             return None
-        return ExecutionResult(data=ready.shape(data), errors=None)
+        answered = ready.shape(data)
+        if ready.rest is None:
+            return ExecutionResult(data=answered, errors=None)
+        rest = await execute(ready.rest)
+        if rest.data is None:  # a non-null root field failed: the whole answer is null
+            return rest
+        return ExecutionResult(data=ready.merge(answered, rest.data), errors=rest.errors)
 
     def _timed_out(self, request: Any, sub_response: Any) -> ExecutionResult:
         # Out of time while Neo4j is known to be down: that, not the operation, is the reason.

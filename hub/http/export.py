@@ -23,6 +23,7 @@ from hub.admission import PerCaller
 from hub.domain.wording import with_article
 from hub.errors import AuthenticationError, UserInputError
 from hub.http.bounded import started
+from hub.http.failures import error_response
 from hub.rate_limit import RateLimit, RateLimited
 from hub.security.authenticate import Authenticator
 from hub.security.policy import Action, allowed, visibility
@@ -33,7 +34,9 @@ BUSY_RETRY_AFTER_SECONDS = 5
 
 
 def _error(status: int, code: str, message: str, **extra: object) -> JSONResponse:
-    return JSONResponse({"error": {"code": code, "message": message, **extra}}, status_code=status)
+    """An export's refusal, in the shape of every other error of the hub (a GraphQL error list,
+    as /graphql and the 503s and 500s of every route answer), so a client reads one shape."""
+    return error_response(status, message, code, **extra)
 
 
 def _retry_later(code: str, message: str, retry_after: int) -> JSONResponse:

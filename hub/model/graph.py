@@ -296,6 +296,13 @@ ORGANISATION_TYPES = ("Institution", "TechEnterprise")
 
 _ORGANISATION_ORDER = Ordering({"NAME": "{n}.name", "FOUNDED": "{n}.founded"}, "NAME")
 
+
+# Orderings that composite indexes serve after an equality (schema/constraints.cypher), on keys
+# every node has: an organisation's name, a partnership's proposal date.
+def _index(label: LiteralString, lead: LiteralString, key: LiteralString) -> LiteralString:
+    return "USING INDEX {n}:" + label + "(" + lead + ", " + key + ")"
+
+
 ROOTS = (
     Root(
         "institutions",
@@ -316,8 +323,20 @@ ROOTS = (
                 "capabilityId", "(:Capability {id: {value}})<-[:SEEKS]-({n}:Institution)", ("capabilityId",)
             ),
             Start("zoneId", "(:Zone {id: {value}})<-[:LOCATED_IN]-({n}:Institution)", ("zoneId",)),
-            Start("homeCountry", "({n}:Institution {homeCountry: {value}})", ("homeCountry",)),
-            Start("kind", "({n}:Institution {kind: {value}})", ("kind",)),
+            Start(
+                "homeCountry",
+                "({n}:Institution {homeCountry: {value}})",
+                ("homeCountry",),
+                "{n}.homeCountry",
+                {"NAME": _index("Institution", "homeCountry", "name")},
+            ),
+            Start(
+                "kind",
+                "({n}:Institution {kind: {value}})",
+                ("kind",),
+                "{n}.kind",
+                {"NAME": _index("Institution", "kind", "name")},
+            ),
         ),
     ),
     Root(
@@ -350,7 +369,13 @@ ROOTS = (
                 ("capabilityId",),
             ),
             Start("zoneId", "(:Zone {id: {value}})<-[:LOCATED_IN]-({n}:TechEnterprise)", ("zoneId",)),
-            Start("homeCountry", "({n}:TechEnterprise {homeCountry: {value}})", ("homeCountry",)),
+            Start(
+                "homeCountry",
+                "({n}:TechEnterprise {homeCountry: {value}})",
+                ("homeCountry",),
+                "{n}.homeCountry",
+                {"NAME": _index("TechEnterprise", "homeCountry", "name")},
+            ),
         ),
     ),
     Root(
@@ -377,8 +402,20 @@ ROOTS = (
                 "(:Organisation {id: {value}})-[:PARTY_TO]->({n}:Partnership)",
                 ("organisationId",),
             ),
-            Start("status", "({n}:Partnership {status: {value}})", ("status",)),
-            Start("kind", "({n}:Partnership {kind: {value}})", ("kind",)),
+            Start(
+                "status",
+                "({n}:Partnership {status: {value}})",
+                ("status",),
+                "{n}.status",
+                {"PROPOSED_ON": _index("Partnership", "status", "proposedOn")},
+            ),
+            Start(
+                "kind",
+                "({n}:Partnership {kind: {value}})",
+                ("kind",),
+                "{n}.kind",
+                {"PROPOSED_ON": _index("Partnership", "kind", "proposedOn")},
+            ),
         ),
     ),
     Root(

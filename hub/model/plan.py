@@ -103,6 +103,8 @@ class RootPage:
     filters: list[AppliedFilter]
     order: list[tuple[str, bool]]  # (key template, descending)
     page: Page
+    index: str | None = None  # a USING INDEX hint over {n} (Start.serves)
+    hints: list[str] = field(default_factory=list)  # predicates over {n} the index needs
 
 
 @dataclass(slots=True)
@@ -130,7 +132,12 @@ class SearchHits:
 
 @dataclass(slots=True)
 class Operation:
+    """The root fields the statement answers; `deferred` the response keys of those left to the
+    standard executor, `order` every response key as the executor answers them."""
+
     roots: list[tuple[str, RootItem]]
+    deferred: list[str] = field(default_factory=list)
+    order: list[str] = field(default_factory=list)
 
 
 Item = Scalar | TypeName | Follow

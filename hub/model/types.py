@@ -70,11 +70,21 @@ class LabelFilter:
 class Start:
     """Where a root page starts reading when `arg` is given: a pattern the planner can seek
     (an index or a related node), most selective first. `replaces` names the filters it makes
-    redundant."""
+    redundant.
+
+    A start on an equality of `lead` (a property) may also serve orderings from a composite
+    index on (`lead`, the ordering's key): `serves` maps each such ordering to the index, as a
+    `USING INDEX` hint over {n} (only for keys every node has: the index needs them not null). The
+    statement then orders by `lead` first, the same order under the equality, so Neo4j reads the
+    page in index order and stops after it instead of sorting every match. The hint makes the
+    choice certain: left to statistics, Neo4j may take the one-property index on a small graph.
+    """
 
     arg: str
     match: LiteralString
     replaces: tuple[str, ...] = ()
+    lead: LiteralString | None = None
+    serves: dict[str, LiteralString] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,9 @@ Stored text is written as it is, with two exceptions, so that every export stays
 whatever the graph holds (text stored before inputs were checked, or loaded from elsewhere):
 each character XML 1.0 cannot represent (C0 controls other than tab, line feed and carriage
 return; unpaired surrogates; U+FFFE and U+FFFF) becomes U+FFFD in every format, and CSV rows end
-in CRLF (RFC 4180), so a value holding a line break or carriage return is quoted.
+in CRLF (RFC 4180), so a value holding a line break or carriage return is quoted. In CSV, a text
+that a spreadsheet would take for a formula (starting with =, +, -, @, a tab or a carriage
+return) is written after an apostrophe, so opening an export never runs what a partner stored.
 """
 
 from __future__ import annotations
@@ -170,10 +172,19 @@ async def csv_text(rows: AsyncIterator[Row], columns: tuple[str, ...]) -> AsyncI
     yield _drain(buffer)
 
 
+# A spreadsheet opening the CSV would run a cell starting with one of these as a formula
+# (CSV injection, OWASP): such a text cell starts with an apostrophe instead, which a
+# spreadsheet shows as text and does not display.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _csv_value(value: Any) -> Any:
     if value is None:
         return ""
-    return for_xml(value) if isinstance(value, str) else value
+    if not isinstance(value, str):
+        return value
+    text = for_xml(value)
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
 def _drain(buffer: io.StringIO) -> str:

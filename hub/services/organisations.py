@@ -113,22 +113,23 @@ class OrganisationService:
         }
 
         async def work(tx: Transaction) -> Organisation:
-            existing = await repo.organisations_by_id(tx, ids=[cmd.id])
-            if cmd.id not in existing:
+            await require_zone(tx, cmd.zone_id)
+            # The change is sent first and checked against what it changed: an absent
+            # organisation matches nothing, and a refusal below rolls the change back. One
+            # statement (with the audit entry riding on it) instead of a read and a write.
+            org = await repo.update_organisation(tx, org_id=cmd.id, changes=changes)
+            if org is None:
                 raise NotFoundError("id", "organisation", cmd.id)
-            org = existing[cmd.id]
             if isinstance(org, Institution) and "employees" in changes:
                 checks.fail("employees", "institutions have no employee count here", "NOT_APPLICABLE")
             if isinstance(org, TechEnterprise) and "licences" in changes:
                 checks.fail("licences", "tech enterprises hold no financial licences", "NOT_APPLICABLE")
             checks.raise_if_any()
-            await require_zone(tx, cmd.zone_id)
             if cmd.zone_id is not None:
                 await repo.set_zone(tx, org_id=cmd.id, zone_id=cmd.zone_id)
-            updated = await repo.update_organisation(tx, org_id=cmd.id, changes=changes)
             changed = sorted([*changes, *(["zoneId"] if cmd.zone_id is not None else [])])
-            await events.append(tx, _event(EventType.ORGANISATION_UPDATED, updated, {"changed": changed}))
-            return updated
+            await events.append(tx, _event(EventType.ORGANISATION_UPDATED, org, {"changed": changed}))
+            return org
 
         return await self.db.transaction(work)
 

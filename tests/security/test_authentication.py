@@ -153,7 +153,10 @@ async def test_a_token_whose_org_names_no_organisation_is_refused(
             message = _refusal(await _ask(http, f"Bearer {nowhere}"))
             assert message == "the token's `org` claim names no organisation of this hub"
             export = await http.get("/export/nodes.csv", headers={"Authorization": f"Bearer {nowhere}"})
-            assert export.status_code == 401 and export.json()["error"]["code"] == "UNAUTHENTICATED"
+            assert (
+                export.status_code == 401
+                and export.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+            )
         # An organisation that exists is accepted, the second time from what the hub remembers.
         partner = jwt.encode(_claims(role="PARTNER", org="hudson-ridge-bank"), secret, algorithm="HS256")
         for _ in range(2):

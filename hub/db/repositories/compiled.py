@@ -100,8 +100,11 @@ class _Emitter:
         else:
             pattern = "(" + n + ":" + node_type.label + ")"
         predicates = [self.predicate(f, {"{n}": n}) for f in item.filters]
+        predicates += [hint.replace("{n}", n) for hint in item.hints]
         if node_type.visible_when is not None:
             predicates.append(node_type.visible_when.replace("{n}", n))
+        if item.index is not None:
+            pattern += " " + item.index.replace("{n}", n)
         body = "MATCH " + pattern + _where(predicates)
         page = item.page
         skip, limit = self.param(page.skip), self.param(page.limit)

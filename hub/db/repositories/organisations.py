@@ -221,9 +221,10 @@ async def create_tech_enterprise(db: Runner, *, enterprise: TechEnterprise) -> T
     return from_props(TechEnterprise, rows[0]["item"])
 
 
-async def update_organisation(db: Runner, *, org_id: str, changes: dict[str, Any]) -> Organisation:
+async def update_organisation(db: Runner, *, org_id: str, changes: dict[str, Any]) -> Organisation | None:
+    """The organisation as changed; None when there is none with that id."""
     rows = await db.write(UPDATE_ORGANISATION, id=org_id, changes=changes)
-    return organisation(rows[0]["item"])
+    return organisation(rows[0]["item"]) if rows else None
 
 
 async def set_zone(db: Runner, *, org_id: str, zone_id: str) -> None:

@@ -3,8 +3,11 @@
 Per operation text (and name): the parse, the validation and the analysis, once. Per shape of
 its arguments (which are given, enum values, @skip/@include): the plan, the statement and the
 shaper, once. Per request: the variables are coerced, the parameters read from the arguments,
-and the statement runs. An operation the model does not cover, one that does not validate, or
-arguments the executor would refuse: `prepare` answers None and the standard executor runs.
+and the statement runs. Root fields the model does not cover (or whose arguments the executor
+would refuse) are left to the standard executor, which answers them from a cut-down copy of the
+operation; an operation none of whose root fields the model covers, one that does not validate,
+or one with a fragment at its root (whose fields cannot be told apart before collecting them):
+`prepare` answers None and the standard executor runs it all.
 
 The statement does not depend on who is calling: visibility travels as `$viewerOrg` and
 `$seesAll`, like every other value.
@@ -16,6 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from cachetools import LRUCache
 from graphql import (
     ASTValidationRule,
@@ -30,6 +34,7 @@ from graphql.execution import get_argument_values, get_variable_values
 from hub.db.repositories.compiled import Statement, emit
 from hub.graphql.compiled.planner import Analysis, NotCompilable, Planner, analyse, shape
 from hub.graphql.compiled.shaper import operation_shaper
+from hub.graphql.compiled.split import executor_part
 from hub.graphql.text_inputs import refusals
 from hub.model.graph import MODEL
 from hub.model.types import Model
@@ -39,15 +44,24 @@ from hub.model.types import Model
 class Compiled:
     statement: Statement
     shape: Callable[[list[Any]], dict[str, Any]]
+    rest: str | None  # the executor's part of the operation (hub/graphql/compiled/split.py)
+    order: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
 class Ready:
-    """A request ready to run: the statement, its parameters, and how to shape its answer."""
+    """A request ready to run: the statement, its parameters, and how to shape its answer; and
+    when the operation mixes in root fields outside the model, the text of the executor's part
+    and the order in which the two answers' root fields merge."""
 
     text: Any
     params: dict[str, Any]
     shape: Callable[[list[Any]], dict[str, Any]]
+    rest: str | None = None
+    order: tuple[str, ...] = ()
+
+    def merge(self, compiled: dict[str, Any], rest: dict[str, Any]) -> dict[str, Any]:
+        return {key: compiled[key] if key in compiled else rest[key] for key in self.order}
 
 
 _NOT = object()  # remembered: not compilable
@@ -68,8 +82,24 @@ class CompiledReads:
         self.model = model
         self._analyses: LRUCache[tuple[str, str | None], Any] = LRUCache(size)
         self._compiled: LRUCache[tuple[str, str | None, Any], Any] = LRUCache(size * 4)
+        self._requests: LRUCache[tuple[str, str | None, bytes], Any] = LRUCache(size * 4)
 
     def prepare(
+        self, text: str, operation_name: str | None, variables: dict[str, Any] | None
+    ) -> Ready | None:
+        """The request ready to run, or None for the executor. A request seen before (same
+        text, name and variables, as a portal's polling sends it) costs one lookup: its
+        coercion, checks and parameters do not depend on the caller."""
+        try:
+            key = (text, operation_name, orjson.dumps(variables, option=orjson.OPT_SORT_KEYS))
+        except TypeError:  # a value orjson does not take (an integer past 64 bits): not kept
+            return self._prepare(text, operation_name, variables)
+        found = self._requests.get(key, _NOT)
+        if found is _NOT:
+            found = self._requests[key] = self._prepare(text, operation_name, variables)
+        return found  # type: ignore[no-any-return]
+
+    def _prepare(
         self, text: str, operation_name: str | None, variables: dict[str, Any] | None
     ) -> Ready | None:
         analysis = self._analysis(text, operation_name)
@@ -87,7 +117,7 @@ class CompiledReads:
         key = (text, operation_name, shape(analysis, arguments, coerced.coerced))
         compiled = self._compiled.get(key)
         if compiled is None:
-            compiled = self._compile(analysis, arguments, coerced.coerced)
+            compiled = self._compile(text, analysis, arguments, coerced.coerced)
             self._compiled[key] = compiled
         if compiled is _NOT:
             return None
@@ -95,7 +125,7 @@ class CompiledReads:
             params = {name: param.resolve(arguments) for name, param in compiled.statement.params}
         except NotCompilable:
             return None
-        return Ready(compiled.statement.text, params, compiled.shape)
+        return Ready(compiled.statement.text, params, compiled.shape, compiled.rest, compiled.order)
 
     def _analysis(self, text: str, operation_name: str | None) -> Analysis | None:
         key = (text, operation_name)
@@ -114,9 +144,16 @@ class CompiledReads:
             return None
         return analyse(self.schema, document, operation_name)
 
-    def _compile(self, analysis: Analysis, arguments: list[dict[str, Any]], variables: dict[str, Any]) -> Any:
+    def _compile(
+        self, text: str, analysis: Analysis, arguments: list[dict[str, Any]], variables: dict[str, Any]
+    ) -> Any:
         try:
             plan = Planner(self.schema, self.model, analysis, arguments, variables).plan()
         except NotCompilable:
             return _NOT
-        return Compiled(emit(plan, self.model), operation_shaper(plan, self.model))
+        rest = None
+        if plan.deferred:
+            rest = executor_part(
+                text, analysis.document, analysis.operation, analysis.fragments, set(plan.deferred)
+            )
+        return Compiled(emit(plan, self.model), operation_shaper(plan, self.model), rest, tuple(plan.order))

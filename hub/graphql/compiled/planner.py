@@ -1,10 +1,11 @@
 """From a validated GraphQL read to its plan (hub/model/plan.py), driven by the model alone.
 
-An operation is compilable when every root field it selects is a root connection, `node`,
-`nodes` or `__typename`, and every field below them is a property or a relationship of the
-model. Anything else (recommendations, risk views, fields behind a permission, directives
-other than @skip and @include) raises `NotCompilable` and the standard executor answers, as it
-does for arguments the executor would refuse (so both paths give the same errors).
+A root field is compilable when it is a root connection, `node`, `nodes`, a search or
+`__typename`, and every field below it is a property or a relationship of the model. Anything
+else (recommendations, risk views, fields behind a permission, directives other than @skip and
+@include) raises `NotCompilable` and the standard executor answers that root field, as it does
+for arguments the executor would refuse (so both paths give the same errors); when the root
+fields cannot be told apart (a fragment at the root), the executor answers the whole operation.
 
 Fields are collected as the executor collects them (response keys in order, fragments whose
 type condition applies, @skip/@include), so the answer has the executor's shape.
@@ -41,6 +42,7 @@ from graphql import (
 )
 
 from hub.db.repositories.search import lucene_query
+from hub.graphql.compiled.split import splittable
 from hub.graphql.relay import MAX_PAGE, bounded_first, from_global_id, page_request
 from hub.graphql.search import check_search_text
 from hub.model.plan import (
@@ -210,20 +212,31 @@ class Planner:
         query = self.schema.query_type
         assert query is not None
         roots: list[tuple[str, RootItem]] = []
-        for key, nodes in self.collect(query, [self.analysis.operation.selection_set]).items():
-            name = nodes[0].name.value
-            root = self.model.root(name)
-            if name == "__typename":
-                roots.append((key, TypeName(query.name)))
-            elif root is not None:
-                roots.append((key, self.root_page(root, nodes)))
-            elif name in LOOKUPS:
-                roots.append((key, self.lookup(nodes, single=name == "node")))
-            elif (search := self.model.search(name)) is not None:
-                roots.append((key, self.search(search, nodes)))
-            else:
-                raise NotCompilable(f"{name} is not in the model")
-        return Operation(roots)
+        deferred: list[str] = []
+        fields = self.collect(query, [self.analysis.operation.selection_set])
+        for key, nodes in fields.items():
+            try:
+                roots.append((key, self.root(query, nodes)))
+            except NotCompilable:
+                if not splittable(self.analysis.operation):
+                    raise
+                deferred.append(key)  # the executor answers it (or reports what is wrong)
+        if deferred and all(isinstance(item, TypeName) for _, item in roots):
+            raise NotCompilable("nothing for a statement to answer")
+        return Operation(roots, deferred, list(fields))
+
+    def root(self, query: GraphQLObjectType, nodes: list[FieldNode]) -> RootItem:
+        name = nodes[0].name.value
+        root = self.model.root(name)
+        if name == "__typename":
+            return TypeName(query.name)
+        if root is not None:
+            return self.root_page(root, nodes)
+        if name in LOOKUPS:
+            return self.lookup(nodes, single=name == "node")
+        if (search := self.model.search(name)) is not None:
+            return self.search(search, nodes)
+        raise NotCompilable(f"{name} is not in the model")
 
     def root_page(self, root: Root, nodes: list[FieldNode]) -> RootPage:
         site = self.analysis.site_of.get(id(nodes[0]), -1)
@@ -244,14 +257,22 @@ class Planner:
         if ordering.argument is not None and args.get(ordering.argument) is not None:
             chosen = args[ordering.argument]
             field_name, descending = _enum_value(chosen["field"]), _enum_value(chosen["direction"]) == "DESC"
+        key = ordering.keys[field_name]
+        order = [(key, descending)]
+        index, hints = None, []
+        if start is not None and start.lead is not None and field_name in start.serves:
+            order.insert(0, (start.lead, descending))  # one value under the start's equality
+            index, hints = start.serves[field_name], [key + " IS NOT NULL"]
         field = self.field_type(nodes[0])
         return RootPage(
             root=root,
             start=start,
             start_value=start_value,
             filters=[self.applied(f, site) for f in applied.values()],
-            order=[(ordering.keys[field_name], descending)],
+            order=order,
             page=self.page(field, nodes, site, root.type_name),
+            index=index,
+            hints=hints,
         )
 
     def lookup(self, nodes: list[FieldNode], single: bool) -> Lookup:

@@ -184,3 +184,64 @@ async def test_refused_reads_are_refused_alike(seeded: Database, test_settings: 
             standard = await slow.post("/graphql", json={"query": query, "variables": variables})
             assert compiled.json()["errors"], query
             assert (compiled.status_code, compiled.json()) == (standard.status_code, standard.json()), query
+
+
+# Root fields outside the model beside ones inside it: the statement answers the ones inside,
+# the executor the rest (from the operation cut down to them), merged in the executor's order.
+MIXED: list[tuple[str, dict[str, Any]]] = [
+    ("{ viewer { role } institutions(first: 3) { nodes { name zone { name } } } }", {}),
+    (
+        "query($i: ID!, $n: Int!) { recommendedTechPartners(institutionId: $i, first: $n) {"
+        " score candidate { ...Org } } top: techEnterprises(first: 2) { nodes { ...Org } } }" + ORGANISATION,
+        {"i": HUDSON, "n": 3},
+    ),
+    ("{ institutions(first: 2) { nodes { name } } __schema { queryType { name } } __typename }", {}),
+    (
+        "query($skip: Boolean!, $c: ID!) { viewer @skip(if: $skip) { role } zones { totalCount }"
+        " techEnterprises(first: 3, filter: {capabilityId: $c}) { nodes { name } } }",
+        {"skip": False, "c": CLOUD},
+    ),
+    # The executor's part uses neither the variable nor the fragment: both go from its text.
+    (
+        "query($c: ID!) { viewer { role }\n techEnterprises(first: 2, filter: {capabilityId: $c}) {"
+        " nodes { ...Org } } }" + ORGANISATION,
+        {"c": CLOUD},
+    ),
+    # A root field whose arguments the executor refuses is left to it: its error beside the
+    # statement's answer (or, for a non-null root field, a null answer).
+    ("{ zones { totalCount } institutions(first: 1000) { totalCount } }", {}),
+    ('{ zones { totalCount } node(id: "bm9wZQ") { id } }', {}),
+]
+
+
+@pytest.mark.parametrize(("role", "org"), CALLERS, ids=[f"{r.value}-{o}" for r, o in CALLERS])
+async def test_mixed_reads_answer_as_the_executor(
+    seeded: Database, test_settings: Settings, role: Role, org: str | None
+) -> None:
+    async with _clients(seeded, test_settings, role, org) as (fast, slow):
+        for query, variables in MIXED:
+            compiled = await fast.post("/graphql", json={"query": query, "variables": variables})
+            standard = await slow.post("/graphql", json={"query": query, "variables": variables})
+            assert (compiled.status_code, compiled.json()) == (standard.status_code, standard.json()), query
+
+
+async def test_a_mixed_read_answers_its_model_fields_in_one_statement(
+    seeded: Database, test_settings: Settings
+) -> None:
+    # `viewer` needs no statement: all the model's fields, however deep, come from one.
+    query = (
+        "{ viewer { role } institutions(first: 5) { totalCount nodes { name zone { name }"
+        " partnerships(first: 3) { nodes { title parties { organisation { name } } } } } }"
+        " zones { nodes { name } } }"
+    )
+    async with _clients(seeded, test_settings, Role.ADMIN, None) as (fast, slow):
+        await fast.post("/graphql", json={"query": "{ zones { totalCount } }"})  # the key is remembered
+        await slow.post("/graphql", json={"query": "{ zones { totalCount } }"})
+        before = seeded.round_trips
+        mixed = (await fast.post("/graphql", json={"query": query})).json()
+        compiled_trips = seeded.round_trips - before
+        before = seeded.round_trips
+        standard = (await slow.post("/graphql", json={"query": query})).json()
+        assert mixed == standard
+        assert list(mixed["data"]) == ["viewer", "institutions", "zones"]
+        assert compiled_trips == 1 < seeded.round_trips - before  # the executor: one per level
