@@ -17,8 +17,9 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Mount, Route
+from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from hub.admission import Admission, PerCaller
 from hub.db import idempotency
@@ -40,10 +41,12 @@ from hub.rate_limit import RateLimit, storage_for
 from hub.security.api_keys import ApiKeys
 from hub.security.authenticate import Authenticator
 from hub.security.revocations import Revocations
+from hub.security.secret_box import SecretBox
 from hub.security.tokens import TokenSettings, TokenVerifier
 from hub.services.aggregates import Aggregates
 from hub.services.awards import AwardService
 from hub.services.catalogue import Catalogue
+from hub.services.events import EventFeed, EventLog
 from hub.services.exploration import Explorer
 from hub.services.matchmaking.service import Matchmaker
 from hub.services.network.service import NetworkMeasures
@@ -52,6 +55,7 @@ from hub.services.partnerships import PartnershipService
 from hub.services.risk import RiskViews
 from hub.services.sandbox import SandboxService
 from hub.services.schedule import PeriodicJob, Scheduler
+from hub.services.webhooks import WebhookService
 from hub.settings import Settings
 
 log = logging.getLogger("hub")
@@ -72,6 +76,9 @@ def build_services(db: Database, settings: Settings) -> Services:
         explorer=Explorer(db),
         network=NetworkMeasures(db),
         aggregates=Aggregates(db, settings.aggregate_min_crowd),
+        events=EventLog(db),
+        feed=EventFeed(db, settings.event_poll_seconds),
+        webhooks=WebhookService(db, SecretBox.from_settings(settings), settings.production),
     )
 
 
@@ -120,6 +127,9 @@ def periodic_jobs(
         jobs.append(PeriodicJob("matchmaking-leaders", every, services.matchmaker.refresh))
     if every := settings.network_refresh_seconds:
         jobs.append(PeriodicJob("network-measures", every, services.network.refresh, network_first_wait))
+    # Forgets events past their retention (subscriptions and webhooks resume within it).
+    prune = functools.partial(services.events.prune, settings.event_retention_seconds)
+    jobs.append(PeriodicJob("event-prune", 3600, prune, first_wait=3600))
     return jobs
 
 
@@ -151,6 +161,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         db = database or open_database(settings, timeout=settings.operation_timeout_seconds)
         refreshers: list[asyncio.Task[None]] = []
         revocations: Revocations | None = None
+        feed: EventFeed | None = None
         try:
             # The schema is applied by `hub db migrate` (run by `hub up`, `hub serve` and deploys),
             # once, not by every worker: the serving account needs no schema rights.
@@ -169,10 +180,14 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
             scheduler = Scheduler(db, lease_seconds=settings.job_lease_seconds)
             for job in periodic_jobs(db, services, settings, network_wait):
                 refreshers.append(asyncio.create_task(scheduler.run_forever(job)))
+            await services.feed.start()
+            feed = services.feed
             if database is None:
                 _settle_heap()
             yield
         finally:
+            if feed is not None:
+                await feed.stop()
             for refresher in refreshers:
                 refresher.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
@@ -209,9 +224,14 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         compiled,
         graphql_ide=None if settings.production else "graphiql",
         allow_queries_via_get=True,
+        subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+        # Browser portals on other origins open subscriptions only from the origins CORS allows.
+        allowed_origins=settings.cors_origins,
+        max_subscriptions_per_connection=20,
     )
     routes = [
         Route("/graphql", graphql, methods=["GET", "POST"]),
+        WebSocketRoute("/graphql", graphql),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         Route("/metrics", metrics_endpoint, methods=["GET"]),

@@ -379,3 +379,31 @@ def main() -> None:
     except HubError as exc:
         err.print(f"[red]error:[/red] {exc}")
         sys.exit(1)
+
+
+@app.command("worker")
+def worker() -> None:
+    """Deliver webhooks (and prune old events) until stopped: run one or more beside the API."""
+    import signal
+
+    from hub.services.webhook_worker import WebhookWorker
+
+    settings = _settings()
+    _ensure_server(settings)
+
+    async def run() -> None:
+        db = open_database(settings, timeout=settings.operation_timeout_seconds)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+        delivering = WebhookWorker(db, settings)
+        try:
+            await apply_schema(db)
+            _say("delivering webhooks; Ctrl-C stops")
+            await delivering.run(stop)
+        finally:
+            await delivering.close()
+            await db.close()
+
+    asyncio.run(run())

@@ -104,6 +104,22 @@ class Settings(BaseSettings):
     # Periodic jobs run once per interval across all workers and replicas under a lease in Neo4j;
     # a worker that dies holding one keeps it this long (longer than the slowest run).
     job_lease_seconds: float = Field(default=900, gt=0)
+    # The event log (subscriptions, webhooks, `events`): how long events are kept, and how often
+    # each process looks for events other processes committed (its own wake it at once).
+    event_retention_seconds: int = Field(default=30 * 24 * 3600, ge=3600)
+    event_poll_seconds: float = Field(default=0.5, gt=0, le=60)
+    # Webhooks (hub/domain/webhooks.py), delivered by `hub worker`: the key their secrets are
+    # sealed with (a Fernet key; else one generated into <home>/webhook-secret-key), the retries
+    # (exponential from the base, capped, with jitter, for the window), and when an endpoint is
+    # disabled (that many failed attempts in a row).
+    webhook_secret_key: SecretStr | None = None
+    webhook_retry_base_seconds: float = Field(default=30, gt=0)
+    webhook_retry_cap_seconds: float = Field(default=3600, gt=0)
+    webhook_retry_window_seconds: float = Field(default=24 * 3600, gt=0)
+    webhook_disable_after_failures: int = Field(default=50, ge=1)
+    webhook_timeout_seconds: float = Field(default=10, gt=0)
+    webhook_poll_seconds: float = Field(default=1.0, gt=0)
+    webhook_concurrency: int = Field(default=8, ge=1)
 
     @field_validator("neo4j_uri")
     @classmethod

@@ -55,3 +55,16 @@ CREATE INDEX network_community_id IF NOT EXISTS FOR (n:NetworkCommunity) ON (n.i
 // waits for the first request's transaction and finds its key; purged past their retention.
 CREATE CONSTRAINT idempotency_key_scope_key IF NOT EXISTS FOR (n:IdempotencyKey) REQUIRE (n.scope, n.key) IS UNIQUE;
 CREATE INDEX idempotency_key_expires_at IF NOT EXISTS FOR (n:IdempotencyKey) ON (n.expiresAt);
+
+// The event log (hub/domain/events.py): one counter per database, events read by sequence and
+// pruned by time.
+CREATE CONSTRAINT event_log_id IF NOT EXISTS FOR (n:EventLog) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT event_sequence IF NOT EXISTS FOR (n:Event) REQUIRE n.sequence IS UNIQUE;
+CREATE INDEX event_at IF NOT EXISTS FOR (n:Event) ON (n.at);
+
+// Webhooks (hub/db/repositories/webhooks.py): one delivery per endpoint and event, found by
+// status and due time by the worker.
+CREATE CONSTRAINT webhook_id IF NOT EXISTS FOR (n:Webhook) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT webhook_delivery_id IF NOT EXISTS FOR (n:WebhookDelivery) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT webhook_delivery_event IF NOT EXISTS FOR (n:WebhookDelivery) REQUIRE (n.webhookId, n.eventId) IS UNIQUE;
+CREATE INDEX webhook_delivery_due IF NOT EXISTS FOR (n:WebhookDelivery) ON (n.status, n.nextAttemptAt);

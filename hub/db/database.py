@@ -56,6 +56,7 @@ class Transaction:
         self._tx = tx
         self._database = database
         self._audit_entry = audit_entry
+        self.appended_events = False  # set by the event log, so its followers wake once this commits
 
     async def read(self, query: LiteralString, /, **params: Any) -> list[Row]:
         self._database.round_trips += 1
@@ -99,6 +100,8 @@ class Database:
         self.round_trips = 0
         self.timeout = timeout  # seconds a transaction may run; None: the server's own limit
         self.reachability = Reachability()
+        # Called after a transaction that appended events commits (the event feed's prompt wake-up).
+        self.event_listeners: list[Callable[[], None]] = []
 
     @classmethod
     def connect(
@@ -179,6 +182,7 @@ class Database:
         record = draft is not None and not draft.written
         keyed = idempotency.CURRENT.get()
         claim = keyed if keyed is not None and not keyed.bound else None
+        attempts: list[Transaction] = []
 
         @unit_of_work(timeout=self.timeout)
         async def managed(tx: AsyncManagedTransaction) -> T:
@@ -186,6 +190,7 @@ class Database:
             # statement (a refusal raised later rolls it back with the change).
             entry = draft.row("ALLOWED") if record and draft is not None else None
             transaction = Transaction(tx, self, audit_entry=entry)
+            attempts.append(transaction)
             if claim is not None:
                 await keys.claim(transaction, claim)
             result = await work(transaction)
@@ -208,6 +213,9 @@ class Database:
             claim.bound = True
         if record and draft is not None:
             draft.written = True
+        if attempts and attempts[-1].appended_events:
+            for listener in self.event_listeners:
+                listener()
         return result
 
     async def write_all(self, statements: Sequence[Statement]) -> None:

@@ -12,6 +12,7 @@ from hub.graphql.loaders import Loaders
 from hub.services.aggregates import Aggregates
 from hub.services.awards import AwardService
 from hub.services.catalogue import Catalogue
+from hub.services.events import EventFeed, EventLog
 from hub.services.exploration import Explorer
 from hub.services.matchmaking.service import Matchmaker
 from hub.services.network.service import NetworkMeasures
@@ -19,6 +20,7 @@ from hub.services.organisations import OrganisationService
 from hub.services.partnerships import PartnershipService
 from hub.services.risk import RiskViews
 from hub.services.sandbox import SandboxService
+from hub.services.webhooks import WebhookService
 
 
 @dataclass
@@ -33,6 +35,9 @@ class Services:
     explorer: Explorer
     network: NetworkMeasures
     aggregates: Aggregates
+    events: EventLog
+    feed: EventFeed  # this process's follower of the event log (subscriptions)
+    webhooks: WebhookService
 
 
 @dataclass
@@ -42,6 +47,7 @@ class Context:
     request: Any = None
     response: Any = None
     principal: Principal | None = None  # set once the caller is authenticated
+    connection_params: Any = None  # a websocket's connection_init payload (its credentials)
 
 
 Info = StrawberryInfo[Context, None]

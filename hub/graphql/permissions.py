@@ -149,3 +149,14 @@ class CanRefitMatchmaking(_Policy):
 
 class CanAnalyseNetwork(_Policy):
     action = Action.ANALYSE_NETWORK
+
+
+class CanManageOrganisationWebhooks(_Policy):
+    """The organisation named by `organisationId` (an argument, or a field of `input`)."""
+
+    action = Action.MANAGE_WEBHOOKS
+
+    async def organisations(self, info: Info, kwargs: dict[str, Any]) -> list[str]:
+        value = kwargs.get("input")
+        org = getattr(value, "organisation_id", None) if value is not None else kwargs.get("organisation_id")
+        return _keys([org])

@@ -24,6 +24,7 @@ from hub.graphql.audit_log import AuditQueries
 from hub.graphql.auditing import AuditMutations
 from hub.graphql.directory import DirectoryMutations, DirectoryQueries
 from hub.graphql.errors import log_errors
+from hub.graphql.events import EventQueries, EventSubscriptions
 from hub.graphql.exploration import ExplorationQueries
 from hub.graphql.idempotency import IdempotentMutations
 from hub.graphql.matchmaking import MatchmakingMutations, MatchmakingQueries
@@ -45,6 +46,7 @@ from hub.graphql.sandbox import SandboxMutations, SandboxQueries
 from hub.graphql.search import LookupQueries
 from hub.graphql.text_inputs import TextInputs
 from hub.graphql.viewer import ViewerQueries
+from hub.graphql.webhooks import WebhookMutations, WebhookQueries
 
 
 @strawberry.type
@@ -61,6 +63,8 @@ class Query(
     AggregateQueries,
     ExplorationQueries,
     NetworkQueries,
+    EventQueries,
+    WebhookQueries,
 ):
     pass
 
@@ -73,7 +77,13 @@ class Mutation(
     MatchmakingMutations,
     DirectoryMutations,
     NetworkMutations,
+    WebhookMutations,
 ):
+    pass
+
+
+@strawberry.type
+class Subscription(EventSubscriptions):
     pass
 
 
@@ -130,6 +140,7 @@ def build_schema(protection: Protection | None = None) -> strawberry.Schema:
     return HubSchema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         types=NODE_TYPES,
         extensions=extensions,
         config=StrawberryConfig(disable_field_suggestions=protection.production),

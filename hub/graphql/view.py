@@ -28,6 +28,7 @@ from starlette.responses import HTMLResponse
 from starlette.types import Receive, Scope, Send
 from strawberry import Schema
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult
@@ -265,6 +266,27 @@ class HubGraphQL(GraphQL[Context, None]):
         except HTTPException as refused:
             response = http_protocol.error_response(refused.status_code, refused.reason)
         await http_protocol.labelled(request, response)(scope, receive, send)
+
+    async def on_ws_connect(self, context: Context) -> dict[str, object] | None:
+        """A subscriber authenticates in `connection_init`, with the credentials HTTP takes:
+        `{"Authorization": "Bearer <API key or token>"}` as its payload. Refused: closed 4403."""
+        params = context.connection_params if isinstance(context.connection_params, dict) else {}
+        authorization = params.get("Authorization") or params.get("authorization")
+        authenticator: Authenticator = context.request.app.state.authenticator
+        try:
+            async with asyncio.timeout(self.guards.timeout_seconds):
+                context.principal = await authenticator.principal(
+                    authorization if isinstance(authorization, str) else None
+                )
+        except (AuthenticationError, DatabaseUnavailable, TimeoutError) as refused:
+            reason = (
+                str(refused)
+                if isinstance(refused, AuthenticationError)
+                else "the hub cannot check credentials now"
+            )
+            raise ConnectionRejectionError({"code": "UNAUTHENTICATED", "message": reason}) from None
+        context.loaders.visibility = visibility(context.principal)
+        return None
 
     async def get_context(self, request: Any, response: Any) -> Context:
         services: Services = request.app.state.services

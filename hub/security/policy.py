@@ -16,15 +16,21 @@
   joint project with every participant at once.
 - Aggregates disclose no more than the caller may see, save what analysts get in crowds (see
   `aggregate_disclosure` and docs/security.md).
+- Events (subscriptions, webhooks, the `events` list): regulators and admins hear every one; a
+  partner hears the events that concern its own organisation; analysts hear the events about what
+  they may read (public changes, the network measures), never those private to the parties.
+- Webhooks: a partner manages its own organisation's, an admin any organisation's.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
 from hub.domain.enums import Dimension, Role
+from hub.domain.events import EventScope
 from hub.domain.principal import AggregateDisclosure, Principal, PrivateRows, Visibility
 
 
@@ -45,6 +51,7 @@ class Action(StrEnum):
     ANALYSE_NETWORK = "read, refresh and export the partnership network's measures"
     READ_METRICS = "read the service's metrics"
     REFIT_MATCHMAKING = "refit the matchmaking models"
+    MANAGE_WEBHOOKS = "manage this organisation's webhooks"
 
 
 _ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
@@ -75,6 +82,7 @@ _PARTNER_ACTIONS = frozenset(
         Action.ANSWER_SANDBOX_INVITATION,
         Action.ANSWER_RECOMMENDATION,
         Action.READ_RECOMMENDATIONS,
+        Action.MANAGE_WEBHOOKS,
     }
 )
 
@@ -100,6 +108,50 @@ def visibility(principal: Principal) -> Visibility:
     """PROPOSED and DECLINED partnerships, and every partnership's terms, are private to their
     parties, regulators and admins; analysts see them only in aggregates."""
     return Visibility(principal.organisation_id, principal.role in {Role.REGULATOR, Role.ADMIN})
+
+
+@dataclass(frozen=True, slots=True)
+class EventAudience:
+    """Which events a caller hears (`sees_event`), in the form the event log's reads take as
+    parameters: every event, those of these scopes, and those concerning this organisation."""
+
+    sees_all: bool
+    scopes: frozenset[EventScope]
+    organisation_id: str | None
+
+    def params(self) -> dict[str, object]:
+        return {
+            "seesAll": self.sees_all,
+            "scopes": sorted(s.value for s in self.scopes),
+            "viewerOrg": self.organisation_id,
+        }
+
+    def hears(self, scope: EventScope, organisation_ids: Collection[str]) -> bool:
+        return (
+            self.sees_all
+            or scope in self.scopes
+            or (self.organisation_id is not None and self.organisation_id in organisation_ids)
+        )
+
+
+def event_audience(principal: Principal) -> EventAudience:
+    """Regulators and admins hear everything; a partner only what concerns its organisation (so a
+    PROPOSED partnership between others, or another's sandbox project, never reaches it); analysts
+    what they may read: public changes and, with the network permission, the network measures."""
+    if principal.role in {Role.REGULATOR, Role.ADMIN}:
+        return EventAudience(True, frozenset(), None)
+    scopes: set[EventScope] = set()
+    if principal.role is Role.ANALYST:
+        scopes.add(EventScope.PUBLIC)
+    if Action.ANALYSE_NETWORK in _ROLE_ACTIONS[principal.role]:
+        scopes.add(EventScope.NETWORK)
+    org = principal.organisation_id if principal.role is Role.PARTNER else None
+    return EventAudience(False, frozenset(scopes), org)
+
+
+def sees_event(principal: Principal, scope: EventScope, organisation_ids: Collection[str]) -> bool:
+    """Whether `principal` hears an event of `scope` concerning `organisation_ids`."""
+    return event_audience(principal).hears(scope, organisation_ids)
 
 
 def joins_sandbox_project_at_once(principal: Principal, organisation_id: str) -> bool:

@@ -18,9 +18,11 @@ from hub.services.network.service import NetworkMeasures
 
 DEFAULT_SEED_DIR = seed_dir()
 
-# Keys, the audit log and derived data (network measures) are not part of the seeded graph.
+# Keys, the audit and event logs and derived data (network measures) are not part of the seeded
+# graph (each seeding refreshes the network measures, which is an event).
 COUNT_NODES = (
-    "MATCH (n) WHERE NOT (n:ApiKey OR n:AuditEntry OR n:NetworkSnapshot OR n:NetworkCommunity) "
+    "MATCH (n) WHERE NOT (n:ApiKey OR n:AuditEntry OR n:Event OR n:EventLog OR n:NetworkSnapshot "
+    "OR n:NetworkCommunity) "
     "RETURN labels(n) AS labels, count(*) AS count"
 )
 COUNT_RELATIONSHIPS = "MATCH ()-[r]->() RETURN type(r) AS type, count(*) AS count"

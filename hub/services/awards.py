@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from hub.db.database import Database, Transaction
 from hub.db.repositories import awards as repo
+from hub.db.repositories import events
+from hub.db.repositories.sandbox import participant_ids
+from hub.domain.events import EventScope, EventType, NewEvent
 from hub.domain.models import Award
 from hub.domain.validation import Checks
 from hub.services.clock import Today, system_today
@@ -28,6 +31,20 @@ class AwardService:
 
         async def work(tx: Transaction) -> Award:
             await require(tx, "SandboxProject", "projectId", [project_id])
-            return await repo.grant(tx, award=award, project_id=project_id)
+            granted = await repo.grant(tx, award=award, project_id=project_id)
+            winners = await participant_ids(tx, project_id=project_id)
+            payload = {
+                "name": granted.name,
+                "year": granted.year,
+                "prizeYuan": granted.prize_yuan,
+                "projectId": project_id,
+            }
+            await events.append(
+                tx,
+                NewEvent(
+                    EventType.AWARD_GRANTED, "Award", granted.id, tuple(winners), EventScope.PUBLIC, payload
+                ),
+            )
+            return granted
 
         return await self.db.transaction(work)

@@ -8,8 +8,10 @@ from typing import Any
 
 from hub.db.database import Database, Transaction
 from hub.db.mapping import camel
+from hub.db.repositories import events
 from hub.db.repositories import organisations as repo
 from hub.domain import commands
+from hub.domain.events import EventScope, EventType, NewEvent
 from hub.domain.models import CapabilityOffer, Institution, Organisation, TechEnterprise
 from hub.domain.validation import Checks
 from hub.errors import NotFoundError
@@ -85,6 +87,9 @@ class OrganisationService:
                 created = await repo.create_tech_enterprise(tx, enterprise=record)
             if zone_id is not None:
                 await repo.set_zone(tx, org_id=created.id, zone_id=zone_id)
+            await events.append(
+                tx, _event(EventType.ORGANISATION_REGISTERED, created, {"name": created.name})
+            )
             return created
 
         return await self.db.transaction(work)
@@ -122,6 +127,8 @@ class OrganisationService:
             checks.raise_if_any()
             if cmd.zone_id is not None:
                 await repo.set_zone(tx, org_id=cmd.id, zone_id=cmd.zone_id)
+            changed = sorted([*changes, *(["zoneId"] if cmd.zone_id is not None else [])])
+            await events.append(tx, _event(EventType.ORGANISATION_UPDATED, org, {"changed": changed}))
             return org
 
         return await self.db.transaction(work)
@@ -140,6 +147,8 @@ class OrganisationService:
             found = await repo.organisations_by_id(tx, ids=[institution_id])
             org = found[institution_id]
             assert isinstance(org, Institution)
+            payload = {"side": "SOUGHT", "capabilityIds": list(capability_ids)}
+            await events.append(tx, _event(EventType.CAPABILITIES_DECLARED, org, payload))
             return org
 
         return await self.db.transaction(work)
@@ -162,6 +171,8 @@ class OrganisationService:
             found = await repo.organisations_by_id(tx, ids=[enterprise_id])
             org = found[enterprise_id]
             assert isinstance(org, TechEnterprise)
+            payload = {"side": "OFFERED", "capabilityIds": [o.capability_id for o in offers]}
+            await events.append(tx, _event(EventType.CAPABILITIES_DECLARED, org, payload))
             return org
 
         return await self.db.transaction(work)
@@ -173,3 +184,9 @@ def _set_fields(cmd: commands.UpdateOrganisation) -> dict[str, Any]:
         for name in cmd.__dataclass_fields__
         if name not in {"id", "zone_id"} and getattr(cmd, name) is not None
     }
+
+
+def _event(kind: EventType, org: Organisation, payload: dict[str, Any]) -> NewEvent:
+    """Organisations are public: analysts hear of their changes, partners of their own."""
+    type_name = "Institution" if isinstance(org, Institution) else "TechEnterprise"
+    return NewEvent(kind, type_name, org.id, (org.id,), EventScope.PUBLIC, payload)

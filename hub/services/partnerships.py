@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from hub.db.database import Database, Transaction
+from hub.db.repositories import events
 from hub.db.repositories import organisations as org_repo
 from hub.db.repositories import partnerships as repo
 from hub.domain import commands
 from hub.domain.enums import PartnershipKind, PartnershipStatus
+from hub.domain.events import EventScope, EventType, NewEvent
 from hub.domain.lifecycles import PARTNERSHIP_LIFECYCLE, PartnershipAction
 from hub.domain.models import Institution, Partnership, TechEnterprise
 from hub.domain.validation import Checks
@@ -23,6 +25,18 @@ _DATES: dict[PartnershipAction, tuple[str, ...]] = {
     PartnershipAction.DECLINE: ("decidedOn",),
     PartnershipAction.END: ("endedOn",),
 }
+
+# PROPOSED and DECLINED partnerships are private to their parties; ACTIVE and ENDED ones public.
+_EVENTS: dict[PartnershipAction, tuple[EventType, EventScope]] = {
+    PartnershipAction.ACCEPT: (EventType.PARTNERSHIP_ACCEPTED, EventScope.PUBLIC),
+    PartnershipAction.DECLINE: (EventType.PARTNERSHIP_DECLINED, EventScope.PARTIES),
+    PartnershipAction.END: (EventType.PARTNERSHIP_ENDED, EventScope.PUBLIC),
+}
+
+
+def _event(kind: EventType, scope: EventScope, partnership: Partnership, parties: list[str]) -> NewEvent:
+    payload = {"status": partnership.status.value, "kind": partnership.kind.value, "title": partnership.title}
+    return NewEvent(kind, "Partnership", partnership.id, tuple(parties), scope, payload)
 
 
 def partnership_kind(a: Institution | TechEnterprise, b: Institution | TechEnterprise) -> PartnershipKind:
@@ -77,9 +91,14 @@ class PartnershipService:
                 proposed_on=self.today(),
                 terms=cmd.terms,
             )
-            return await repo.create_partnership(
+            created = await repo.create_partnership(
                 tx, partnership=record, proposer_id=cmd.proposer_id, recipient_id=cmd.recipient_id
             )
+            parties = [cmd.proposer_id, cmd.recipient_id]
+            await events.append(
+                tx, _event(EventType.PARTNERSHIP_PROPOSED, EventScope.PARTIES, created, parties)
+            )
+            return created
 
         return await self.db.transaction(work)
 
@@ -100,6 +119,9 @@ class PartnershipService:
             target = PARTNERSHIP_LIFECYCLE.next(current, action)
             today = self.today()
             dates: dict[str, Any] = {name: today for name in _DATES[action]}
-            return await repo.set_status(tx, partnership_id=partnership_id, status=target, dates=dates)
+            moved = await repo.set_status(tx, partnership_id=partnership_id, status=target, dates=dates)
+            parties = await repo.party_ids(tx, partnership_id=partnership_id)
+            await events.append(tx, _event(*_EVENTS[action], moved, parties))
+            return moved
 
         return await self.db.transaction(work)

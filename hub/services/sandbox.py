@@ -12,10 +12,12 @@ from __future__ import annotations
 from typing import Any
 
 from hub.db.database import Database, Transaction
+from hub.db.repositories import events
 from hub.db.repositories import organisations as org_repo
 from hub.db.repositories import sandbox as repo
 from hub.domain import commands
 from hub.domain.enums import SandboxInvitationStatus, SandboxRole, SandboxStatus
+from hub.domain.events import EventScope, EventType, NewEvent
 from hub.domain.lifecycles import (
     SANDBOX_INVITATION_LIFECYCLE,
     SANDBOX_LIFECYCLE,
@@ -36,6 +38,32 @@ from hub.services.guards import require
 from hub.services.organisations import new_id
 
 MAX_PARTICIPANTS = 4
+
+_EVENTS: dict[SandboxAction, EventType] = {
+    SandboxAction.REGISTER: EventType.SANDBOX_PROJECT_REGISTERED,
+    SandboxAction.START_TESTING: EventType.SANDBOX_PROJECT_TESTING_STARTED,
+    SandboxAction.EXIT: EventType.SANDBOX_PROJECT_EXITED,
+    SandboxAction.WITHDRAW: EventType.SANDBOX_PROJECT_WITHDRAWN,
+}
+_ANSWERS: dict[InvitationAction, EventType] = {
+    InvitationAction.CONFIRM: EventType.SANDBOX_PARTICIPATION_CONFIRMED,
+    InvitationAction.DECLINE: EventType.SANDBOX_PARTICIPATION_DECLINED,
+}
+
+
+async def _record(
+    tx: Transaction,
+    kind: EventType,
+    project: SandboxProject,
+    scope: EventScope = EventScope.PUBLIC,
+    **extra: Any,
+) -> None:
+    """The project's event, to its participants (who was only invited is not named: invitations
+    are private to the project's participants and the invitee)."""
+    participants = await repo.participant_ids(tx, project_id=project.id)
+    payload = {"status": project.status.value, "name": project.name, **extra}
+    await events.append(tx, NewEvent(kind, "SandboxProject", project.id, tuple(participants), scope, payload))
+
 
 _DATES: dict[SandboxAction, str] = {
     SandboxAction.REGISTER: "registeredOn",
@@ -101,13 +129,15 @@ class SandboxService:
             )
             named = [SandboxParticipant(i, SandboxRole.APPLICANT) for i in cmd.applicant_ids]
             named += [SandboxParticipant(i, SandboxRole.TECHNOLOGY_PROVIDER) for i in cmd.provider_ids]
-            return await repo.create_project(
+            created = await repo.create_project(
                 tx,
                 project=record,
                 participants=[p for p in named if p.organisation_id in cmd.joining_ids],
                 invited=[p for p in named if p.organisation_id not in cmd.joining_ids],
                 capability_ids=list(cmd.capability_ids),
             )
+            await _record(tx, EventType.SANDBOX_PROJECT_APPLIED, created)
+            return created
 
         return await self.db.transaction(work)
 
@@ -142,7 +172,7 @@ class SandboxService:
                     "NOT_INVITED",
                 )
             target = SANDBOX_INVITATION_LIFECYCLE.next(current, action)
-            return await repo.answer_invitation(
+            answered = await repo.answer_invitation(
                 tx,
                 project_id=project_id,
                 organisation_id=organisation_id,
@@ -150,6 +180,21 @@ class SandboxService:
                 answered_on=self.today(),
                 joins=target is SandboxInvitationStatus.CONFIRMED,
             )
+            # A declined invitation stays private to the participants and the invitee.
+            participants = await repo.participant_ids(tx, project_id=project_id)
+            payload = {
+                "status": answered.status.value,
+                "name": answered.name,
+                "organisationId": organisation_id,
+            }
+            concerned = (*participants, organisation_id)
+            await events.append(
+                tx,
+                NewEvent(
+                    _ANSWERS[action], "SandboxProject", project_id, concerned, EventScope.PARTIES, payload
+                ),
+            )
+            return answered
 
         return await self.db.transaction(work)
 
@@ -180,6 +225,8 @@ class SandboxService:
                 await require(tx, "SandboxBatch", "batchId", [batch_id])
                 await repo.put_in_batch(tx, project_id=project_id, batch_id=batch_id)
             dates: dict[str, Any] = {_DATES[action]: self.today()}
-            return await repo.set_status(tx, project_id=project_id, status=target, dates=dates)
+            moved = await repo.set_status(tx, project_id=project_id, status=target, dates=dates)
+            await _record(tx, _EVENTS[action], moved, previousStatus=current.value)
+            return moved
 
         return await self.db.transaction(work)

@@ -56,14 +56,15 @@ UPDATE = """mutation($id: ID!, $d: String!) { updateOrganisation(input: {id: $id
 AUDIT = "{ auditLog(first: 5) { nodes { operation outcome } } }"
 
 
-async def test_an_update_is_one_statement_carrying_its_audit_entry(
+async def test_an_update_is_its_statement_carrying_its_audit_entry_and_its_event(
     seeded: Database, gql: GraphQLClient
 ) -> None:
     await gql("{ viewer { role } }")  # the key is now remembered
     bank = to_global_id("Institution", "hudson-ridge-bank")
     before = seeded.round_trips
     data = await gql(UPDATE, {"id": bank, "d": "Trade finance"})
-    assert seeded.round_trips - before == 1  # then the commit
+    # The change (with its audit entry riding on it) and its event (issue 14), then the commit.
+    assert seeded.round_trips - before == 2
     assert data["updateOrganisation"]["organisation"]["description"] == "Trade finance"
     log = (await gql(AUDIT))["auditLog"]["nodes"]
     assert log[0] == {"operation": "updateOrganisation", "outcome": "ALLOWED"}

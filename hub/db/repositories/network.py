@@ -11,7 +11,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, LiteralString
 
-from hub.db.database import Database, Runner, Statement
+from hub.db.database import Database, Runner, Statement, Transaction
+from hub.db.repositories import events
+from hub.domain.events import NewEvent
 from hub.domain.network import NetworkPosition
 
 ORGANISATIONS = """
@@ -85,7 +87,9 @@ async def replace(
     positions: Sequence[dict[str, Any]],
     communities: Sequence[dict[str, Any]],
     snapshot: dict[str, Any],
+    event: NewEvent,
 ) -> None:
+    """The new measures and their event, in one transaction."""
     statements: list[Statement] = [
         (SET_POSITIONS, {"rows": list(positions[i : i + ROWS_PER_STATEMENT])})
         for i in range(0, len(positions), ROWS_PER_STATEMENT)
@@ -95,7 +99,13 @@ async def replace(
         (CREATE_COMMUNITIES, {"rows": list(communities)}),
         (SET_SNAPSHOT, {"snapshot": snapshot}),
     ]
-    await db.write_all(statements)
+
+    async def work(tx: Transaction) -> None:
+        for query, params in statements:
+            await tx.write(query, **params)
+        await events.append(tx, event)
+
+    await db.transaction(work)
 
 
 async def snapshot(db: Runner) -> dict[str, Any] | None:

@@ -72,6 +72,12 @@ RETURN p {.*} AS item
 """
 
 
+PARTIES = """
+MATCH (o:Organisation)-[:PARTY_TO]->(:Partnership {id: $id})
+RETURN collect(o.id) AS ids
+"""
+
+
 @dataclass(frozen=True, slots=True)
 class PartnershipFilter:
     kind: PartnershipKind | None = None
@@ -139,3 +145,8 @@ async def set_status(
 ) -> Partnership:
     rows = await db.write(SET_STATUS, id=partnership_id, status=status.value, dates=dates)
     return from_props(Partnership, rows[0]["item"])
+
+
+async def party_ids(db: Runner, *, partnership_id: str) -> list[str]:
+    rows = await db.read(PARTIES, id=partnership_id)
+    return list(rows[0]["ids"])

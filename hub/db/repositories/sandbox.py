@@ -13,6 +13,11 @@ from hub.domain.enums import RiskLevel, SandboxInvitationStatus, SandboxStatus, 
 from hub.domain.models import SandboxInvitation, SandboxParticipant, SandboxProject
 from hub.domain.paging import Page, PageRequest
 
+PARTICIPANTS = """
+MATCH (o:Organisation)-[:PARTICIPATES_IN]->(:SandboxProject {id: $id})
+RETURN collect(o.id) AS ids
+"""
+
 SANDBOX_PROJECTS_PAGE = root_page(
     "MATCH (n:SandboxProject) "
     "WHERE ($status IS NULL OR n.status = $status) "
@@ -227,3 +232,8 @@ def invitation(project_id: str, organisation_id: str, props: dict[str, Any]) -> 
     return from_props(
         SandboxInvitation, {**props, "projectId": project_id, "organisationId": organisation_id}
     )
+
+
+async def participant_ids(db: Runner, *, project_id: str) -> list[str]:
+    rows = await db.read(PARTICIPANTS, id=project_id)
+    return list(rows[0]["ids"])

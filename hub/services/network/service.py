@@ -18,6 +18,7 @@ from typing import Any
 
 from hub.db.database import Database
 from hub.db.repositories import network as repo
+from hub.domain.events import EventScope, EventType, NewEvent
 from hub.domain.network import Community, NetworkMeasure, NetworkPosition, NetworkSnapshot
 from hub.services.network.compute import Measured, measure
 
@@ -77,6 +78,19 @@ class NetworkMeasures:
                     "betweennessSources": snapshot.betweenness_sources,
                     "seconds": snapshot.seconds,
                 },
+                NewEvent(
+                    EventType.NETWORK_MEASURES_REFRESHED,
+                    "NetworkMeasures",
+                    "network",
+                    (),
+                    EventScope.NETWORK,
+                    {
+                        "computedAt": snapshot.computed_at.isoformat(),
+                        "organisations": snapshot.organisations,
+                        "ties": snapshot.ties,
+                        "communities": snapshot.communities,
+                    },
+                ),
             )
             log.info(
                 "network measures: %d organisations, %d ties, %d communities in %.1f s",

@@ -1,0 +1,304 @@
+"""Webhooks against a real HTTP receiver on 127.0.0.1: signed deliveries to exactly the parties,
+retries with the same id, a worker restart that loses nothing, disabling, and the SSRF guard."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import httpx
+
+from hub.db.database import Database
+from hub.domain.enums import Role
+from hub.domain.webhooks import verify
+from hub.services.webhook_worker import WebhookWorker
+from hub.settings import Environment, Settings
+from tests.conftest import serve
+from tests.events.helpers import (
+    ACCEPT,
+    BATCH_4,
+    HUDSON,
+    KESTREL,
+    LIANYU,
+    REGISTER,
+    THAMESGATE,
+    apply_joint,
+    bearer,
+    call,
+    key,
+    propose,
+)
+from tests.events.receiver import Received, receiver
+
+REGISTER_WEBHOOK = """mutation($o: ID!, $url: String!, $types: [String!]) {
+  registerWebhook(input: {organisationId: $o, url: $url, types: $types}) {
+    webhook { id url types enabled disabledReason } secret userErrors { field code message } } }"""
+ROTATE = """mutation($id: ID!) { rotateWebhookSecret(input: {id: $id}) {
+    webhook { id } secret userErrors { field code message } } }"""
+DELETE = """mutation($id: ID!) { deleteWebhook(input: {id: $id}) { deletedId userErrors { field code message } } }"""
+WEBHOOKS = """query($o: ID!) { webhooks(organisationId: $o) { id enabled disabledReason } }"""
+DELIVERIES = """query($id: ID!) { webhookDeliveries(webhookId: $id) {
+    eventId eventType status attempts lastStatusCode lastError nextAttemptAt } }"""
+
+
+def _fast(settings: Settings, **changes: Any) -> Settings:
+    """Retries in tens of milliseconds instead of seconds, so a test sees several."""
+    quick = {
+        "webhook_retry_base_seconds": 0.02,
+        "webhook_retry_cap_seconds": 0.1,
+        "webhook_timeout_seconds": 1.0,
+        "webhook_poll_seconds": 0.05,
+    }
+    return settings.model_copy(update={**quick, **changes})
+
+
+async def _until(
+    condition: Callable[[], bool], work: Callable[[], Awaitable[object]], rounds: int = 400
+) -> None:
+    """Runs `work` until `condition` holds (bounded: it proves "not hanging", not speed)."""
+    for _ in range(rounds):
+        if condition():
+            return
+        await work()
+        await asyncio.sleep(0.03)
+    assert condition(), "the condition did not hold in time"
+
+
+def _verified(received: Received, secret: str) -> dict[str, Any]:
+    h = received.headers
+    assert verify(secret, h["webhook-id"], int(h["webhook-timestamp"]), received.body, h["webhook-signature"])
+    body: dict[str, Any] = json.loads(received.body)
+    assert body["data"]["id"] == h["webhook-id"]
+    return body
+
+
+async def _register(
+    http: httpx.AsyncClient, org: str, url: str, types: list[str] | None = None
+) -> tuple[str, str]:
+    data = await call(http, REGISTER_WEBHOOK, {"o": org, "url": url, "types": types or []})
+    payload = data["registerWebhook"]
+    return payload["webhook"]["id"], payload["secret"]
+
+
+async def test_parties_receive_signed_events_and_a_third_party_none(
+    seeded: Database, test_settings: Settings, admin_key: str
+) -> None:
+    settings = _fast(test_settings)
+    worker = WebhookWorker(seeded, settings)
+    async with (
+        receiver() as thamesgate,
+        receiver() as hudson,
+        serve(settings, seeded, bearer(await key(seeded, Role.PARTNER, "thamesgate-bank"))) as t,
+        serve(settings, seeded, bearer(await key(seeded, Role.PARTNER, "hudson-ridge-bank"))) as h,
+        serve(settings, seeded, bearer(admin_key)) as admin,
+    ):
+        _, t_secret = await _register(t, THAMESGATE, thamesgate.url)
+        _, h_secret = await _register(h, HUDSON, hudson.url)
+        partnership = await propose(admin, THAMESGATE, LIANYU)
+        await call(admin, ACCEPT, {"id": partnership})
+        project = await apply_joint(admin)
+        await call(admin, REGISTER, {"id": project, "b": BATCH_4})
+        own = await propose(admin, HUDSON, KESTREL)
+        await _until(lambda: len(thamesgate.received) >= 4 and len(hudson.received) >= 1, worker.round)
+        await worker.round()
+    await worker.close()
+    bodies = [_verified(r, t_secret) for r in thamesgate.received]
+    assert [(b["type"], b["data"]["subjectId"]) for b in bodies] == [
+        ("partnership.proposed", partnership),
+        ("partnership.accepted", partnership),
+        ("sandbox_project.applied", project),
+        ("sandbox_project.registered", project),
+    ]
+    (only,) = [_verified(r, h_secret) for r in hudson.received]
+    assert (only["type"], only["data"]["subjectId"]) == ("partnership.proposed", own)
+
+
+async def test_a_receiver_that_fails_five_times_gets_the_event_again_with_the_same_id_and_a_valid_signature(
+    seeded: Database, test_settings: Settings, admin_key: str
+) -> None:
+    settings = _fast(test_settings)
+    worker = WebhookWorker(seeded, settings)
+    async with (
+        receiver([500, 503, 502, 500, 404]) as hook,
+        serve(settings, seeded, bearer(admin_key)) as admin,
+    ):
+        webhook, secret = await _register(admin, THAMESGATE, hook.url, ["partnership.proposed"])
+        await propose(admin, THAMESGATE, LIANYU)
+        await _until(lambda: any(r.answered == 200 for r in hook.received), worker.round)
+        log = (await call(admin, DELIVERIES, {"id": webhook}))["webhookDeliveries"]
+    await worker.close()
+    assert [r.answered for r in hook.received] == [500, 503, 502, 500, 404, 200]
+    assert len({r.headers["webhook-id"] for r in hook.received}) == 1
+    for received in hook.received:
+        _verified(received, secret)
+    (delivery,) = log
+    assert delivery["status"] == "DELIVERED"
+    assert delivery["attempts"] == 6
+    assert delivery["lastStatusCode"] == 200
+    assert delivery["eventId"] == hook.received[0].headers["webhook-id"]
+
+
+async def test_a_worker_restart_in_the_middle_of_retries_loses_no_delivery(
+    seeded: Database, test_settings: Settings, admin_key: str
+) -> None:
+    settings = _fast(test_settings)
+    async with receiver([500] * 6) as hook, serve(settings, seeded, bearer(admin_key)) as admin:
+        webhook, secret = await _register(admin, THAMESGATE, hook.url)
+        made = [
+            await propose(admin, THAMESGATE, LIANYU, "one"),
+            await propose(admin, THAMESGATE, KESTREL, "two"),
+        ]
+        await call(admin, ACCEPT, {"id": made[0]})
+        first = WebhookWorker(seeded, settings)
+        stop = asyncio.Event()
+        running = asyncio.create_task(first.run(stop))
+        await _until(lambda: len(hook.received) >= 3, lambda: asyncio.sleep(0.03), rounds=600)
+        running.cancel()  # killed mid-retries, perhaps mid-request
+        with contextlib.suppress(asyncio.CancelledError):
+            await running
+        await first.close()
+        second = WebhookWorker(seeded, settings)
+
+        def delivered() -> set[str]:
+            return {r.headers["webhook-id"] for r in hook.received if r.answered == 200}
+
+        await _until(lambda: len(delivered()) == 3, second.round, rounds=600)
+        await second.close()
+        log = (await call(admin, DELIVERIES, {"id": webhook}))["webhookDeliveries"]
+    assert sorted(d["eventType"] for d in log) == [
+        "partnership.accepted",
+        "partnership.proposed",
+        "partnership.proposed",
+    ]
+    assert {d["status"] for d in log} == {"DELIVERED"}
+    assert delivered() == {d["eventId"] for d in log}
+    for received in hook.received:
+        _verified(received, secret)
+
+
+async def test_an_endpoint_that_keeps_failing_is_disabled_and_its_owner_sees_why(
+    seeded: Database, test_settings: Settings, admin_key: str
+) -> None:
+    settings = _fast(test_settings, webhook_disable_after_failures=3)
+    worker = WebhookWorker(seeded, settings)
+    async with (
+        receiver([500] * 100) as hook,
+        serve(settings, seeded, bearer(await key(seeded, Role.PARTNER, "thamesgate-bank"))) as partner,
+        serve(settings, seeded, bearer(admin_key)) as admin,
+    ):
+        webhook, _ = await _register(partner, THAMESGATE, hook.url)
+        await propose(admin, THAMESGATE, LIANYU)
+
+        async def disabled() -> bool:
+            (found,) = (await call(partner, WEBHOOKS, {"o": THAMESGATE}))["webhooks"]
+            return not found["enabled"]
+
+        for _ in range(200):
+            await worker.round()
+            if await disabled():
+                break
+            await asyncio.sleep(0.03)
+        (found,) = (await call(partner, WEBHOOKS, {"o": THAMESGATE}))["webhooks"]
+        attempts = len(hook.received)
+        await propose(admin, THAMESGATE, KESTREL)
+        for _ in range(5):
+            await worker.round()
+    await worker.close()
+    assert found["id"] == webhook
+    assert found["enabled"] is False
+    assert found["disabledReason"].startswith("disabled after 3 failed delivery attempts in a row")
+    assert "HTTP 500" in found["disabledReason"]
+    assert attempts == 3
+    assert len(hook.received) == attempts  # nothing more is sent to a disabled endpoint
+
+
+async def test_rotating_the_secret_signs_later_deliveries_with_the_new_one_and_delete_stops_them(
+    seeded: Database, test_settings: Settings, admin_key: str
+) -> None:
+    settings = _fast(test_settings)
+    worker = WebhookWorker(seeded, settings)
+    async with receiver() as hook, serve(settings, seeded, bearer(admin_key)) as admin:
+        webhook, old = await _register(admin, THAMESGATE, hook.url)
+        rotated = (await call(admin, ROTATE, {"id": webhook}))["rotateWebhookSecret"]
+        assert rotated["secret"] != old and rotated["secret"].startswith("whsec_")
+        await propose(admin, THAMESGATE, LIANYU)
+        await _until(lambda: len(hook.received) == 1, worker.round)
+        received = hook.received[0]
+        h = received.headers
+        assert not verify(
+            old, h["webhook-id"], int(h["webhook-timestamp"]), received.body, h["webhook-signature"]
+        )
+        _verified(received, rotated["secret"])
+        deleted = (await call(admin, DELETE, {"id": webhook}))["deleteWebhook"]
+        assert deleted["deletedId"] == webhook
+        await propose(admin, THAMESGATE, KESTREL)
+        for _ in range(5):
+            await worker.round()
+    await worker.close()
+    assert len(hook.received) == 1
+
+
+async def test_registration_refuses_bad_input_and_other_organisations(
+    seeded: Database, test_settings: Settings, admin_key: str
+) -> None:
+    async with serve(
+        test_settings, seeded, bearer(await key(seeded, Role.PARTNER, "thamesgate-bank"))
+    ) as partner:
+        body = (
+            await partner.post(
+                "/graphql",
+                json={"query": REGISTER_WEBHOOK, "variables": {"o": HUDSON, "url": "https://example.org/h"}},
+            )
+        ).json()
+        assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+        data = (
+            await partner.post(
+                "/graphql",
+                json={
+                    "query": REGISTER_WEBHOOK,
+                    "variables": {
+                        "o": THAMESGATE,
+                        "url": "ftp://example.org/h",
+                        "types": ["partnership.nope"],
+                    },
+                },
+            )
+        ).json()["data"]["registerWebhook"]
+        assert data["webhook"] is None and data["secret"] is None
+        fields = {e["field"]: e["message"] for e in data["userErrors"]}
+        assert "'partnership.nope' is not an event type" in fields["input.types.0"]
+        assert "must be an HTTPS or HTTP URL" in fields["input.url"]
+    count = await seeded.read("MATCH (w:Webhook) RETURN count(w) AS n")
+    assert count[0]["n"] == 0
+
+
+async def test_production_refuses_endpoints_on_loopback_private_and_link_local_addresses(
+    seeded: Database, test_settings: Settings, admin_key: str
+) -> None:
+    production = test_settings.model_copy(update={"env": Environment.PRODUCTION})
+    refused = {
+        "http://203.0.113.9/hook": "must be an HTTPS URL",
+        "https://127.0.0.1/hook": "127.0.0.1",
+        "https://10.1.2.3/hook": "10.1.2.3",
+        "https://192.168.0.7/hook": "192.168.0.7",
+        "https://169.254.169.254/latest": "169.254.169.254",
+        "https://[::1]/hook": "::1",
+        "https://localhost/hook": "localhost",
+    }
+    async with serve(production, seeded, bearer(admin_key)) as admin:
+        for url, reason in refused.items():
+            body = (
+                await admin.post(
+                    "/graphql", json={"query": REGISTER_WEBHOOK, "variables": {"o": THAMESGATE, "url": url}}
+                )
+            ).json()
+            (error,) = body["data"]["registerWebhook"]["userErrors"]
+            assert error["field"] == "input.url" and error["code"] == "UNSAFE_URL", (url, error)
+            assert reason in error["message"], (url, error)
+    # In development a local receiver is allowed, so tests and laptops can receive.
+    async with serve(test_settings, seeded, bearer(admin_key)) as admin:
+        webhook, _ = await _register(admin, THAMESGATE, "http://127.0.0.1:9/hook")
+        assert webhook
