@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,6 +49,9 @@ class Context:
     response: Any = None
     principal: Principal | None = None  # set once the caller is authenticated
     connection_params: Any = None  # a websocket's connection_init payload (its credentials)
+    # For a websocket: whether its credentials still hold (a key revoked since connection_init
+    # does not); subscriptions ask before each event they send.
+    still_authenticated: Callable[[], Awaitable[bool]] | None = None
 
 
 Info = StrawberryInfo[Context, None]

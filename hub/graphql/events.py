@@ -180,5 +180,11 @@ class EventSubscriptions:
         audience = _audience(info)
         wanted = checked_types(types)
         start = checked_sequence("after", after)
+        still_authenticated = info.context.still_authenticated
         async for event in info.context.services.feed.follow(audience, wanted, start):
+            if still_authenticated is not None and not await still_authenticated():
+                raise GraphQLError(
+                    "the credentials of this subscription are no longer valid (revoked or expired)",
+                    extensions={"code": "UNAUTHENTICATED"},
+                )
             yield Event.from_record(event)

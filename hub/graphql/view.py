@@ -286,6 +286,22 @@ class HubGraphQL(GraphQL[Context, None]):
             )
             raise ConnectionRejectionError({"code": "UNAUTHENTICATED", "message": reason}) from None
         context.loaders.visibility = visibility(context.principal)
+        granted = context.principal
+        credentials = authorization if isinstance(authorization, str) else None
+
+        async def still_authenticated() -> bool:
+            # The verified-key cache answers without Neo4j; a key revoked since connection_init
+            # fails here within the cache's lifetime (at once when Redis shares revocations).
+            try:
+                async with asyncio.timeout(self.guards.timeout_seconds):
+                    current = await authenticator.principal(credentials)
+            except AuthenticationError:
+                return False
+            except (DatabaseUnavailable, TimeoutError):
+                return True  # cannot tell now: the events already flowing from Neo4j say it is up
+            return current == granted
+
+        context.still_authenticated = still_authenticated
         return None
 
     async def get_context(self, request: Any, response: Any) -> Context:

@@ -20,6 +20,7 @@ from hub.db.database import Database
 from hub.db.repositories import events as repo
 from hub.db.server import Connection
 from hub.domain.enums import Role
+from hub.security.api_keys import ApiKeys
 from hub.settings import Settings
 from tests.conftest import live
 from tests.events.helpers import (
@@ -223,3 +224,24 @@ async def test_a_commit_in_this_process_wakes_its_subscribers_without_waiting_fo
         event = await subscriber.next(within=10)
         assert (event["type"], event["subjectId"]) == ("partnership.proposed", partnership)
         await subscriber.close()
+
+
+async def test_a_subscription_ends_when_its_key_is_revoked(
+    seeded: Database, test_settings: Settings, admin_key: str
+) -> None:
+    uncached = test_settings.model_copy(update={"api_key_cache_seconds": 0})
+    issued = await ApiKeys(seeded).create(Role.PARTNER, "thamesgate-bank")
+    async with live(uncached, seeded) as url:
+        subscriber = await Subscriber.open(url, issued.key)
+        async with httpx.AsyncClient(base_url=url, headers=bearer(admin_key)) as http:
+            await propose(http, THAMESGATE, LIANYU, "before")
+            assert (await subscriber.next())["type"] == "partnership.proposed"
+            await ApiKeys(seeded).revoke(issued.key_id)
+            await propose(http, THAMESGATE, KESTREL, "after")
+            message = await subscriber.message()
+        await subscriber.close()
+    # The event after the revocation is not sent: the subscription ends with the reason.
+    errors = message["payload"] if message["type"] == "error" else message["payload"].get("errors")
+    assert message["type"] in ("error", "next") and errors, message
+    assert errors[0]["extensions"]["code"] == "UNAUTHENTICATED"
+    assert "data" not in message["payload"] or message["payload"]["data"] is None

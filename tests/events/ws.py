@@ -50,5 +50,13 @@ class Subscriber:
             event: dict[str, Any] = message["payload"]["data"]["events"]
             return event
 
+    async def message(self, within: float = 15) -> dict[str, Any]:
+        """The next message other than a ping, whatever its type."""
+        while True:
+            message: dict[str, Any] = json.loads(await asyncio.wait_for(self.socket.recv(), within))
+            if message["type"] != "ping":
+                return message
+            await self.socket.send(json.dumps({"type": "pong"}))
+
     async def close(self) -> None:
         await self.socket.close()
