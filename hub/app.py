@@ -127,9 +127,10 @@ def periodic_jobs(
         jobs.append(PeriodicJob("matchmaking-leaders", every, services.matchmaker.refresh))
     if every := settings.network_refresh_seconds:
         jobs.append(PeriodicJob("network-measures", every, services.network.refresh, network_first_wait))
-    # Forgets events past their retention (subscriptions and webhooks resume within it).
-    prune = functools.partial(services.events.prune, settings.event_retention_seconds)
-    jobs.append(PeriodicJob("event-prune", 3600, prune, first_wait=3600))
+    if every := settings.event_prune_seconds:
+        # Forgets events past their retention (subscriptions and webhooks resume within it).
+        prune = functools.partial(services.events.prune, settings.event_retention_seconds)
+        jobs.append(PeriodicJob("event-prune", every, prune, first_wait=every))
     return jobs
 
 

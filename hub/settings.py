@@ -107,6 +107,7 @@ class Settings(BaseSettings):
     # The event log (subscriptions, webhooks, `events`): how long events are kept, and how often
     # each process looks for events other processes committed (its own wake it at once).
     event_retention_seconds: int = Field(default=30 * 24 * 3600, ge=3600)
+    event_prune_seconds: int = Field(default=3600, ge=0)  # how often they are pruned (0: never)
     event_poll_seconds: float = Field(default=0.5, gt=0, le=60)
     # Webhooks (hub/domain/webhooks.py), delivered by `hub worker`: the key their secrets are
     # sealed with (a Fernet key; else one generated into <home>/webhook-secret-key), the retries

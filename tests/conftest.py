@@ -41,6 +41,7 @@ def test_settings() -> Settings:
         matchmaking_refresh_seconds=0,
         network_refresh_seconds=0,
         idempotency_purge_seconds=0,
+        event_prune_seconds=0,
     )
 
 

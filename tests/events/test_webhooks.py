@@ -105,7 +105,10 @@ async def test_parties_receive_signed_events_and_a_third_party_none(
         await _until(lambda: len(thamesgate.received) >= 4 and len(hudson.received) >= 1, worker.round)
         await worker.round()
     await worker.close()
-    bodies = [_verified(r, t_secret) for r in thamesgate.received]
+    # Deliveries run concurrently, so they may arrive in any order; each carries its sequence.
+    bodies = sorted(
+        (_verified(r, t_secret) for r in thamesgate.received), key=lambda b: b["data"]["sequence"]
+    )
     assert [(b["type"], b["data"]["subjectId"]) for b in bodies] == [
         ("partnership.proposed", partnership),
         ("partnership.accepted", partnership),
