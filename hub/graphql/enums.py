@@ -6,20 +6,26 @@ import strawberry
 
 from hub.domain import enums
 
-for _enum in (
-    enums.InstitutionKind,
-    enums.OwnershipForm,
-    enums.Maturity,
-    enums.PartnershipKind,
-    enums.PartnershipStatus,
-    enums.PartyRole,
-    enums.SandboxStatus,
-    enums.SandboxRole,
-    enums.SandboxInvitationStatus,
-    enums.ServiceType,
-    enums.RiskLevel,
-    enums.Role,
-):
+# Every domain enum the API shows, by its GraphQL name (hub/graphql/model_fields.py types the
+# model's enum properties with them).
+DOMAIN_ENUMS: dict[str, type[StrEnum]] = {
+    e.__name__: e
+    for e in (
+        enums.InstitutionKind,
+        enums.OwnershipForm,
+        enums.Maturity,
+        enums.PartnershipKind,
+        enums.PartnershipStatus,
+        enums.PartyRole,
+        enums.SandboxStatus,
+        enums.SandboxRole,
+        enums.SandboxInvitationStatus,
+        enums.ServiceType,
+        enums.RiskLevel,
+        enums.Role,
+    )
+}
+for _enum in DOMAIN_ENUMS.values():
     strawberry.enum(_enum)
 
 

@@ -18,33 +18,15 @@ import json
 import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
-from enum import Enum
 from typing import Any, TypeVar
 
 import strawberry
 
-from hub.domain import enums
+from hub.graphql.enums import DOMAIN_ENUMS
 from hub.graphql.relay import to_global_id
 from hub.model.types import Kind, NodeType, Prop
 
 T = TypeVar("T")
-
-# The domain's enums by their GraphQL name (hub/graphql/enums.py registers the same classes).
-ENUMS: dict[str, type[Enum]] = {
-    e.__name__: e
-    for e in (
-        enums.InstitutionKind,
-        enums.OwnershipForm,
-        enums.Maturity,
-        enums.PartnershipKind,
-        enums.PartnershipStatus,
-        enums.PartyRole,
-        enums.SandboxStatus,
-        enums.SandboxRole,
-        enums.ServiceType,
-        enums.RiskLevel,
-    )
-}
 
 _SCALARS: dict[Kind, Any] = {
     Kind.ID: strawberry.ID,
@@ -67,9 +49,9 @@ def python_name(prop: Prop) -> str:
 def annotation(prop: Prop) -> Any:
     """The Python type Strawberry turns into the field's GraphQL type."""
     if prop.kind is Kind.ENUM:
-        if prop.enum not in ENUMS:
+        if prop.enum not in DOMAIN_ENUMS:
             raise ValueError(f"{prop.name}: enum {prop.enum!r} is not one of the API's enums")
-        base: Any = ENUMS[prop.enum]
+        base: Any = DOMAIN_ENUMS[prop.enum]
     else:
         base = _SCALARS[prop.kind]
     return base if prop.required else base | None
@@ -109,7 +91,7 @@ def _value(prop: Prop, value: Any) -> Any:
     if prop.kind is Kind.DATE and isinstance(value, str):  # a record replayed from JSON
         return date.fromisoformat(value)
     if prop.kind is Kind.ENUM and prop.enum is not None:
-        return ENUMS[prop.enum](value)
+        return DOMAIN_ENUMS[prop.enum](value)
     if prop.kind is Kind.STRINGS:
         return list(value)
     return value
