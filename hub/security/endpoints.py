@@ -4,6 +4,11 @@ In production an endpoint must be HTTPS and every address its host resolves to m
 loopback, private, link-local, shared, reserved, multicast and unspecified addresses are refused,
 at registration and again before each delivery (a name may resolve elsewhere later). In
 development plain HTTP and local receivers are allowed, so tests and a laptop can receive.
+
+A delivery connects to the address that was checked, not to the name (`pinned`): the name is
+resolved once, so it cannot answer the check with a public address and the connection with a
+private one (DNS rebinding). The request still names the host (its `Host` header, and the name
+TLS verifies the receiver's certificate against), so receivers see no difference.
 """
 
 from __future__ import annotations
@@ -11,7 +16,9 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
-from urllib.parse import urlsplit
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 MAX_URL_LENGTH = 2000
 
@@ -45,19 +52,44 @@ def parsed_host(url: str, production: bool) -> tuple[str, int]:
     return parts.hostname, port or (443 if parts.scheme == "https" else 80)
 
 
-async def check_endpoint(url: str, production: bool) -> None:
-    """Raises EndpointRefused unless the hub may send to `url` in this mode."""
+async def check_endpoint(url: str, production: bool) -> str:
+    """The address the hub will connect to for `url` (the first its host resolves to), or
+    EndpointRefused unless the hub may send to `url` in this mode."""
     host, port = parsed_host(url, production)
-    if not production:
-        return
     try:
         infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except OSError:
         raise EndpointRefused(f"its host {host!r} does not resolve") from None
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0])
+    addresses = [ipaddress.ip_address(info[4][0]) for info in infos]
+    if not addresses:
+        raise EndpointRefused(f"its host {host!r} does not resolve")
+    for address in addresses if production else ():
         if _not_public(address):
             raise EndpointRefused(
                 f"its host {host!r} resolves to {address}, a loopback, private or link-local "
                 "address, which the hub does not call in production"
             )
+    return str(addresses[0])
+
+
+@dataclass(frozen=True, slots=True)
+class Pinned:
+    """A request to `url` sent to a checked address: the URL to connect to, the headers that name
+    the host, and the request extensions that make TLS verify the certificate for the host."""
+
+    url: str
+    headers: dict[str, str]
+    extensions: dict[str, Any]
+
+
+def pinned(url: str, address: str) -> Pinned:
+    """`url` with its host replaced by `address` (brackets for IPv6), its `Host` header and, for
+    HTTPS, the name the receiver's certificate must match (`sni_hostname`, httpx's extension)."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    literal = f"[{address}]" if ":" in address else address
+    netloc = f"{literal}:{parts.port}" if parts.port is not None else literal
+    named = f"{host}:{parts.port}" if parts.port is not None else host
+    target = urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+    extensions: dict[str, Any] = {"sni_hostname": host} if parts.scheme == "https" else {}
+    return Pinned(target, {"host": named}, extensions)

@@ -27,7 +27,7 @@ from hub.db.repositories import webhooks as repo
 from hub.domain.enums import Role
 from hub.domain.principal import Principal
 from hub.domain.webhooks import body, retry_delay, sign
-from hub.security.endpoints import EndpointRefused, check_endpoint
+from hub.security.endpoints import EndpointRefused, check_endpoint, pinned
 from hub.security.policy import event_audience
 from hub.security.secret_box import SecretBox
 from hub.services.events import EventLog
@@ -124,9 +124,16 @@ class WebhookWorker:
         }
         status: int | None = None
         try:
-            await check_endpoint(row["url"], self.settings.production)
+            # Sent to the address just checked, not to the name (hub/security/endpoints.py).
+            target = pinned(row["url"], await check_endpoint(row["url"], self.settings.production))
             # Only the status matters: the body is never read, so a receiver cannot make it large.
-            async with self.http.stream("POST", row["url"], content=content, headers=headers) as response:
+            async with self.http.stream(
+                "POST",
+                target.url,
+                content=content,
+                headers={**headers, **target.headers},
+                extensions=target.extensions,
+            ) as response:
                 status = response.status_code
             if 200 <= status < 300:
                 await repo.succeeded(self.db, delivery_id=row["id"], status_code=status)

@@ -305,3 +305,21 @@ async def test_production_refuses_endpoints_on_loopback_private_and_link_local_a
     async with serve(test_settings, seeded, bearer(admin_key)) as admin:
         webhook, _ = await _register(admin, THAMESGATE, "http://127.0.0.1:9/hook")
         assert webhook
+
+
+async def test_a_delivery_goes_to_the_checked_address_and_still_names_the_host(
+    seeded: Database, test_settings: Settings, admin_key: str
+) -> None:
+    # The name is resolved once, checked, and the connection made to that address (no second
+    # lookup a rebinding name could answer differently); the receiver still sees its host name.
+    settings = _fast(test_settings)
+    worker = WebhookWorker(seeded, settings)
+    async with receiver() as hook, serve(settings, seeded, bearer(admin_key)) as admin:
+        named = hook.url.replace("127.0.0.1", "localhost")
+        _, secret = await _register(admin, THAMESGATE, named)
+        partnership = await propose(admin, THAMESGATE, LIANYU)
+        await _until(lambda: len(hook.received) >= 1, worker.round)
+    await worker.close()
+    (delivered,) = hook.received
+    assert delivered.headers["host"] == named.removeprefix("http://").removesuffix("/hook")
+    assert _verified(delivered, secret)["data"]["subjectId"] == partnership
