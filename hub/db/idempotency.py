@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import TypeAdapter
 
 from hub.db.repositories import idempotency as repo
-from hub.domain import models
+from hub.domain import models, webhooks
 from hub.domain.idempotency import KeyedMutation, reused
 
 if TYPE_CHECKING:
@@ -24,7 +24,8 @@ if TYPE_CHECKING:
 # The records a mutation's transaction may return, by name.
 _RECORDS: dict[str, type[Any]] = {
     name: value
-    for name, value in vars(models).items()
+    for module in (models, webhooks)
+    for name, value in vars(module).items()
     if isinstance(value, type) and dataclasses.is_dataclass(value)
 }
 

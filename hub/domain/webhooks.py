@@ -46,6 +46,15 @@ class Webhook:
 
 
 @dataclass(frozen=True, slots=True)
+class SealedWebhook:
+    """An endpoint with its new secret, sealed: what registering or rotating returns from its
+    transaction, and so what an idempotency key keeps for a replay (never the secret in clear)."""
+
+    webhook: Webhook
+    sealed_secret: str
+
+
+@dataclass(frozen=True, slots=True)
 class Delivery:
     id: str
     webhook_id: str

@@ -6,11 +6,11 @@ MANAGE_WEBHOOKS). An endpoint the caller may not manage is answered as if it did
 
 from __future__ import annotations
 
-from hub.db.database import Database
+from hub.db.database import Database, Transaction
 from hub.db.repositories import webhooks as repo
 from hub.domain.events import known_types_text, unknown_types
 from hub.domain.principal import Principal
-from hub.domain.webhooks import Delivery, DeliveryStatus, Webhook, new_secret
+from hub.domain.webhooks import Delivery, DeliveryStatus, SealedWebhook, Webhook, new_secret
 from hub.errors import FieldError, NotFoundError, UserInputError
 from hub.security.endpoints import EndpointRefused, check_endpoint
 from hub.security.policy import Action, allowed
@@ -40,18 +40,28 @@ class WebhookService:
             errors.append(FieldError("url", f"the URL {refused}", "UNSAFE_URL"))
         if errors:
             raise UserInputError(errors)
-        secret = new_secret()
-        created = await repo.create(
-            self.db,
-            webhook_id=new_id("wh"),
-            organisation_id=organisation_id,
-            url=url,
-            types=sorted(set(types)),
-            sealed_secret=self.box.seal(secret),
-        )
-        if created is None:
-            raise NotFoundError("organisationId", "organisation", organisation_id)
-        return created, secret
+        sealed = self.box.seal(new_secret())
+        webhook_id = new_id("wh")
+
+        # In a transaction: the endpoint and its audit entry land together, and a retry with the
+        # request's Idempotency-Key gets the same endpoint and secret instead of a second one.
+        async def work(tx: Transaction) -> SealedWebhook:
+            created = await repo.create(
+                tx,
+                webhook_id=webhook_id,
+                organisation_id=organisation_id,
+                url=url,
+                types=sorted(set(types)),
+                sealed_secret=sealed,
+            )
+            if created is None:
+                raise NotFoundError("organisationId", "organisation", organisation_id)
+            return SealedWebhook(created, sealed)
+
+        return self._opened(await self.db.transaction(work))
+
+    def _opened(self, result: SealedWebhook) -> tuple[Webhook, str]:
+        return result.webhook, self.box.open(result.sealed_secret)
 
     async def _managed(self, principal: Principal, webhook_id: str) -> Webhook:
         found = await repo.one(self.db, webhook_id=webhook_id)
@@ -62,11 +72,15 @@ class WebhookService:
     async def rotate(self, principal: Principal, webhook_id: str) -> tuple[Webhook, str]:
         """A new secret; the old one signs nothing from now on."""
         await self._managed(principal, webhook_id)
-        secret = new_secret()
-        rotated = await repo.rotate(self.db, webhook_id=webhook_id, sealed_secret=self.box.seal(secret))
-        if rotated is None:
-            raise NotFoundError("id", "webhook", webhook_id)
-        return rotated, secret
+        sealed = self.box.seal(new_secret())
+
+        async def work(tx: Transaction) -> SealedWebhook:
+            rotated = await repo.rotate(tx, webhook_id=webhook_id, sealed_secret=sealed)
+            if rotated is None:
+                raise NotFoundError("id", "webhook", webhook_id)
+            return SealedWebhook(rotated, sealed)
+
+        return self._opened(await self.db.transaction(work))
 
     async def delete(self, principal: Principal, webhook_id: str) -> None:
         await self._managed(principal, webhook_id)

@@ -323,3 +323,31 @@ async def test_a_delivery_goes_to_the_checked_address_and_still_names_the_host(
     (delivered,) = hook.received
     assert delivered.headers["host"] == named.removeprefix("http://").removesuffix("/hook")
     assert _verified(delivered, secret)["data"]["subjectId"] == partnership
+
+
+async def test_registering_and_rotating_with_an_idempotency_key_happen_once_and_replay_the_same_secret(
+    seeded: Database, test_settings: Settings, admin_key: str
+) -> None:
+    async with serve(test_settings, seeded, bearer(admin_key)) as admin:
+        variables = {"o": THAMESGATE, "url": "http://127.0.0.1:9/hook", "types": []}
+
+        async def send(query: str, values: dict[str, Any], key_: str) -> dict[str, Any]:
+            response = await admin.post(
+                "/graphql", json={"query": query, "variables": values}, headers={"Idempotency-Key": key_}
+            )
+            data: dict[str, Any] = response.json()["data"]
+            return data
+
+        first = (await send(REGISTER_WEBHOOK, variables, "register-1"))["registerWebhook"]
+        again = (await send(REGISTER_WEBHOOK, variables, "register-1"))["registerWebhook"]
+        assert again == first and first["secret"]
+        assert (await seeded.read("MATCH (w:Webhook) RETURN count(w) AS n")) == [{"n": 1}]
+        hook = first["webhook"]["id"]
+        rotated = (await send(ROTATE, {"id": hook}, "rotate-1"))["rotateWebhookSecret"]
+        replayed = (await send(ROTATE, {"id": hook}, "rotate-1"))["rotateWebhookSecret"]
+        assert replayed == rotated and rotated["secret"] not in (None, first["secret"])
+    # What the keys keep for a replay holds the secrets sealed, never in clear.
+    stored = await seeded.read("MATCH (k:IdempotencyKey) RETURN k {.*} AS k")
+    assert len(stored) == 2
+    text = json.dumps(stored, default=str)
+    assert first["secret"] not in text and rotated["secret"] not in text
