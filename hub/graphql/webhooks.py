@@ -102,6 +102,12 @@ class WebhookSecretPayload:
 
 
 @strawberry.type
+class WebhookPayload:
+    webhook: Webhook | None
+    user_errors: list[UserError]
+
+
+@strawberry.type
 class DeleteWebhookPayload:
     deleted_id: strawberry.ID | None
     user_errors: list[UserError]
@@ -178,6 +184,22 @@ class WebhookMutations:
         webhook, secret = made
         kind = await _organisation_type(info, webhook.organisation_id)
         return WebhookSecretPayload(webhook=Webhook.from_record(webhook, kind), secret=secret, user_errors=[])
+
+    @strawberry.mutation(
+        description="Sends to an endpoint the hub disabled again: its pending deliveries are due at "
+        "once, and the events that committed meanwhile (those still retained) follow."
+    )
+    async def enable_webhook(self, info: Info, input: WebhookInput) -> WebhookPayload:
+        key = decode_id(input.id, "input.id", ("Webhook",))
+
+        async def call() -> object:
+            return await info.context.services.webhooks.enable(_principal(info), key)
+
+        webhook, errors = await attempt(call)
+        if webhook is None:
+            return WebhookPayload(webhook=None, user_errors=errors)
+        kind = await _organisation_type(info, webhook.organisation_id)
+        return WebhookPayload(webhook=Webhook.from_record(webhook, kind), user_errors=[])
 
     @strawberry.mutation(description="Removes an endpoint and its delivery log; nothing more is sent to it.")
     async def delete_webhook(self, info: Info, input: WebhookInput) -> DeleteWebhookPayload:

@@ -82,6 +82,18 @@ class WebhookService:
 
         return self._opened(await self.db.transaction(work))
 
+    async def enable(self, principal: Principal, webhook_id: str) -> Webhook:
+        """Sends to an endpoint again (after its owner fixed what made the hub disable it)."""
+        await self._managed(principal, webhook_id)
+
+        async def work(tx: Transaction) -> Webhook:
+            enabled = await repo.enable(tx, webhook_id=webhook_id)
+            if enabled is None:
+                raise NotFoundError("id", "webhook", webhook_id)
+            return enabled
+
+        return await self.db.transaction(work)
+
     async def delete(self, principal: Principal, webhook_id: str) -> None:
         await self._managed(principal, webhook_id)
         await repo.delete(self.db, webhook_id=webhook_id)

@@ -351,3 +351,39 @@ async def test_registering_and_rotating_with_an_idempotency_key_happen_once_and_
     assert len(stored) == 2
     text = json.dumps(stored, default=str)
     assert first["secret"] not in text and rotated["secret"] not in text
+
+
+ENABLE = """mutation($id: ID!) { enableWebhook(input: {id: $id}) {
+    webhook { id enabled disabledReason } userErrors { field code } } }"""
+
+
+async def test_an_owner_enables_a_disabled_endpoint_again_and_gets_what_it_missed(
+    seeded: Database, test_settings: Settings, admin_key: str
+) -> None:
+    settings = _fast(test_settings, webhook_disable_after_failures=3)
+    worker = WebhookWorker(seeded, settings)
+    async with (
+        receiver([500] * 3) as hook,  # fails three times, then answers 200
+        serve(settings, seeded, bearer(await key(seeded, Role.PARTNER, "thamesgate-bank"))) as partner,
+        serve(settings, seeded, bearer(await key(seeded, Role.PARTNER, "hudson-ridge-bank"))) as stranger,
+        serve(settings, seeded, bearer(admin_key)) as admin,
+    ):
+        webhook, secret = await _register(partner, THAMESGATE, hook.url)
+        first = await propose(admin, THAMESGATE, LIANYU)
+        await _until(lambda: len(hook.received) >= 3, worker.round)
+        (found,) = (await call(partner, WEBHOOKS, {"o": THAMESGATE}))["webhooks"]
+        assert found["enabled"] is False
+        missed = await propose(admin, THAMESGATE, KESTREL)  # while the endpoint is off
+        for _ in range(3):
+            await worker.round()
+        assert len(hook.received) == 3
+        # Another organisation's partner may not enable it: as if it did not exist.
+        answer = await stranger.post("/graphql", json={"query": ENABLE, "variables": {"id": webhook}})
+        refused = answer.json()["data"]["enableWebhook"]
+        assert refused == {"webhook": None, "userErrors": [{"field": "input.id", "code": "NOT_FOUND"}]}
+        enabled = (await call(partner, ENABLE, {"id": webhook}))["enableWebhook"]["webhook"]
+        assert enabled == {"id": webhook, "enabled": True, "disabledReason": None}
+        await _until(lambda: len(hook.received) >= 5, worker.round)
+    await worker.close()
+    delivered = {_verified(r, secret)["data"]["subjectId"] for r in hook.received[3:]}
+    assert delivered == {first, missed}

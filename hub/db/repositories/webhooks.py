@@ -44,6 +44,14 @@ ROTATE: LiteralString = (
     "MATCH (w:Webhook {id: $id}) SET w.sealedSecret = $sealedSecret RETURN " + _WEBHOOK + " AS webhook"
 )
 
+# Deliveries pick up where they stopped: the pending ones are due at once, and events that
+# committed while the endpoint was off are enqueued from its cursor (those still retained).
+ENABLE: LiteralString = (
+    "MATCH (w:Webhook {id: $id}) SET w.enabled = true, w.disabledReason = null, w.consecutiveFailures = 0 "
+    "WITH w CALL (w) { MATCH (d:WebhookDelivery {webhookId: w.id, status: 'PENDING'}) "
+    "SET d.nextAttemptAt = datetime() } RETURN " + _WEBHOOK + " AS webhook"
+)
+
 ENABLED: LiteralString = """
 MATCH (w:Webhook {enabled: true})
 RETURN w.id AS id, w.organisationId AS organisationId, w.types AS types, w.cursor AS cursor
@@ -176,6 +184,11 @@ async def one(db: Runner, *, webhook_id: str) -> Webhook | None:
 
 async def delete(db: Runner, *, webhook_id: str) -> None:
     await db.write(DELETE, id=webhook_id)
+
+
+async def enable(db: Runner, *, webhook_id: str) -> Webhook | None:
+    rows = await db.write(ENABLE, id=webhook_id)
+    return _webhook(rows[0]["webhook"]) if rows else None
 
 
 async def rotate(db: Runner, *, webhook_id: str, sealed_secret: str) -> Webhook | None:
