@@ -78,7 +78,12 @@ def build_services(db: Database, settings: Settings) -> Services:
         aggregates=Aggregates(db, settings.aggregate_min_crowd),
         events=EventLog(db),
         feed=EventFeed(db, settings.event_poll_seconds),
-        webhooks=WebhookService(db, SecretBox.from_settings(settings), settings.production),
+        webhooks=WebhookService(
+            db,
+            SecretBox.from_settings(settings),
+            settings.production,
+            secret_overlap_seconds=settings.webhook_secret_overlap_seconds,
+        ),
     )
 
 

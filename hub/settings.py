@@ -124,6 +124,9 @@ class Settings(BaseSettings):
     webhook_timeout_seconds: float = Field(default=10, gt=0)
     webhook_poll_seconds: float = Field(default=1.0, gt=0)
     webhook_concurrency: int = Field(default=8, ge=1)
+    # After a secret is rotated, deliveries are signed with the old one too for this long (two
+    # signatures in webhook-signature), so a receiver switches secrets without refusing any.
+    webhook_secret_overlap_seconds: float = Field(default=24 * 3600, ge=0)
 
     @field_validator("neo4j_uri")
     @classmethod

@@ -171,7 +171,11 @@ class WebhookMutations:
         kind = await _organisation_type(info, org)
         return WebhookSecretPayload(webhook=Webhook.from_record(webhook, kind), secret=secret, user_errors=[])
 
-    @strawberry.mutation(description="A new signing secret; the old one signs nothing from now on.")
+    @strawberry.mutation(
+        description="A new signing secret. For HUB_WEBHOOK_SECRET_OVERLAP_SECONDS (a day) deliveries "
+        "carry a signature by the old one too, so a receiver switches without refusing any; then "
+        "the old one signs nothing."
+    )
     async def rotate_webhook_secret(self, info: Info, input: WebhookInput) -> WebhookSecretPayload:
         key = decode_id(input.id, "input.id", ("Webhook",))
 

@@ -120,7 +120,11 @@ class WebhookWorker:
             "content-type": "application/json",
             "webhook-id": row["eventId"],
             "webhook-timestamp": str(timestamp),
-            "webhook-signature": sign(self.box.open(row["sealedSecret"]), row["eventId"], timestamp, content),
+            "webhook-signature": " ".join(
+                sign(self.box.open(sealed), row["eventId"], timestamp, content)
+                for sealed in (row["sealedSecret"], row["previousSealedSecret"])
+                if sealed is not None
+            ),
         }
         status: int | None = None
         try:

@@ -21,10 +21,13 @@ MAX_WEBHOOKS = 100
 
 
 class WebhookService:
-    def __init__(self, db: Database, box: SecretBox, production: bool) -> None:
+    def __init__(
+        self, db: Database, box: SecretBox, production: bool, secret_overlap_seconds: float = 0
+    ) -> None:
         self.db = db
         self.box = box
         self.production = production
+        self.secret_overlap_seconds = secret_overlap_seconds
 
     async def register(
         self, principal: Principal, organisation_id: str, url: str, types: list[str]
@@ -70,12 +73,14 @@ class WebhookService:
         return found
 
     async def rotate(self, principal: Principal, webhook_id: str) -> tuple[Webhook, str]:
-        """A new secret; the old one signs nothing from now on."""
+        """A new secret; the old one signs beside it for the overlap, then nothing."""
         await self._managed(principal, webhook_id)
         sealed = self.box.seal(new_secret())
 
         async def work(tx: Transaction) -> SealedWebhook:
-            rotated = await repo.rotate(tx, webhook_id=webhook_id, sealed_secret=sealed)
+            rotated = await repo.rotate(
+                tx, webhook_id=webhook_id, sealed_secret=sealed, overlap_seconds=self.secret_overlap_seconds
+            )
             if rotated is None:
                 raise NotFoundError("id", "webhook", webhook_id)
             return SealedWebhook(rotated, sealed)

@@ -218,30 +218,42 @@ async def test_an_endpoint_that_keeps_failing_is_disabled_and_its_owner_sees_why
     assert len(hook.received) == attempts  # nothing more is sent to a disabled endpoint
 
 
-async def test_rotating_the_secret_signs_later_deliveries_with_the_new_one_and_delete_stops_them(
+async def test_rotating_the_secret_signs_with_both_for_the_overlap_then_the_new_one_and_delete_stops_them(
     seeded: Database, test_settings: Settings, admin_key: str
 ) -> None:
-    settings = _fast(test_settings)
+    settings = _fast(test_settings, webhook_secret_overlap_seconds=3600)
     worker = WebhookWorker(seeded, settings)
+
+    def signed_by(received: Received, secret: str) -> bool:
+        h = received.headers
+        return verify(
+            secret, h["webhook-id"], int(h["webhook-timestamp"]), received.body, h["webhook-signature"]
+        )
+
     async with receiver() as hook, serve(settings, seeded, bearer(admin_key)) as admin:
         webhook, old = await _register(admin, THAMESGATE, hook.url)
         rotated = (await call(admin, ROTATE, {"id": webhook}))["rotateWebhookSecret"]
         assert rotated["secret"] != old and rotated["secret"].startswith("whsec_")
         await propose(admin, THAMESGATE, LIANYU)
         await _until(lambda: len(hook.received) == 1, worker.round)
-        received = hook.received[0]
-        h = received.headers
-        assert not verify(
-            old, h["webhook-id"], int(h["webhook-timestamp"]), received.body, h["webhook-signature"]
-        )
-        _verified(received, rotated["secret"])
+        # Within the overlap: two signatures, so a receiver still on the old secret accepts it.
+        during = hook.received[0]
+        assert len(during.headers["webhook-signature"].split(" ")) == 2
+        assert signed_by(during, old) and signed_by(during, rotated["secret"])
+        # Past the overlap, the old secret signs nothing.
+        await seeded.write("MATCH (w:Webhook) SET w.previousSecretUntil = datetime() - duration('PT1S')")
+        await propose(admin, HUDSON, THAMESGATE, title="Trade finance")
+        await _until(lambda: len(hook.received) == 2, worker.round)
+        after = hook.received[1]
+        assert not signed_by(after, old)
+        _verified(after, rotated["secret"])
         deleted = (await call(admin, DELETE, {"id": webhook}))["deleteWebhook"]
         assert deleted["deletedId"] == webhook
         await propose(admin, THAMESGATE, KESTREL)
         for _ in range(5):
             await worker.round()
     await worker.close()
-    assert len(hook.received) == 1
+    assert len(hook.received) == 2
 
 
 async def test_registration_refuses_bad_input_and_other_organisations(

@@ -40,8 +40,12 @@ OPTIONAL MATCH (d:WebhookDelivery {webhookId: $id})
 DETACH DELETE d, w
 """
 
+# The secret it replaces keeps signing (beside the new one) until `previousSecretUntil`.
 ROTATE: LiteralString = (
-    "MATCH (w:Webhook {id: $id}) SET w.sealedSecret = $sealedSecret RETURN " + _WEBHOOK + " AS webhook"
+    "MATCH (w:Webhook {id: $id}) "
+    "SET w.previousSealedSecret = w.sealedSecret, "
+    "w.previousSecretUntil = datetime() + duration({seconds: $overlapSeconds}), "
+    "w.sealedSecret = $sealedSecret RETURN " + _WEBHOOK + " AS webhook"
 )
 
 # Deliveries pick up where they stopped: the pending ones are due at once, and events that
@@ -77,7 +81,8 @@ MATCH (w:Webhook {id: d.webhookId, enabled: true})
 WITH d, w ORDER BY d.nextAttemptAt LIMIT $limit
 SET d.nextAttemptAt = $leaseUntil
 RETURN d.id AS id, d.eventId AS eventId, d.body AS body, d.attempts AS attempts,
-  d.createdAt AS createdAt, w.id AS webhookId, w.url AS url, w.sealedSecret AS sealedSecret
+  d.createdAt AS createdAt, w.id AS webhookId, w.url AS url, w.sealedSecret AS sealedSecret,
+  CASE WHEN w.previousSecretUntil > datetime() THEN w.previousSealedSecret END AS previousSealedSecret
 """
 
 NEXT_DUE: LiteralString = """
@@ -191,8 +196,10 @@ async def enable(db: Runner, *, webhook_id: str) -> Webhook | None:
     return _webhook(rows[0]["webhook"]) if rows else None
 
 
-async def rotate(db: Runner, *, webhook_id: str, sealed_secret: str) -> Webhook | None:
-    rows = await db.write(ROTATE, id=webhook_id, sealedSecret=sealed_secret)
+async def rotate(
+    db: Runner, *, webhook_id: str, sealed_secret: str, overlap_seconds: float
+) -> Webhook | None:
+    rows = await db.write(ROTATE, id=webhook_id, sealedSecret=sealed_secret, overlapSeconds=overlap_seconds)
     return _webhook(rows[0]["webhook"]) if rows else None
 
 
