@@ -57,11 +57,15 @@ CREATE (recipient)-[:PARTY_TO {role: 'RECIPIENT'}]->(p)
 RETURN p {.*} AS item
 """
 
-# Setting a property to itself takes the node's write lock, so two concurrent transitions of
-# the same partnership are serialised: the second reads the status the first wrote.
+# Writing the node takes its write lock, so two concurrent transitions of the same partnership
+# are serialised, and the status is read after the lock (in the next clause): the second reads
+# what the first wrote. Not `SET p.status = p.status`: its right side is read before the lock is
+# taken, so the second transaction read the status the first had replaced and wrote it back
+# (tests/services/test_concurrent_transitions.py).
 LOCK_STATUS = """
 MATCH (p:Partnership {id: $id})
-SET p.status = p.status
+SET p._lock = true REMOVE p._lock
+WITH p
 RETURN p.status AS status
 """
 

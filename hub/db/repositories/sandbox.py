@@ -53,9 +53,11 @@ CALL (p) {
 RETURN p {.*} AS item
 """
 
+# Takes the project's write lock before reading its status (see partnerships.LOCK_STATUS).
 LOCK_STATUS = """
 MATCH (p:SandboxProject {id: $id})
-SET p.status = p.status
+SET p._lock = true REMOVE p._lock
+WITH p
 RETURN p.status AS status
 """
 
@@ -69,7 +71,7 @@ RETURN p {.*} AS item
 # answer and a registration of the same project run one after the other.
 LOCK_INVITATION = """
 MATCH (p:SandboxProject {id: $projectId})
-SET p.status = p.status
+SET p._lock = true REMOVE p._lock
 WITH p
 OPTIONAL MATCH (:Organisation {id: $organisationId})-[i:INVITED_TO]->(p)
 RETURN i.status AS status
