@@ -17,10 +17,10 @@ from neo4j import (
     RoutingControl,
     unit_of_work,
 )
-from neo4j.exceptions import TransientError
+from neo4j.exceptions import IncompleteCommit, TransientError
 
 from hub.db import idempotency as keys
-from hub.db.failures import Reachability, bounded_waits
+from hub.db.failures import UNREACHABLE, Reachability, bounded_waits, never_connected
 from hub.domain import audit, idempotency
 from hub.observe import metrics
 
@@ -273,7 +273,11 @@ class Database:
 
     async def _auto_commit_write(self, query: LiteralString, params: dict[str, Any]) -> list[Row]:
         """Retried, like a managed transaction, when the server says the statement may simply be
-        run again (a deadlock, a leader switch): a transient failure rolled it back whole."""
+        run again (a deadlock, a leader switch): a transient failure rolled it back whole.
+
+        An auto-commit statement commits as it runs, so losing Neo4j once it was sent leaves the
+        outcome unknown, as losing it during a managed transaction's commit does: said so to the
+        client (CommitOutcomeUnknown, through IncompleteCommit), unless no connection was made."""
         self.round_trips += 1
         with self.reachability.reported(), timed("write"):
             for attempt in range(AUTO_COMMIT_ATTEMPTS):
@@ -285,6 +289,10 @@ class Database:
                     if not exc.is_retryable() or attempt + 1 == AUTO_COMMIT_ATTEMPTS:
                         raise
                     await asyncio.sleep(0.01 * 2**attempt)
+                except UNREACHABLE as exc:
+                    if never_connected(exc):
+                        raise
+                    raise IncompleteCommit(f"Neo4j went away during an auto-commit statement: {exc}") from exc
         raise AssertionError("unreachable")
 
     async def write_all(self, statements: Sequence[Statement]) -> None:

@@ -29,6 +29,13 @@ UNREACHABLE = (ServiceUnavailable, SessionExpired, ConnectionPoolError, Neo4jDat
 IDLE_BEFORE_LIVENESS_CHECK_SECONDS = 60.0
 
 
+def never_connected(exc: BaseException) -> bool:
+    """Whether the driver failed before it had a connection (nothing was sent to Neo4j)."""
+    return isinstance(exc, ConnectionPoolError) or (
+        isinstance(exc, ServiceUnavailable) and str(exc).startswith("Couldn't connect")
+    )
+
+
 def bounded_waits(operation_timeout: float | None) -> dict[str, Any]:
     """Driver settings for requests bounded by `operation_timeout` seconds (None: the driver's own).
 

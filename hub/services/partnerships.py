@@ -68,7 +68,9 @@ class PartnershipService:
         checks.raise_if_any()
 
         async def work(tx: Transaction) -> Partnership:
-            found = await org_repo.organisations_by_id(tx, ids=[cmd.proposer_id, cmd.recipient_id])
+            # The pair locked before the duplicate check: two proposals between the same pair at
+            # once are serialised, and the second finds the first's partnership.
+            found = await org_repo.lock_pair_by_id(tx, ids=[cmd.proposer_id, cmd.recipient_id])
             for field, org_id in (
                 ("proposerId", cmd.proposer_id),
                 ("recipientId", cmd.recipient_id),

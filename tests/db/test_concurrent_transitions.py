@@ -16,6 +16,7 @@ from tests.conftest import serve
 from tests.events.helpers import (
     BATCH_4,
     LIANYU,
+    PROPOSE,
     REGISTER,
     START_TESTING,
     THAMESGATE,
@@ -94,12 +95,45 @@ async def test_the_same_sandbox_transition_twice_at_once_applies_once(
 
 
 async def _until_waiting(db: Database, count: int) -> None:
-    """Returns once `count` transactions wait for a lock (bounded: proves "not hanging")."""
+    """Returns once `count` transactions wait for a lock, in a statement or at their commit
+    (some locks are taken only then); bounded, it proves "not hanging"."""
     for _ in range(400):
         rows = await db.read(
-            "SHOW TRANSACTIONS YIELD status WHERE status STARTS WITH 'Blocked' RETURN count(*) AS n"
+            "SHOW TRANSACTIONS YIELD status WHERE status STARTS WITH 'Blocked' OR status = 'Closing' "
+            "RETURN count(*) AS n"
         )
         if rows[0]["n"] >= count:
             return
         await asyncio.sleep(0.025)
     raise AssertionError(f"fewer than {count} transactions waited for the lock")
+
+
+async def test_two_proposals_between_the_same_pair_at_once_create_one_partnership(
+    seeded: Database, test_settings: Settings, admin_key: str
+) -> None:
+    # Each proposal checks that the pair has no open partnership; before the parties were locked
+    # first, both checks could pass and the pair got two.
+    async with serve(test_settings, seeded, bearer(admin_key)) as admin:
+        async with seeded.driver.session(database=seeded.name) as blocker_session:
+            blocker = await blocker_session.begin_transaction()
+            held = "MATCH (o:Organisation {id: 'lianyu-data'}) SET o.held = true"
+            await (await blocker.run(held)).consume()
+            proposals = [
+                asyncio.create_task(
+                    admin.post(
+                        "/graphql",
+                        json={"query": PROPOSE, "variables": {"p": p, "r": r, "t": "Twice at once"}},
+                    )
+                )
+                for p, r in ((THAMESGATE, LIANYU), (LIANYU, THAMESGATE))
+            ]
+            await _until_waiting(seeded, 2)
+            await blocker.rollback()
+        answers = [(await p).json()["data"]["proposePartnership"] for p in proposals]
+    codes = sorted(e["code"] for a in answers for e in a["userErrors"])
+    assert codes == ["DUPLICATE"], answers
+    pairs = await seeded.read(
+        "MATCH (:Organisation {id: 'thamesgate-bank'})-[:PARTY_TO]->(p:Partnership {title: 'Twice at once'})"
+        "<-[:PARTY_TO]-(:Organisation {id: 'lianyu-data'}) RETURN count(p) AS n"
+    )
+    assert pairs == [{"n": 1}]

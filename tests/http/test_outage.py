@@ -183,6 +183,18 @@ async def test_an_outage_is_answered_503_within_the_timeout_and_the_hub_recovers
         assert exported.status_code == 200 and exported.text.count("\n") == 45 + 64 + 1
 
 
+async def _wait_for_blocked_statement(uri: str, auth: tuple[str, str]) -> None:
+    """Returns once a statement waits for a lock (held back by the test's lock)."""
+    async with AsyncGraphDatabase.driver(uri, auth=auth) as watcher:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            records, _, _ = await watcher.execute_query("SHOW TRANSACTIONS YIELD status RETURN status")
+            if any(str(r["status"]).startswith("Blocked") for r in records):
+                return
+            await asyncio.sleep(0.05)
+    raise AssertionError("no statement waited for the lock")
+
+
 async def _wait_for_blocked_commit(uri: str, auth: tuple[str, str]) -> None:
     """Returns once a transaction waits to commit (held back by the test's lock)."""
     async with AsyncGraphDatabase.driver(uri, auth=auth) as watcher:
@@ -222,19 +234,33 @@ async def test_a_mutation_lost_in_a_crash_is_retried_once_with_its_key(
             first = (await send(http, committed, "key-committed")).json()["data"]["proposePartnership"]
             assert first["userErrors"] == []
 
-            # Another transaction holds the proposer's lock, so the mutation's commit waits ...
+            # Another transaction holds the recipient's lock (its relationship to the partnership
+            # is locked at the commit; the pair's lock, taken first, is the proposer's), so the
+            # mutation's commit waits ...
             async with AsyncGraphDatabase.driver(c.uri, auth=(c.user, c.password)) as locker:
                 session = locker.session()
                 lock = await session.begin_transaction()
-                await lock.run("MATCH (o:Organisation {id: 'hudson-ridge-bank'}) SET o.lockedByTest = true")
+                await lock.run("MATCH (o:Organisation {id: 'lianyu-data'}) SET o.lockedByTest = true")
                 pending = asyncio.create_task(send(http, in_flight, "key-in-flight"))
                 await _wait_for_blocked_commit(c.uri, (c.user, c.password))
+                # An update is one auto-commit statement: once sent, it commits as it runs, so
+                # losing Neo4j then leaves its outcome unknown too (it waits for the same lock).
+                update = {
+                    "query": "mutation($id: ID!) { updateOrganisation(input: {id: $id, "
+                    'description: "in flight"}) { organisation { id } userErrors { code } } }',
+                    "variables": {"id": to_global_id("TechEnterprise", "lianyu-data")},
+                }
+                updating = asyncio.create_task(http.post("/graphql", json=update))
+                await _wait_for_blocked_statement(c.uri, (c.user, c.password))
                 # ... and Neo4j dies then: the client cannot know whether the change landed.
                 async with _killed(outage_server):
                     lost = await pending
                     assert lost.status_code == 503, lost.text
                     assert lost.json()["errors"][0]["extensions"]["code"] == "SERVICE_UNAVAILABLE"
                     assert "Idempotency-Key" in lost.json()["errors"][0]["message"]
+                    unknown = await updating
+                    assert unknown.status_code == 503, unknown.text
+                    assert "Idempotency-Key" in unknown.json()["errors"][0]["message"]
                     retried = await send(http, committed, "key-committed")
                     assert retried.status_code == 503  # retrying during the outage is refused too
                     with contextlib.suppress(ServiceUnavailable):  # its connection died with Neo4j

@@ -79,6 +79,16 @@ ORGANISATIONS_BY_ID = (
     "UNWIND $ids AS id MATCH (n:Organisation {id: id}) RETURN " + organisation_map("n") + " AS item"
 )
 
+# The same, with the write lock of the first of them by id: two transactions about the same pair
+# of organisations (either way round) take the same lock, so a check that follows in the
+# transaction (no open partnership between them yet) holds until it commits.
+LOCK_PAIR_BY_ID = (
+    "UNWIND $ids AS id MATCH (n:Organisation {id: id}) WITH n ORDER BY n.id "
+    "WITH collect(n) AS found "
+    "CALL (found) { WITH found[0] AS first WHERE first IS NOT NULL SET first._lock = true REMOVE first._lock } "
+    "UNWIND found AS n RETURN " + organisation_map("n") + " AS item"
+)
+
 CREATE_INSTITUTION = """
 CREATE (n:Organisation:Institution)
 SET n = $props, n.createdAt = datetime()
@@ -242,6 +252,13 @@ async def tech_enterprises_page(
 
 async def organisations_by_id(db: Runner, *, ids: list[str]) -> dict[str, Organisation]:
     rows = await db.read(ORGANISATIONS_BY_ID, ids=ids)
+    found = (organisation(row["item"]) for row in rows)
+    return {org.id: org for org in found}
+
+
+async def lock_pair_by_id(db: Runner, *, ids: list[str]) -> dict[str, Organisation]:
+    """The organisations of `ids`, the pair's lock taken (LOCK_PAIR_BY_ID)."""
+    rows = await db.write(LOCK_PAIR_BY_ID, ids=sorted(set(ids)))
     found = (organisation(row["item"]) for row in rows)
     return {org.id: org for org in found}
 
