@@ -32,6 +32,7 @@ from hub.graphql.context import Services
 from hub.graphql.schema import Protection, build_schema
 from hub.graphql.view import Guards, HubGraphQL
 from hub.http.bounded import within_operation_timeout
+from hub.http.draining import InFlight, TrackInFlight
 from hub.http.export import export
 from hub.http.failures import LastResort, database_unavailable
 from hub.limits import BodySizeLimit
@@ -156,6 +157,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     """The hub. With `database` the caller owns the driver (tests); otherwise the lifespan does."""
     settings = settings or Settings()
     tokens = token_verifier(settings)
+    in_flight = InFlight()
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -187,6 +189,8 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
                 _settle_heap()
             yield
         finally:
+            # Requests cut off past the grace period are still ending (uvicorn does not wait).
+            await in_flight.settle()
             if feed is not None:
                 await feed.stop()
             for refresher in refreshers:
@@ -197,6 +201,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
                 await revocations.close()
             if database is None:
                 await db.close()
+                log.info("Neo4j driver closed")
 
     protection = Protection(
         max_tokens=settings.max_tokens,
@@ -240,7 +245,8 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         Mount("/explorer", app=StaticFiles(directory=EXPLORER, html=True, check_dir=False), name="explorer"),
     ]
     middleware = [
-        # Outermost: the access line and the request metrics see every answer, 500s included.
+        Middleware(TrackInFlight, in_flight=in_flight),
+        # Outermost but one: the access line and the request metrics see every answer, 500s included.
         Middleware(AccessLog),
         Middleware(
             CORSMiddleware,
