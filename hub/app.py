@@ -8,6 +8,8 @@ import contextlib
 import functools
 import gc
 import logging
+import os
+import socket
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -38,6 +40,7 @@ from hub.http.failures import LastResort, database_unavailable
 from hub.limits import BodySizeLimit
 from hub.observe.access import AccessLog
 from hub.observe.endpoint import metrics_endpoint
+from hub.observe.tracing import tracing_for
 from hub.rate_limit import RateLimit, storage_for
 from hub.security.api_keys import ApiKeys
 from hub.security.authenticate import Authenticator
@@ -158,10 +161,13 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     settings = settings or Settings()
     tokens = token_verifier(settings)
     in_flight = InFlight()
+    tracing = tracing_for(settings.otlp_endpoint, f"{socket.gethostname()}:{os.getpid()}")
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         db = database or open_database(settings, timeout=settings.operation_timeout_seconds)
+        if database is None:
+            db.tracing = tracing
         refreshers: list[asyncio.Task[None]] = []
         revocations: Revocations | None = None
         feed: EventFeed | None = None
@@ -202,6 +208,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
             if database is None:
                 await db.close()
                 log.info("Neo4j driver closed")
+            tracing.shutdown()  # sends the spans still batched
 
     protection = Protection(
         max_tokens=settings.max_tokens,
@@ -247,7 +254,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     middleware = [
         Middleware(TrackInFlight, in_flight=in_flight),
         # Outermost but one: the access line and the request metrics see every answer, 500s included.
-        Middleware(AccessLog),
+        Middleware(AccessLog, tracing=tracing),
         Middleware(
             CORSMiddleware,
             allow_origins=settings.cors_origins,
@@ -265,6 +272,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         exception_handlers={DatabaseUnavailable: database_unavailable},
     )
     app.state.settings = settings
+    app.state.tracing = tracing
     # Shared by /graphql and /export: each caller's points per minute (in Redis across replicas
     # when configured, else per worker), and per worker the operations in flight and each
     # caller's exports streaming at once.

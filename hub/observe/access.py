@@ -25,6 +25,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from hub.http.failures import error_response
 from hub.observe import metrics
 from hub.observe.exchange import Exchange
+from hub.observe.tracing import TRACING_OFF, Tracing
 
 log = logging.getLogger("hub.access")
 
@@ -51,8 +52,9 @@ def route_label(path: str) -> str:
 
 
 class AccessLog:
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, tracing: Tracing = TRACING_OFF) -> None:
         self.app = app
+        self.tracing = tracing
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -73,7 +75,12 @@ class AccessLog:
 
         started = time.perf_counter()
         cut_off = False
-        with structlog.contextvars.bound_contextvars(request_id=exchange.request_id):
+        with (
+            self.tracing.request(scope, exchange.request_id) as span,
+            structlog.contextvars.bound_contextvars(
+                request_id=exchange.request_id, **_trace_id(self.tracing.trace_id())
+            ),
+        ):
             try:
                 await self.app(scope, receive, tagged)
             except asyncio.CancelledError:
@@ -85,7 +92,13 @@ class AccessLog:
                 # a load balancer, the retry reaches another replica). The cancellation ends here.
                 await _shutting_down(scope, receive, tagged)
             finally:
-                _record(scope, exchange, status, time.perf_counter() - started, cut_off)
+                outcome = _record(scope, exchange, status, time.perf_counter() - started, cut_off)
+                self.tracing.responded(span, status, outcome)
+
+
+def _trace_id(trace_id: str | None) -> dict[str, str]:
+    """The trace id for every line of the request's log, when tracing is on."""
+    return {} if trace_id is None else {"trace_id": trace_id}
 
 
 async def _shutting_down(scope: Scope, receive: Receive, send: Send) -> None:
@@ -100,7 +113,8 @@ async def _shutting_down(scope: Scope, receive: Receive, send: Send) -> None:
     await response(scope, receive, send)
 
 
-def _record(scope: Scope, exchange: Exchange, status: int, seconds: float, cut_off: bool = False) -> None:
+def _record(scope: Scope, exchange: Exchange, status: int, seconds: float, cut_off: bool = False) -> str:
+    """Writes the access line and counts the request in the metrics; returns its outcome."""
     route = route_label(scope["path"])
     outcome = CUT_OFF if cut_off else exchange.outcome(status)
     operation = metrics.operation_label(exchange.operation)
@@ -133,3 +147,4 @@ def _record(scope: Scope, exchange: Exchange, status: int, seconds: float, cut_o
             "outcome": outcome,
         },
     )
+    return outcome
