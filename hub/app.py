@@ -227,6 +227,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
             max_cost=settings.max_query_cost,
             points_per_minute=settings.rate_limit_points_per_minute,
             timeout_seconds=settings.operation_timeout_seconds,
+            max_page_size=settings.max_page_size,
             operation=OperationLimits(
                 max_tokens=settings.max_tokens,
                 max_depth=settings.max_query_depth,

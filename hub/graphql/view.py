@@ -43,6 +43,7 @@ from hub.graphql.context import Context, Services
 from hub.graphql.errors import shaped
 from hub.graphql.loaders import Loaders
 from hub.graphql.outage import database_unreachable, mark_unavailable, unavailable
+from hub.graphql.relay import DEFAULT_MAX_PAGE, PAGE_LIMIT
 from hub.graphql.screening import screen
 from hub.observe.exchange import exchange_of, note
 from hub.observe.tracing import Tracing
@@ -59,6 +60,7 @@ class Guards:
     points_per_minute: int
     timeout_seconds: float
     operation: OperationLimits = field(default_factory=OperationLimits)
+    max_page_size: int = DEFAULT_MAX_PAGE
 
 
 def _refusal(message: str, **extensions: Any) -> ExecutionResult:
@@ -311,6 +313,7 @@ class HubGraphQL(GraphQL[Context, None]):
 
     async def get_context(self, request: Any, response: Any) -> Context:
         services: Services = request.app.state.services
+        PAGE_LIMIT.set(self.guards.max_page_size)  # for this operation's resolvers and plan
         return Context(
             services=services, loaders=Loaders(services.catalogue), request=request, response=response
         )
