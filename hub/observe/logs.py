@@ -52,6 +52,10 @@ def log_config(log_format: LogFormat, level: str = "INFO") -> dict[str, Any]:
                     structlog.contextvars.merge_contextvars,
                     structlog.stdlib.add_log_level,
                     structlog.stdlib.add_logger_name,
+                    # Which worker process wrote the line (several share one log with HUB_WORKERS > 1).
+                    structlog.processors.CallsiteParameterAdder(
+                        {structlog.processors.CallsiteParameter.PROCESS}
+                    ),
                     structlog.stdlib.ExtraAdder(),
                     structlog.processors.TimeStamper(fmt="iso", utc=True),
                 ],
