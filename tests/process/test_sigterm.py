@@ -116,7 +116,9 @@ async def _terminate(hub: Replica) -> float:
     sent = time.monotonic()
     hub.process.send_signal(signal.SIGTERM)
     await asyncio.to_thread(hub.process.wait, GRACE_SECONDS + 60)
-    return time.monotonic() - sent
+    seconds = time.monotonic() - sent
+    print(f"exited {seconds:.2f} s after SIGTERM")  # the figure docs/operations.md quotes (pytest -s)
+    return seconds
 
 
 def _log(hub: Replica) -> tuple[list[dict[str, Any]], str]:
