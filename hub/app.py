@@ -285,4 +285,5 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         settings.key_share,
     )
     app.state.exports = PerCaller(settings.max_exports_per_caller)
+    app.state.subscriptions = PerCaller(settings.max_subscriptions_per_caller)
     return app

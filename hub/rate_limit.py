@@ -15,7 +15,7 @@ import time
 
 from limits import RateLimitItemPerMinute
 from limits.aio.storage import MemoryStorage, RedisStorage, Storage
-from limits.aio.strategies import MovingWindowRateLimiter
+from limits.aio.strategies import SlidingWindowCounterRateLimiter
 
 from hub.errors import HubError
 
@@ -41,11 +41,17 @@ def storage_for(redis_url: str | None) -> Storage:
 
 
 class RateLimit:
-    """If Redis cannot be asked, requests pass (logged): an outage of the counter is not one of the API."""
+    """If Redis cannot be asked, requests pass (logged): an outage of the counter is not one of the API.
+
+    A sliding window counter: this minute's points plus the last minute's, weighted by how much of
+    it the sliding minute still covers. Two counters per caller, whatever the budget; a moving
+    window keeps one entry per point spent, so its work per request grew with the budget
+    (bench/profiling.md, "The rate limit's moving window").
+    """
 
     def __init__(self, points_per_minute: int, storage: Storage | None = None) -> None:
         self.points_per_minute = points_per_minute
-        self._limiter = MovingWindowRateLimiter(storage or MemoryStorage())
+        self._limiter = SlidingWindowCounterRateLimiter(storage or MemoryStorage())
         self._rate = RateLimitItemPerMinute(points_per_minute)
 
     async def check(self, caller: str, points: int) -> None:

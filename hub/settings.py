@@ -92,6 +92,9 @@ class Settings(BaseSettings):
     key_share: float = Field(default=0.25, gt=0, le=1)
     # Exports one caller may stream at once (each may last minutes); one more gets 429.
     max_exports_per_caller: int = Field(default=2, ge=1)
+    # Event subscriptions one caller may hold open at once, per worker process, over all its
+    # websockets (each websocket holds at most 20); one more is refused with TOO_MANY_SUBSCRIPTIONS.
+    max_subscriptions_per_caller: int = Field(default=20, ge=1)
     # How long a mutation's Idempotency-Key is remembered (a retry within it never applies it twice).
     idempotency_key_retention_seconds: int = Field(default=24 * 3600, ge=60)
     # Analysts count private (PROPOSED, DECLINED) partnerships only in crowds of one status, kind

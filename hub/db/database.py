@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -16,6 +17,7 @@ from neo4j import (
     RoutingControl,
     unit_of_work,
 )
+from neo4j.exceptions import TransientError
 
 from hub.db import idempotency as keys
 from hub.db.failures import Reachability, bounded_waits
@@ -30,6 +32,12 @@ RECORD_AUDIT: LiteralString = "CREATE (a:AuditEntry) SET a = $entry, a.id = rand
 # statement's own clauses, whatever rows they find): one exchange with the server fewer.
 AUDIT_RIDER: LiteralString = (
     "CALL () { CREATE (a:AuditEntry) SET a = $auditEntry, a.id = randomUUID(), a.at = datetime() } "
+)
+# A change that is one statement writes the request's audit entry itself, in the branch that
+# changes something: a refused change writes nothing, and its REFUSED entry is recorded apart.
+AUDIT_IN_CHANGE: LiteralString = (
+    "FOREACH (entry IN CASE WHEN $auditEntry IS NULL THEN [] ELSE [$auditEntry] END | "
+    "CREATE (a:AuditEntry) SET a = entry, a.id = randomUUID(), a.at = datetime()) "
 )
 Statement = tuple[LiteralString, dict[str, Any]]
 T = TypeVar("T")
@@ -71,6 +79,11 @@ class Transaction:
 
     write = read
 
+    def take_audit_entry(self) -> Row | None:
+        """The audit entry, for a statement that writes it itself (AUDIT_IN_CHANGE): no rider."""
+        entry, self._audit_entry = self._audit_entry, None
+        return entry
+
     async def settle(self) -> None:
         """Writes the audit entry if no statement has carried it yet."""
         if self._audit_entry is not None:
@@ -79,6 +92,7 @@ class Transaction:
 
 
 POOL_SIZE = 50
+AUTO_COMMIT_ATTEMPTS = 5
 
 
 @contextmanager
@@ -229,6 +243,61 @@ class Database:
             for listener in self.event_listeners:
                 listener()
         return result
+
+    async def change(
+        self,
+        query: LiteralString,
+        /,
+        outcome: Callable[[list[Row]], T],
+        *,
+        appends_event: bool = False,
+        **params: Any,
+    ) -> T:
+        """A change that is one statement: its checks, the change, the request's audit entry
+        (AUDIT_IN_CHANGE, in the branch that changes) and its event, sent as an auto-commit
+        transaction: one exchange with the server where a managed transaction takes one per
+        statement and one for the commit (bench/profiling.md, "Mutations").
+
+        The statement changes nothing when its checks refuse; `outcome` reads its rows into the
+        result, or raises the refusal (the extension then records the REFUSED entry). A request
+        with an idempotency key runs the statement in a transaction() that claims the key, the
+        refusal raised inside it, so the claim rolls back with it.
+        """
+        draft = audit.CURRENT.get()
+        keyed = idempotency.CURRENT.get()
+        if keyed is not None and not keyed.bound:
+
+            async def work(tx: Transaction) -> T:
+                rows = await tx.write(query, auditEntry=tx.take_audit_entry(), **params)
+                tx.appended_events = appends_event
+                return outcome(rows)
+
+            return await self.transaction(work)
+        entry = draft.row("ALLOWED") if draft is not None and not draft.written else None
+        rows = await self._auto_commit_write(query, {**params, "auditEntry": entry})
+        result = outcome(rows)
+        if draft is not None and entry is not None:
+            draft.written = True
+        if appends_event:
+            for listener in self.event_listeners:
+                listener()
+        return result
+
+    async def _auto_commit_write(self, query: LiteralString, params: dict[str, Any]) -> list[Row]:
+        """Retried, like a managed transaction, when the server says the statement may simply be
+        run again (a deadlock, a leader switch): a transient failure rolled it back whole."""
+        self.round_trips += 1
+        with self.reachability.reported(), timed("write"):
+            for attempt in range(AUTO_COMMIT_ATTEMPTS):
+                try:
+                    async with self.driver.session(database=self.name) as session:
+                        result = await session.run(Query(query, timeout=self.timeout), params)
+                        return [record.data() async for record in result]
+                except TransientError as exc:
+                    if not exc.is_retryable() or attempt + 1 == AUTO_COMMIT_ATTEMPTS:
+                        raise
+                    await asyncio.sleep(0.01 * 2**attempt)
+        raise AssertionError("unreachable")
 
     async def write_all(self, statements: Sequence[Statement]) -> None:
         """Runs the statements in order in one write transaction: all of them land, or none."""

@@ -50,7 +50,9 @@ class NewEvent:
     """An event as a service appends it; the log gives it its id, sequence and time."""
 
     type: EventType
-    subject_type: str  # the GraphQL type of the subject, for its global id
+    # The GraphQL type of the subject, for its global id; None when the statement that appends the
+    # event names it (a change that is one statement learns the subject's type as it changes it).
+    subject_type: str | None
     subject_id: str
     organisation_ids: tuple[str, ...]
     scope: EventScope

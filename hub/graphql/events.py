@@ -18,13 +18,16 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.scalars import JSON
 
+from hub.admission import PerCaller
 from hub.domain import events as domain
 from hub.graphql.context import Info
 from hub.graphql.relay import DEFAULT_PAGE, PageInfo, bad_argument, bounded_first, to_global_id
+from hub.rate_limit import RateLimit, RateLimited
 from hub.security.policy import EventAudience, event_audience
 
 _CURSOR_PREFIX = "event:"
 _MAX_SEQUENCE = 2**63 - 1
+SUBSCRIPTION_POINTS = 1  # what opening a subscription spends of its caller's rate limit
 
 
 @strawberry.type(description="Something that happened in the hub, as partner portals hear of it.")
@@ -180,11 +183,37 @@ class EventSubscriptions:
         audience = _audience(info)
         wanted = checked_types(types)
         start = checked_sequence("after", after)
-        still_authenticated = info.context.still_authenticated
-        async for event in info.context.services.feed.follow(audience, wanted, start):
-            if still_authenticated is not None and not await still_authenticated():
-                raise GraphQLError(
-                    "the credentials of this subscription are no longer valid (revoked or expired)",
-                    extensions={"code": "UNAUTHENTICATED"},
-                )
-            yield Event.from_record(event)
+        caller = info.context.principal.subject if info.context.principal is not None else ""
+        await _admit_subscription(info, caller)
+        held: PerCaller = info.context.request.app.state.subscriptions
+        try:
+            still_authenticated = info.context.still_authenticated
+            async for event in info.context.services.feed.follow(audience, wanted, start):
+                if still_authenticated is not None and not await still_authenticated():
+                    raise GraphQLError(
+                        "the credentials of this subscription are no longer valid (revoked or expired)",
+                        extensions={"code": "UNAUTHENTICATED"},
+                    )
+                yield Event.from_record(event)
+        finally:
+            held.leave(caller)
+
+
+async def _admit_subscription(info: Info, caller: str) -> None:
+    """A subscription is held open for as long as its caller likes, so each caller may hold a
+    bounded number at once in this process; opening one spends a point of the caller's rate
+    limit, so opening and closing in a loop is bounded too."""
+    held: PerCaller = info.context.request.app.state.subscriptions
+    rate_limit: RateLimit = info.context.request.app.state.rate_limit
+    try:
+        await rate_limit.spend(caller, SUBSCRIPTION_POINTS)
+    except RateLimited as limited:
+        raise GraphQLError(
+            str(limited), extensions={"code": "RATE_LIMITED", "retryAfter": limited.retry_after}
+        ) from None
+    if not held.enter(caller):
+        raise GraphQLError(
+            f"this caller already holds {held.limit} subscriptions open (the most one caller may); "
+            "close one first",
+            extensions={"code": "TOO_MANY_SUBSCRIPTIONS"},
+        )

@@ -14,9 +14,14 @@ from hub.domain import commands
 from hub.domain.events import EventScope, EventType, NewEvent
 from hub.domain.models import CapabilityOffer, Institution, Organisation, TechEnterprise
 from hub.domain.validation import Checks
-from hub.errors import NotFoundError
+from hub.errors import FieldError, NotFoundError, UserInputError
 from hub.services.clock import Today, system_today
 from hub.services.guards import require, require_zone
+
+_NOT_APPLICABLE = {
+    "employees": "institutions have no employee count here",
+    "licences": "tech enterprises hold no financial licences",
+}
 
 
 def new_id(prefix: str) -> str:
@@ -112,26 +117,22 @@ class OrganisationService:
             for name, value in _set_fields(fields).items()
         }
 
-        async def work(tx: Transaction) -> Organisation:
-            await require_zone(tx, cmd.zone_id)
-            # The change is sent first and checked against what it changed: an absent
-            # organisation matches nothing, and a refusal below rolls the change back. One
-            # statement (with the audit entry riding on it) instead of a read and a write.
-            org = await repo.update_organisation(tx, org_id=cmd.id, changes=changes)
-            if org is None:
-                raise NotFoundError("id", "organisation", cmd.id)
-            if isinstance(org, Institution) and "employees" in changes:
-                checks.fail("employees", "institutions have no employee count here", "NOT_APPLICABLE")
-            if isinstance(org, TechEnterprise) and "licences" in changes:
-                checks.fail("licences", "tech enterprises hold no financial licences", "NOT_APPLICABLE")
-            checks.raise_if_any()
-            if cmd.zone_id is not None:
-                await repo.set_zone(tx, org_id=cmd.id, zone_id=cmd.zone_id)
-            changed = sorted([*changes, *(["zoneId"] if cmd.zone_id is not None else [])])
-            await events.append(tx, _event(EventType.ORGANISATION_UPDATED, org, {"changed": changed}))
-            return org
+        changed = sorted([*changes, *(["zoneId"] if cmd.zone_id is not None else [])])
+        event = NewEvent(
+            EventType.ORGANISATION_UPDATED, None, cmd.id, (cmd.id,), EventScope.PUBLIC, {"changed": changed}
+        )
 
-        return await self.db.transaction(work)
+        def refusal(refused: str) -> Exception:
+            if refused == "zoneId":
+                return NotFoundError("zoneId", "zone", cmd.zone_id or "")
+            if refused == "id":
+                return NotFoundError("id", "organisation", cmd.id)
+            return UserInputError([FieldError(refused, _NOT_APPLICABLE[refused], "NOT_APPLICABLE")])
+
+        # One statement, one exchange with the server: checks, change, audit entry and event.
+        return await repo.update_organisation(
+            self.db, org_id=cmd.id, changes=changes, zone_id=cmd.zone_id, event=event, refusal=refusal
+        )
 
     async def declare_sought(self, institution_id: str, capability_ids: list[str]) -> Institution:
         checks = Checks()

@@ -20,6 +20,7 @@ from hub.db.database import Database
 from hub.db.repositories import events as repo
 from hub.db.server import Connection
 from hub.domain.enums import Role
+from hub.graphql.relay import to_global_id
 from hub.security.api_keys import ApiKeys
 from hub.settings import Settings
 from tests.conftest import live
@@ -245,3 +246,71 @@ async def test_a_subscription_ends_when_its_key_is_revoked(
     assert message["type"] in ("error", "next") and errors, message
     assert errors[0]["extensions"]["code"] == "UNAUTHENTICATED"
     assert "data" not in message["payload"] or message["payload"]["data"] is None
+
+
+async def test_a_caller_holds_a_bounded_number_of_subscriptions_and_closing_one_frees_its_place(
+    seeded: Database, test_settings: Settings, admin_key: str
+) -> None:
+    # A subscription stays open as long as its caller likes: without a bound, one key could hold
+    # thousands over many websockets.
+    settings = test_settings.model_copy(update={"max_subscriptions_per_caller": 2})
+    greedy = await key(seeded, Role.ANALYST)
+    update = """mutation($id: ID!, $d: String!) { updateOrganisation(input: {id: $id, description: $d}) {
+        userErrors { code } } }"""
+    bank = to_global_id("Institution", "thamesgate-bank")
+    async with (
+        live(settings, seeded) as url,
+        httpx.AsyncClient(base_url=url, headers=bearer(admin_key)) as http,
+    ):
+        held = [await Subscriber.open(url, greedy) for _ in range(2)]
+        refused = await Subscriber.open(url, greedy)
+        message = await refused.message()
+        errors = message["payload"] if message["type"] == "error" else message["payload"]["errors"]
+        assert errors[0]["extensions"]["code"] == "TOO_MANY_SUBSCRIPTIONS", message
+        assert "holds 2 subscriptions open" in errors[0]["message"]
+        await refused.close()
+        # Another caller is not held back by this one.
+        neighbour = await Subscriber.open(url, await key(seeded, Role.ANALYST))
+        # Closing one of the greedy caller's subscriptions frees its place (once the hub has
+        # seen the socket close: a retry loop, bounded).
+        await held[0].close()
+        deadline = asyncio.get_running_loop().time() + 10
+        while True:
+            again = await Subscriber.open(url, greedy)
+            await call(http, update, {"id": bank, "d": f"change {asyncio.get_running_loop().time()}"})
+            first = await again.message()
+            if first["type"] == "next" and "errors" not in first["payload"]:
+                break
+            await again.close()
+            assert asyncio.get_running_loop().time() < deadline, first
+            await asyncio.sleep(0.1)
+        assert first["payload"]["data"]["events"]["type"] == "organisation.updated"
+        assert (await neighbour.next())["type"] == "organisation.updated"
+        for subscriber in (held[1], again, neighbour):
+            await subscriber.close()
+
+
+async def test_opening_subscriptions_spends_the_callers_rate_limit(
+    seeded: Database, test_settings: Settings, admin_key: str
+) -> None:
+    # Each subscription the hub starts spends a point of its caller's budget, so a caller cannot
+    # start them without bound by opening and closing in a loop.
+    settings = test_settings.model_copy(update={"rate_limit_points_per_minute": 3})
+    caller = await key(seeded, Role.ANALYST)
+    update = """mutation($id: ID!) { updateOrganisation(input: {id: $id, description: "x"}) {
+        userErrors { code } } }"""
+    async with (
+        live(settings, seeded) as url,
+        httpx.AsyncClient(base_url=url, headers=bearer(admin_key)) as http,
+    ):
+        held = [await Subscriber.open(url, caller) for _ in range(3)]
+        await call(http, update, {"id": to_global_id("Institution", "thamesgate-bank")})
+        for subscriber in held:  # each one has started (and spent its point)
+            assert (await subscriber.next())["type"] == "organisation.updated"
+        refused = await Subscriber.open(url, caller)
+        message = await refused.message()
+        errors = message["payload"] if message["type"] == "error" else message["payload"]["errors"]
+        assert errors[0]["extensions"]["code"] == "RATE_LIMITED", message
+        assert errors[0]["extensions"]["retryAfter"] >= 1
+        for subscriber in (*held, refused):
+            await subscriber.close()

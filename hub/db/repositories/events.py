@@ -12,19 +12,30 @@ from hub.domain.events import Event, EventScope, NewEvent, OrganisationRef
 # The organisations' labels are read first, so the counter's lock is held as briefly as can be.
 # Setting `lock` takes the counter's write lock before its value is read: two transactions never
 # read the same value, and the second waits until the first commits or rolls back, so sequences
-# are handed out without gaps and committed in their order.
-APPEND: LiteralString = """
-OPTIONAL MATCH (o:Organisation) WHERE o.id IN $event.organisations
-WITH collect(CASE WHEN o:Institution THEN 'Institution' ELSE 'TechEnterprise' END + ':' + o.id) AS refs
+# are handed out without gaps and committed in their order. `organisations` and `subjectType`
+# come from the event itself (APPEND) or from the statement that appends it (APPEND_IN_CHANGE).
+_APPEND_BODY: LiteralString = """
+OPTIONAL MATCH (o:Organisation) WHERE o.id IN organisations
+WITH organisations, subjectType,
+     collect(CASE WHEN o:Institution THEN 'Institution' ELSE 'TechEnterprise' END + ':' + o.id) AS refs
 MERGE (log:EventLog {id: 'events'})
 SET log.lock = true
-WITH log, refs
+WITH log, refs, organisations, subjectType
 SET log.sequence = coalesce(log.sequence, 0) + 1
 CREATE (e:Event)
 SET e = $event, e.id = randomUUID(), e.sequence = log.sequence, e.at = datetime(),
-    e.organisationRefs = refs
-RETURN e.sequence AS sequence
+    e.organisationRefs = refs, e.organisations = organisations, e.subjectType = subjectType
 """
+
+APPEND: LiteralString = (
+    "WITH $event.organisations AS organisations, $event.subjectType AS subjectType "
+    + _APPEND_BODY
+    + "RETURN e.sequence AS sequence"
+)
+
+# The event of a change that is one statement (Database.change): the statement binds
+# `organisations` (sorted ids) and `subjectType` in the branch that changes something.
+APPEND_IN_CHANGE: LiteralString = "CALL (organisations, subjectType) { " + _APPEND_BODY + "} "
 
 _AUDIENCE: LiteralString = (
     "($seesAll OR e.scope IN $scopes OR ($viewerOrg IS NOT NULL AND $viewerOrg IN e.organisations))"

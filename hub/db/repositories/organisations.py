@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, LiteralString
 
 from hub.db.cypher import choose_start, ordered, organisation_map, root_page
-from hub.db.database import Runner
+from hub.db.database import AUDIT_IN_CHANGE, Database, Row, Runner
 from hub.db.mapping import from_props, organisation, to_props
+from hub.db.repositories.events import APPEND_IN_CHANGE
 from hub.domain.enums import InstitutionKind, Maturity
+from hub.domain.events import NewEvent
 from hub.domain.models import CapabilityOffer, Institution, Organisation, TechEnterprise
 from hub.domain.paging import Page, PageRequest
 
@@ -88,11 +91,43 @@ SET n = $props, n.createdAt = datetime()
 RETURN n {.*} AS item
 """
 
-UPDATE_ORGANISATION = """
-MATCH (n:Organisation {id: $id})
-SET n += $changes, n.updatedAt = datetime()
-RETURN n {.*, __type: CASE WHEN n:Institution THEN 'Institution' ELSE 'TechEnterprise' END} AS item
+# The whole update in one statement (Database.change): the checks that need the graph (the zone
+# exists, the organisation exists, the change applies to its type), then, only if none refuses,
+# the change, the new zone, the audit entry and the event. A refusal changes nothing.
+UPDATE_ORGANISATION: LiteralString = (
+    """
+OPTIONAL MATCH (n:Organisation {id: $id})
+OPTIONAL MATCH (z:Zone {id: $zoneId})
+WITH n, z, CASE
+    WHEN $zoneId IS NOT NULL AND z IS NULL THEN 'zoneId'
+    WHEN n IS NULL THEN 'id'
+    WHEN n:Institution AND 'employees' IN keys($changes) THEN 'employees'
+    WHEN n:TechEnterprise AND 'licences' IN keys($changes) THEN 'licences'
+END AS refused
+CALL (n, z, refused) {
+    WITH n, z WHERE refused IS NULL
+    SET n += $changes, n.updatedAt = datetime()
+    """
+    + AUDIT_IN_CHANGE
+    + """
+    WITH n, z
+    CALL (n, z) {
+        WITH n, z WHERE z IS NOT NULL
+        OPTIONAL MATCH (n)-[old:LOCATED_IN]->(:Zone)
+        DELETE old
+        WITH DISTINCT n, z
+        MERGE (n)-[:LOCATED_IN]->(z)
+    }
+    WITH [n.id] AS organisations,
+         CASE WHEN n:Institution THEN 'Institution' ELSE 'TechEnterprise' END AS subjectType
+    """
+    + APPEND_IN_CHANGE
+    + """
+}
+RETURN n {.*, __type: CASE WHEN n:Institution THEN 'Institution' ELSE 'TechEnterprise' END} AS item,
+       refused
 """
+)
 
 SET_ZONE = """
 MATCH (n:Organisation {id: $id})
@@ -221,10 +256,33 @@ async def create_tech_enterprise(db: Runner, *, enterprise: TechEnterprise) -> T
     return from_props(TechEnterprise, rows[0]["item"])
 
 
-async def update_organisation(db: Runner, *, org_id: str, changes: dict[str, Any]) -> Organisation | None:
-    """The organisation as changed; None when there is none with that id."""
-    rows = await db.write(UPDATE_ORGANISATION, id=org_id, changes=changes)
-    return organisation(rows[0]["item"]) if rows else None
+async def update_organisation(
+    db: Database,
+    *,
+    org_id: str,
+    changes: dict[str, Any],
+    zone_id: str | None,
+    event: NewEvent,
+    refusal: Callable[[str], Exception],
+) -> Organisation:
+    """The organisation as changed, in one statement; `refusal(field)` is raised (nothing
+    changed) when `field` refuses: zoneId or id not found, employees or licences not applicable."""
+
+    def outcome(rows: list[Row]) -> Organisation:
+        refused = rows[0]["refused"]
+        if refused is not None:
+            raise refusal(refused)
+        return organisation(rows[0]["item"])
+
+    return await db.change(
+        UPDATE_ORGANISATION,
+        outcome,
+        appends_event=True,
+        id=org_id,
+        changes=changes,
+        zoneId=zone_id,
+        event=event.row(),
+    )
 
 
 async def set_zone(db: Runner, *, org_id: str, zone_id: str) -> None:
