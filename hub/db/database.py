@@ -287,7 +287,7 @@ class Database:
         """Retried, like a managed transaction, when the server says the statement may simply be
         run again (a deadlock, a leader switch): a transient failure rolled it back whole."""
         self.round_trips += 1
-        with self.reachability.reported(), timed("write"):
+        with self.reachability.reported(), timed("write"), self.tracing.statement("write", query, self.name):
             for attempt in range(AUTO_COMMIT_ATTEMPTS):
                 try:
                     async with self.driver.session(database=self.name) as session:
