@@ -27,7 +27,7 @@ from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapProp
 from starlette.types import Scope
 
 from hub.observe.access import route_label
-from hub.observe.tracing import Tracing
+from hub.observe.tracing import NO_SPAN, Tracing
 
 TRACES_PATH = "/v1/traces"
 MAX_QUERY_TEXT = 4096  # characters of a statement's text kept on its span (compiled reads run long)
@@ -91,6 +91,10 @@ class OtlpTracing(Tracing):
         )
 
     def statement(self, mode: str, query: str, database: str) -> AbstractContextManager[Any]:
+        if not trace.get_current_span().get_span_context().is_valid:
+            # Outside a request: the event feed's polls (every 0.5 s), the job leases' claims.
+            # Each would be a trace of one span, a steady noise at the collector.
+            return NO_SPAN
         if self._names is None:  # once the repositories are imported: on the first statement
             self._names = statement_names()
         attributes = {"db.system.name": "neo4j", "db.namespace": database, "db.operation.name": mode}

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from starlette.types import Scope
 
-_OFF: AbstractContextManager[None] = contextlib.nullcontext()
+NO_SPAN: AbstractContextManager[None] = contextlib.nullcontext()  # shared: it holds no state
 
 
 class Tracing:
@@ -27,7 +27,7 @@ class Tracing:
     def request(self, scope: Scope, request_id: str) -> AbstractContextManager[Any]:
         """The span of one HTTP request (the root of its trace, or a child of the caller's
         `traceparent`); inside it, `trace_id()` names the trace."""
-        return _OFF
+        return NO_SPAN
 
     def trace_id(self) -> str | None:
         """The current trace's id (32 hex digits), for log lines."""
@@ -38,12 +38,12 @@ class Tracing:
 
     def graphql(self, path: str, operation: str | None) -> AbstractContextManager[Any]:
         """The span of a GraphQL execution; `path` is "executor" or "compiled"."""
-        return _OFF
+        return NO_SPAN
 
     def statement(self, mode: str, query: str, database: str) -> AbstractContextManager[Any]:
         """The span of one Neo4j statement (or of a whole transaction, mode "transaction"):
         its name or text, never its parameters."""
-        return _OFF
+        return NO_SPAN
 
     def shutdown(self) -> None:
         """Sends the spans not yet exported (at the end of the lifespan)."""
