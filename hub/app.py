@@ -8,6 +8,8 @@ import contextlib
 import functools
 import gc
 import logging
+import os
+import socket
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,11 +34,13 @@ from hub.graphql.context import Services
 from hub.graphql.schema import Protection, build_schema
 from hub.graphql.view import Guards, HubGraphQL
 from hub.http.bounded import within_operation_timeout
+from hub.http.draining import InFlight, TrackInFlight
 from hub.http.export import export
 from hub.http.failures import LastResort, database_unavailable
 from hub.limits import BodySizeLimit
 from hub.observe.access import AccessLog
 from hub.observe.endpoint import metrics_endpoint
+from hub.observe.tracing import tracing_for
 from hub.rate_limit import RateLimit, storage_for
 from hub.security.api_keys import ApiKeys
 from hub.security.authenticate import Authenticator
@@ -161,10 +165,14 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     """The hub. With `database` the caller owns the driver (tests); otherwise the lifespan does."""
     settings = settings or Settings()
     tokens = token_verifier(settings)
+    in_flight = InFlight()
+    tracing = tracing_for(settings.otlp_endpoint, f"{socket.gethostname()}:{os.getpid()}")
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         db = database or open_database(settings, timeout=settings.operation_timeout_seconds)
+        if database is None:
+            db.tracing = tracing
         refreshers: list[asyncio.Task[None]] = []
         revocations: Revocations | None = None
         feed: EventFeed | None = None
@@ -192,6 +200,8 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
                 _settle_heap()
             yield
         finally:
+            # Requests cut off past the grace period are still ending (uvicorn does not wait).
+            await in_flight.settle()
             if feed is not None:
                 await feed.stop()
             for refresher in refreshers:
@@ -202,6 +212,8 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
                 await revocations.close()
             if database is None:
                 await db.close()
+                log.info("Neo4j driver closed")
+            tracing.shutdown()  # sends the spans still batched
 
     protection = Protection(
         max_tokens=settings.max_tokens,
@@ -220,6 +232,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
             max_cost=settings.max_query_cost,
             points_per_minute=settings.rate_limit_points_per_minute,
             timeout_seconds=settings.operation_timeout_seconds,
+            max_page_size=settings.max_page_size,
             operation=OperationLimits(
                 max_tokens=settings.max_tokens,
                 max_depth=settings.max_query_depth,
@@ -245,8 +258,9 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         Mount("/explorer", app=StaticFiles(directory=EXPLORER, html=True, check_dir=False), name="explorer"),
     ]
     middleware = [
-        # Outermost: the access line and the request metrics see every answer, 500s included.
-        Middleware(AccessLog),
+        Middleware(TrackInFlight, in_flight=in_flight),
+        # Outermost but one: the access line and the request metrics see every answer, 500s included.
+        Middleware(AccessLog, tracing=tracing),
         Middleware(
             CORSMiddleware,
             allow_origins=settings.cors_origins,
@@ -264,6 +278,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         exception_handlers={DatabaseUnavailable: database_unavailable},
     )
     app.state.settings = settings
+    app.state.tracing = tracing
     # Shared by /graphql and /export: each caller's points per minute (in Redis across replicas
     # when configured, else per worker), and per worker the operations in flight and each
     # caller's exports streaming at once.

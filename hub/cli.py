@@ -23,6 +23,7 @@ from hub.db.server import ManagedNeo4j
 from hub.domain.enums import Role
 from hub.errors import AuthenticationError, HubError
 from hub.observe.logs import configure_logging
+from hub.observe.metrics import shared_between_workers
 from hub.security.api_keys import ApiKeys
 from hub.security.revocations import Revocations
 from hub.seeds.loading import DEFAULT_SEED_DIR, graph_counts, load_seed_dir, load_synthetic, refit_matchmaking
@@ -333,24 +334,34 @@ def serve(
     _serve(settings, host, port)
 
 
+# uvicorn kills a worker that does not answer its supervisor's ping within this, and starts
+# another. A worker answers once it has imported the hub, which took longer than uvicorn's 5 s on
+# this shared 2-core machine: the second of HUB_WORKERS=2 was killed and restarted every 5.5 s and
+# never served (tests/process/test_worker_metrics.py).
+WORKER_HEALTHCHECK_SECONDS = 60
+
+
 def _serve(settings: Settings, host: str | None, port: int | None) -> None:
     import uvicorn
 
     # The same configuration in this process and in every worker uvicorn starts; the hub writes
     # its own access lines (with the request id), so uvicorn's are off.
     log_config = configure_logging(settings.effective_log_format, settings.log_level)
-    uvicorn.run(
-        "hub.app:create_app",
-        factory=True,
-        host=host or settings.host,
-        port=port or settings.port,
-        workers=settings.workers,
-        log_config=log_config,
-        access_log=False,
-        # On SIGTERM uvicorn stops accepting and lets requests finish, but a long export would
-        # hold the exit indefinitely: past the grace period the remaining ones are cut off.
-        timeout_graceful_shutdown=settings.shutdown_grace_seconds,
-    )
+    # With several workers, /metrics sums what each counted, whichever of them answers the scrape.
+    with shared_between_workers(settings.workers):
+        uvicorn.run(
+            "hub.app:create_app",
+            factory=True,
+            host=host or settings.host,
+            port=port or settings.port,
+            workers=settings.workers,
+            log_config=log_config,
+            access_log=False,
+            # On SIGTERM uvicorn stops accepting and lets requests finish, but a long export would
+            # hold the exit indefinitely: past the grace period the remaining ones are cut off.
+            timeout_graceful_shutdown=settings.shutdown_grace_seconds,
+            timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
+        )
 
 
 @app.command("up")

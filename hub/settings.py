@@ -47,6 +47,10 @@ class Settings(BaseSettings):
     log_format: LogFormat | None = None
     log_level: str = Field(default="INFO", pattern="^(DEBUG|INFO|WARNING|ERROR)$")
 
+    # OpenTelemetry traces, sent over OTLP/HTTP to this collector (e.g. http://otel-collector:4318;
+    # /v1/traces is added); none: tracing is off and costs nothing (docs/operations.md).
+    otlp_endpoint: str | None = None
+
     max_page_size: int = Field(default=100, ge=1, le=1000)
     # Reads the model covers are compiled to one Cypher statement each (off: every read goes
     # through the standard executor, as the differential tests compare).
@@ -145,6 +149,15 @@ class Settings(BaseSettings):
             return None
         if not value.startswith(("redis://", "rediss://")):
             raise ValueError(f"HUB_REDIS_URL must start with redis:// or rediss://; got {value!r}")
+        return value
+
+    @field_validator("otlp_endpoint")
+    @classmethod
+    def _otlp_scheme(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
+        if not value.startswith(("http://", "https://")):
+            raise ValueError(f"HUB_OTLP_ENDPOINT must be an http:// or https:// URL; got {value!r}")
         return value
 
     @field_validator("neo4j_password")

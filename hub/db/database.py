@@ -23,6 +23,7 @@ from hub.db import idempotency as keys
 from hub.db.failures import UNREACHABLE, Reachability, bounded_waits, never_connected
 from hub.domain import audit, idempotency
 from hub.observe import metrics
+from hub.observe.tracing import TRACING_OFF, Tracing
 
 Row = dict[str, Any]
 
@@ -72,8 +73,9 @@ class Transaction:
             query = AUDIT_RIDER + query
             params = {**params, "auditEntry": self._audit_entry}
             self._audit_entry = None
-        result = await self._tx.run(query, params)
-        return [record.data() async for record in result]
+        with self._database.tracing.statement("write", query, self._database.name):
+            result = await self._tx.run(query, params)
+            return [record.data() async for record in result]
 
     write = read
 
@@ -116,6 +118,7 @@ class Database:
         self.reachability = Reachability()
         # Called after a transaction that appended events commits (the event feed's prompt wake-up).
         self.event_listeners: list[Callable[[], None]] = []
+        self.tracing: Tracing = TRACING_OFF  # the app's, set by its lifespan
 
     @classmethod
     def connect(
@@ -150,7 +153,8 @@ class Database:
         self, query: LiteralString, params: dict[str, Any], routing: RoutingControl
     ) -> list[Row]:
         self.round_trips += 1
-        with self.reachability.reported(), timed("read" if routing is RoutingControl.READ else "write"):
+        mode = "read" if routing is RoutingControl.READ else "write"
+        with self.reachability.reported(), timed(mode), self.tracing.statement(mode, query, self.name):
             records, _, _ = await self.driver.execute_query(
                 Query(query, timeout=self.timeout), params, routing_=routing, database_=self.name
             )
@@ -165,7 +169,7 @@ class Database:
         to convert graph types changes nothing and made up a third of a page of 100's Python
         function calls (7,400 -> 4,600 per request, bench/profiling.md)."""
         self.round_trips += 1
-        with self.reachability.reported(), timed("read"):
+        with self.reachability.reported(), timed("read"), self.tracing.statement("read", query, self.name):
             async with self.driver.session(database=self.name, default_access_mode=READ_ACCESS) as session:
                 result = await session.run(Query(query, timeout=self.timeout), params)
                 record = await result.single(strict=True)
@@ -177,7 +181,11 @@ class Database:
         """Rows of a read as they arrive, for answers too large to hold (exports). `time_limit`
         bounds the whole read; None leaves it to the server's own limit."""
         self.round_trips += 1
-        with self.reachability.reported(), timed("stream"):
+        with (
+            self.reachability.reported(),
+            timed("stream"),
+            self.tracing.statement("stream", query, self.name),
+        ):
             async with self.driver.session(database=self.name, default_access_mode=READ_ACCESS) as session:
                 result = await session.run(Query(query, timeout=time_limit), params)
                 async for record in result:
@@ -214,7 +222,11 @@ class Database:
             return result
 
         try:
-            with self.reachability.reported(), timed("write"):
+            with (
+                self.reachability.reported(),
+                timed("write"),
+                self.tracing.statement("transaction", "", self.name),
+            ):
                 async with self.driver.session(database=self.name) as session:
                     result = await session.execute_write(managed)
         except keys.Replay as replay:
@@ -279,7 +291,7 @@ class Database:
         outcome unknown, as losing it during a managed transaction's commit does: said so to the
         client (CommitOutcomeUnknown, through IncompleteCommit), unless no connection was made."""
         self.round_trips += 1
-        with self.reachability.reported(), timed("write"):
+        with self.reachability.reported(), timed("write"), self.tracing.statement("write", query, self.name):
             for attempt in range(AUTO_COMMIT_ATTEMPTS):
                 try:
                     async with self.driver.session(database=self.name) as session:

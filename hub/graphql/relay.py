@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from typing import Any, Generic, TypeVar
 
 import strawberry
@@ -19,7 +20,11 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 DEFAULT_PAGE = 20
-MAX_PAGE = 100
+DEFAULT_MAX_PAGE = 100
+# The largest `first` (and number of ids) a caller may ask for, HUB_MAX_PAGE_SIZE: the view sets
+# it for each operation it runs (HubGraphQL.get_context), so every resolver and the compiled
+# planner read the one setting without each being handed it.
+PAGE_LIMIT: ContextVar[int] = ContextVar("page_limit", default=DEFAULT_MAX_PAGE)
 _CURSOR_PREFIX = "offset:"
 # `totalCount` is a GraphQL Int, so no connection holds more items than this; a cursor past it
 # was not issued by the hub (and a larger SKIP could overflow Neo4j's).
@@ -65,10 +70,15 @@ def bad_argument(argument: str, message: str) -> GraphQLError:
     return GraphQLError(f"{argument}: {message}", extensions={"code": "BAD_USER_INPUT", "argument": argument})
 
 
+def max_page() -> int:
+    return PAGE_LIMIT.get()
+
+
 def bounded_first(first: int) -> int:
-    """`first` itself, or a BAD_USER_INPUT refusal when it is outside 1..MAX_PAGE (never clamped)."""
-    if not 1 <= first <= MAX_PAGE:
-        raise bad_argument("first", f"must be between 1 and {MAX_PAGE} (got {first})")
+    """`first` itself, or a BAD_USER_INPUT refusal when it is outside 1..max_page() (never clamped)."""
+    limit = PAGE_LIMIT.get()
+    if not 1 <= first <= limit:
+        raise bad_argument("first", f"must be between 1 and {limit}, the largest page (got {first})")
     return first
 
 

@@ -10,7 +10,7 @@ import strawberry
 from hub.db.repositories.search import MAX_SEARCH_CHARACTERS, MAX_SEARCH_WORDS
 from hub.graphql.context import Info
 from hub.graphql.nodes import NODE_TYPES, SearchResult, to_node
-from hub.graphql.relay import MAX_PAGE, Node, bad_argument, bounded_first, from_global_id
+from hub.graphql.relay import Node, bad_argument, bounded_first, from_global_id, max_page
 
 
 @strawberry.enum(description="What full-text search looks through.")
@@ -53,8 +53,8 @@ class LookupQueries:
 
     @strawberry.field(description="Objects by global id, in the order asked; null where there is none.")
     async def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[Node | None]:
-        if len(ids) > MAX_PAGE:
-            raise bad_argument("ids", f"at most {MAX_PAGE} ids at once (got {len(ids)})")
+        if len(ids) > (limit := max_page()):
+            raise bad_argument("ids", f"at most {limit} ids at once, the largest page (got {len(ids)})")
         return list(await asyncio.gather(*(_load(info, i) for i in ids)))
 
     @strawberry.field(

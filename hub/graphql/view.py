@@ -43,8 +43,10 @@ from hub.graphql.context import Context, Services
 from hub.graphql.errors import shaped
 from hub.graphql.loaders import Loaders
 from hub.graphql.outage import database_unreachable, mark_unavailable, unavailable
+from hub.graphql.relay import DEFAULT_MAX_PAGE, PAGE_LIMIT
 from hub.graphql.screening import screen
 from hub.observe.exchange import exchange_of, note
+from hub.observe.tracing import Tracing
 from hub.rate_limit import RateLimit, RateLimited
 from hub.security.authenticate import Authenticator
 from hub.security.policy import visibility
@@ -58,6 +60,7 @@ class Guards:
     points_per_minute: int
     timeout_seconds: float
     operation: OperationLimits = field(default_factory=OperationLimits)
+    max_page_size: int = DEFAULT_MAX_PAGE
 
 
 def _refusal(message: str, **extensions: Any) -> ExecutionResult:
@@ -133,27 +136,31 @@ class HubGraphQL(GraphQL[Context, None]):
         except RateLimited as limited:
             return _limited(sub_response, limited)
         ready = self._compiled(request_data)
+        tracing: Tracing = request.app.state.tracing
+        operation = screening.operation or request_data.operation_name
         try:
             async with asyncio.timeout_at(deadline), admission.slot(principal):
                 await rate_limit.spend(principal, screening.points)  # only what is admitted spends
                 result = None
                 if ready is not None:
-                    result = await self._compiled_result(
-                        ready,
-                        context,
-                        lambda text: super(HubGraphQL, self).execute_single(
-                            request,
-                            request_adapter,
-                            sub_response,
+                    with tracing.graphql("compiled", operation):
+                        result = await self._compiled_result(
+                            ready,
                             context,
-                            root_value,
-                            dataclasses.replace(request_data, query=text),
-                        ),
-                    )
+                            lambda text: super(HubGraphQL, self).execute_single(
+                                request,
+                                request_adapter,
+                                sub_response,
+                                context,
+                                root_value,
+                                dataclasses.replace(request_data, query=text),
+                            ),
+                        )
                 if result is None:
-                    result = await super().execute_single(
-                        request, request_adapter, sub_response, context, root_value, request_data
-                    )
+                    with tracing.graphql("executor", operation):
+                        result = await super().execute_single(
+                            request, request_adapter, sub_response, context, root_value, request_data
+                        )
         except RateLimited as limited:
             return _limited(sub_response, limited)
         except Overloaded as shed:
@@ -306,6 +313,7 @@ class HubGraphQL(GraphQL[Context, None]):
 
     async def get_context(self, request: Any, response: Any) -> Context:
         services: Services = request.app.state.services
+        PAGE_LIMIT.set(self.guards.max_page_size)  # for this operation's resolvers and plan
         return Context(
             services=services, loaders=Loaders(services.catalogue), request=request, response=response
         )

@@ -4,6 +4,7 @@ everywhere); structlog only formats their records, adding the request id bound f
 
 from __future__ import annotations
 
+import asyncio
 import logging.config
 from enum import StrEnum
 from typing import Any
@@ -14,6 +15,19 @@ import structlog
 class LogFormat(StrEnum):
     JSON = "json"
     CONSOLE = "console"
+
+
+class WithoutCancelledTracebacks(logging.Filter):
+    """Drops uvicorn's "Exception in ASGI application" record for a request it cancelled itself
+    (past the shutdown's grace period): a traceback of a cancellation says nothing, and the hub's
+    access line already says which request was cut off (hub/observe/access.py)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (
+            record.name.startswith("uvicorn")
+            and record.exc_info is not None
+            and isinstance(record.exc_info[1], asyncio.CancelledError)
+        )
 
 
 def log_config(log_format: LogFormat, level: str = "INFO") -> dict[str, Any]:
@@ -38,13 +52,23 @@ def log_config(log_format: LogFormat, level: str = "INFO") -> dict[str, Any]:
                     structlog.contextvars.merge_contextvars,
                     structlog.stdlib.add_log_level,
                     structlog.stdlib.add_logger_name,
+                    # Which worker process wrote the line (several share one log with HUB_WORKERS > 1).
+                    structlog.processors.CallsiteParameterAdder(
+                        {structlog.processors.CallsiteParameter.PROCESS}
+                    ),
                     structlog.stdlib.ExtraAdder(),
                     structlog.processors.TimeStamper(fmt="iso", utc=True),
                 ],
             }
         },
+        "filters": {"without_cancelled_tracebacks": {"()": WithoutCancelledTracebacks}},
         "handlers": {
-            "stderr": {"class": "logging.StreamHandler", "formatter": "hub", "stream": "ext://sys.stderr"}
+            "stderr": {
+                "class": "logging.StreamHandler",
+                "formatter": "hub",
+                "stream": "ext://sys.stderr",
+                "filters": ["without_cancelled_tracebacks"],
+            }
         },
         "root": {"handlers": ["stderr"], "level": "WARNING"},
         "loggers": {

@@ -1,15 +1,21 @@
 """The hub's Prometheus metrics, served at /metrics (an ADMIN key; hub/observe/endpoint.py).
 
-Process-wide, as prometheus-client intends; with several uvicorn workers set
-PROMETHEUS_MULTIPROC_DIR so /metrics sums the workers (docs/operations.md). Operation names come
+Process-wide, as prometheus-client intends. With several uvicorn workers, `hub serve` gives the run a
+directory of its own (`shared_between_workers`): each worker writes its values there and /metrics
+sums them (prometheus-client's multiprocess mode), whichever worker answers the scrape. Operation names come
 from callers, so at most MAX_OPERATION_NAMES distinct ones become label values; the rest count as
 `other`, and a name that is not a plain GraphQL name counts as `invalid`.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
+import shutil
+import tempfile
 import threading
+from collections.abc import Iterator
 
 from prometheus_client import Counter, Gauge, Histogram
 
@@ -59,6 +65,27 @@ JOB_LAST_SUCCESS = Gauge(
     ["job"],
     multiprocess_mode="max",
 )
+
+MULTIPROC_DIR = "PROMETHEUS_MULTIPROC_DIR"
+
+
+@contextlib.contextmanager
+def shared_between_workers(workers: int) -> Iterator[str | None]:
+    """For a run of `workers` processes: a fresh, empty directory for their metrics, named in
+    PROMETHEUS_MULTIPROC_DIR for the workers about to start (they read it when they import
+    prometheus-client) and removed when the run ends, so no count outlives its run. One worker
+    needs none; a directory the environment already names is the deployment's own."""
+    if workers < 2 or os.environ.get(MULTIPROC_DIR):
+        yield os.environ.get(MULTIPROC_DIR)
+        return
+    directory = tempfile.mkdtemp(prefix="hub-metrics-")
+    os.environ[MULTIPROC_DIR] = directory
+    try:
+        yield directory
+    finally:
+        del os.environ[MULTIPROC_DIR]
+        shutil.rmtree(directory, ignore_errors=True)
+
 
 _names: set[str] = set()
 _names_lock = threading.Lock()

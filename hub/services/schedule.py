@@ -82,6 +82,11 @@ class Scheduler:
             await job.run()
             succeeded = True
         except asyncio.CancelledError:
+            log.warning(
+                "periodic job %s cut off by shutdown after %.1f s; the next worker to claim it runs it",
+                job.name,
+                time.perf_counter() - started,
+            )
             with contextlib.suppress(Exception):  # shutting down: another worker takes the run
                 await asyncio.wait_for(leases.abandon(self.db, job=job.name, owner=self.owner), 2)
             raise

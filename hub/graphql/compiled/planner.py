@@ -43,7 +43,7 @@ from graphql import (
 
 from hub.db.repositories.search import lucene_query
 from hub.graphql.compiled.split import splittable
-from hub.graphql.relay import MAX_PAGE, bounded_first, from_global_id, page_request
+from hub.graphql.relay import bounded_first, from_global_id, max_page, page_request
 from hub.graphql.search import check_search_text
 from hub.model.plan import (
     AppliedFilter,
@@ -279,7 +279,7 @@ class Planner:
         site = self.site(nodes[0])
         args = self.arguments[site]
         ids = [args["id"]] if single else args["ids"]
-        if len(ids) > MAX_PAGE:
+        if len(ids) > max_page():
             raise NotCompilable("too many ids: the executor reports it")
         positions: list[tuple[str, int] | None] = []
         counts: dict[str, int] = {}

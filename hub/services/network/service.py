@@ -111,8 +111,18 @@ class NetworkMeasures:
         except asyncio.CancelledError:
             # Shutting down: `with pool` would block the event loop until igraph finishes; the
             # worker is stopped instead (the executor offers no public way to end a running call).
-            for process in list(getattr(pool, "_processes", {}).values()):
+            stopped = list(getattr(pool, "_processes", {}).values())
+            for process in stopped:
                 process.terminate()
+            log.warning(
+                "network measures cut off: stopped the worker process measuring %d organisations (pid %s)",
+                count,
+                ", ".join(str(p.pid) for p in stopped) or "none yet",
+            )
+            # The executor's thread sees the stopped worker and closes its queues within
+            # milliseconds; an exit before that leaves their semaphores to the resource
+            # tracker, which warns of them as leaked.
+            await asyncio.to_thread(pool.shutdown, wait=True, cancel_futures=True)
             raise
         finally:
             pool.shutdown(wait=False, cancel_futures=True)
