@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, LiteralString
 
-from hub.db.cypher import choose_start, ordered, organisation_map, root_page
+from hub.db.cypher import choose_start, ordered, organisation_map, root_page, seek_after
 from hub.db.database import Runner
 from hub.db.mapping import from_props, organisation, to_props
+from hub.db.pages import after_params, read_page
 from hub.domain.enums import InstitutionKind, Maturity
 from hub.domain.models import CapabilityOffer, Institution, Organisation, TechEnterprise
 from hub.domain.paging import Page, PageRequest
@@ -39,7 +40,7 @@ _OFFERS: LiteralString = (
 
 
 def _page(match: LiteralString, where: LiteralString) -> LiteralString:
-    return root_page(match + " WHERE " + where, ordered(_ORDER_KEY), "n {.*}")
+    return root_page(match + " WHERE " + where, ordered(_ORDER_KEY), seek_after(_ORDER_KEY), "n {.*}")
 
 
 # Where a page starts reading, by the most selective filter given. A start the planner can seek
@@ -152,13 +153,7 @@ class Ordering:
 
 
 def _page_params(page: PageRequest, ordering: Ordering) -> dict[str, Any]:
-    return {
-        "skip": page.skip,
-        "limit": page.limit,
-        "counted": page.counted,
-        "orderBy": ordering.by,
-        "descending": ordering.descending,
-    }
+    return {**after_params(page), "orderBy": ordering.by, "descending": ordering.descending}
 
 
 async def institutions_page(
@@ -182,7 +177,7 @@ async def institutions_page(
         **_page_params(page, ordering),
     )
     row = rows[0]
-    return Page([from_props(Institution, i) for i in row["items"]], row["total"], page.skip)
+    return read_page(page, row["items"], row["total"], lambda i: from_props(Institution, i))
 
 
 async def tech_enterprises_page(
@@ -202,7 +197,7 @@ async def tech_enterprises_page(
         **_page_params(page, ordering),
     )
     row = rows[0]
-    return Page([from_props(TechEnterprise, i) for i in row["items"]], row["total"], page.skip)
+    return read_page(page, row["items"], row["total"], lambda i: from_props(TechEnterprise, i))
 
 
 async def organisations_by_id(db: Runner, *, ids: list[str]) -> dict[str, Organisation]:

@@ -25,7 +25,8 @@ from hypothesis_graphql import nodes, queries
 from hub.db.database import Database
 from hub.domain.enums import Role
 from hub.graphql.compiled import operations
-from hub.graphql.relay import offset_cursor, to_global_id
+from hub.graphql.cursors import encode
+from hub.graphql.relay import to_global_id
 from hub.graphql.schema import schema
 from hub.security.api_keys import ApiKeys
 from hub.settings import Settings
@@ -63,8 +64,16 @@ SCALARS = {
     "Int": st.sampled_from([1, 2, 3, 5, 20, 100, 0, 101, 2020]).map(nodes.Int),
     "String": st.sampled_from(
         [
-            offset_cursor(0),
-            offset_cursor(4),
+            # Keyset cursors of the seed graph's orders (each valid on some connections and
+            # refused, alike, on the others) and an offset cursor of the hub before them.
+            encode("name", "Hudson Ridge Bank (China)", "hudson-ridge-bank"),
+            encode("name", "Kestrel Bank (China)", "kestrel-bank"),
+            encode("-proposedOn", "2023-09-04", "p-0003"),
+            encode("-appliedOn", "2022-01-01", "zzz"),
+            encode("number", 1, "batch-1"),
+            encode("year", 2020, "a"),
+            encode("id", None, "m"),
+            "b2Zmc2V0OjQ=",
             "GB",
             "DE",
             "US",
