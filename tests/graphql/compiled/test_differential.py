@@ -308,7 +308,7 @@ WALKS: list[tuple[str, tuple[str, ...]]] = [
         ("techEnterprises", "nodes", 0, "partners"),  # type: ignore[list-item]
     ),
     (
-        "query($after: String, $n: Int) { node(id: \"" + HUDSON + "\") { ... on Organisation {"
+        'query($after: String, $n: Int) { node(id: "' + HUDSON + '") { ... on Organisation {'
         " partnerships(first: $n, after: $after, kind: COOPERATION) { pageInfo { hasNextPage endCursor }"
         " nodes { title proposedOn parties { role organisation { name } } } } } } }",
         ("node", "partnerships"),

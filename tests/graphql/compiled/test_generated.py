@@ -142,7 +142,8 @@ async def test_generated_reads_answer_as_the_executor(
     assert answer == await _answer(slow, query), query
     # The next pages: the operation again with each `after` set to a cursor its answer gave.
     for cursor in _cursors(json.loads(answer[1]))[:2]:
-        following = AFTER.sub(lambda _: f"after: {json.dumps(cursor)}", query)
+        argument = f"after: {json.dumps(cursor)}"
+        following = AFTER.sub(lambda _, text=argument: text, query)  # type: ignore[misc]
         if following != query:
             assert await _answer(fast, following) == await _answer(slow, following), following
 

@@ -10,8 +10,8 @@ import pytest
 from neo4j import Query
 
 from hub.db.database import Database
-from hub.graphql.cursors import encode
 from hub.graphql.compiled.operations import CompiledReads
+from hub.graphql.cursors import encode
 from hub.graphql.schema import build_schema
 
 
