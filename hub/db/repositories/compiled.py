@@ -106,7 +106,6 @@ class _Emitter:
         else:
             pattern = "(" + n + ":" + node_type.label + ")"
         predicates = [self.predicate(f, {"{n}": n}) for f in item.filters]
-        predicates += [hint.replace("{n}", n) for hint in item.hints]
         if node_type.visible_when is not None:
             predicates.append(node_type.visible_when.replace("{n}", n))
         if item.index is not None:
@@ -114,6 +113,10 @@ class _Emitter:
         page = item.page
         limit = self.param(page.limit)
         after = self.after(page, n)  # its parameters check the cursor even when no item is read
+        hints = [hint.replace("{n}", n) for hint in item.hints]
+        # After a cursor, its range on the key (`key >= $k`) is what the index seeks by; the
+        # hint's `key IS NOT NULL` beside it would let Neo4j seek by that instead and filter.
+        counting, reading = predicates + hints, predicates + (after or hints)
         total: LiteralString = "null"
         items: LiteralString = "null"
         if page.counted:
@@ -121,7 +124,7 @@ class _Emitter:
             calls.append(
                 "CALL () { MATCH "
                 + pattern
-                + _where(predicates)
+                + _where(counting)
                 + " RETURN count("
                 + n
                 + ") AS "
@@ -136,7 +139,7 @@ class _Emitter:
             calls.append(
                 "CALL () { MATCH "
                 + pattern
-                + _where(predicates + after)
+                + _where(reading)
                 + " WITH "
                 + n
                 + " ORDER BY "

@@ -27,6 +27,9 @@ async def _plan(db: Database, query: str, variables: dict[str, Any]) -> list[tup
     assert ready is not None, "the read is compiled"
     params = {**ready.params, "viewerOrg": None, "seesAll": True}
     async with db.driver.session(database=db.name) as session:
+        # The plan for this graph: index samples taken now (the graph was just wiped and loaded)
+        # and no plan cached from an earlier test's graph (db.prepareForReplanning does both).
+        await (await session.run("CALL db.prepareForReplanning()")).consume()
         result = await session.run(Query("EXPLAIN " + ready.text), params)
         summary = await result.consume()
     assert summary.plan is not None
@@ -85,11 +88,6 @@ async def test_an_order_the_index_does_not_serve_is_sorted_as_before(seeded: Dat
             "query($a: String) { partnerships(first: 20, after: $a, filter: {status: ACTIVE}) { nodes { title } } }",
             {"a": encode("-proposedOn", "2023-09-04", "p-0003")},
             "Partnership(status, proposedOn)",
-        ),
-        (
-            "query($a: String) { institutions(first: 20, after: $a, orderBy: {field: NAME}) { nodes { name } } }",
-            {"a": encode("name", "Kestrel Bank (China)", "kestrel-bank")},
-            "Institution(name)",
         ),
     ],
 )
