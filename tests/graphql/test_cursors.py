@@ -13,6 +13,7 @@ import pytest
 
 from hub.db.database import Database
 from hub.graphql.cursors import encode
+from hub.graphql.relay import from_global_id
 from hub.settings import Settings
 from tests.conftest import GraphQLClient, serve
 
@@ -137,3 +138,17 @@ async def test_a_nested_cursor_of_another_order_is_refused(seeded: Database, gql
     answer = await gql_on.raw(query, {"a": encode("name", "K", "k")})
     assert answer["errors"][0]["extensions"]["argument"] == "after"
     assert answer["errors"][0]["path"] == ["institutions", "nodes", 0, "partnerships"]
+
+
+async def test_a_connection_without_arguments_pages_alike_on_both_paths(
+    seeded: Database, gql_on: GraphQLClient
+) -> None:
+    # No `first` and no `after` at all: the page of 20, its cursors and page info.
+    query = "{ zones { totalCount pageInfo { hasNextPage hasPreviousPage endCursor } edges { cursor node { id name } } } }"
+    zones = (await gql_on(query))["zones"]
+    assert zones["totalCount"] == len(zones["edges"]) > 0
+    assert zones["pageInfo"]["hasNextPage"] is False and zones["pageInfo"]["hasPreviousPage"] is False
+    last = zones["edges"][-1]
+    parsed = from_global_id(last["node"]["id"])
+    assert parsed is not None
+    assert zones["pageInfo"]["endCursor"] == last["cursor"] == encode("name", last["node"]["name"], parsed[1])

@@ -440,8 +440,11 @@ class Planner:
         names = {part.what for _, part in parts}
         site_index = -1 if site is None else site
         after = None
-        if site is not None and self.arguments[site].get("after") is not None:
-            after = (Param(site, ("after",), _after(sort, 0)), Param(site, ("after",), _after(sort, 1)))
+        if site_index >= 0 and self.arguments[site_index].get("after") is not None:
+            after = (
+                Param(site_index, ("after",), _after(sort, 0)),
+                Param(site_index, ("after",), _after(sort, 1)),
+            )
         return Page(
             sort=sort,
             after=after,
