@@ -1,7 +1,7 @@
 """Each side's own cursor for the deep page, found before the run by walking the pages before it.
 
-The hub's and the peer's cursors are opaque strings in formats of their own (and the hub's will
-change), so none is decoded or made up: every side asks for page after page with the cursor its
+The hub's and the peer's cursors are opaque strings in formats of their own (the hub's are
+keyset cursors: docs/architecture.md, "Cursors"), so none is decoded or made up: every side asks for page after page with the cursor its
 previous answer gave (`after: endCursor`), as a client paging through would. The floor walks
 with its own keyset statement and keeps the key of the last item it passed. All three must stop
 at the same page.

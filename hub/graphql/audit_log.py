@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
 import strawberry
 
-from hub.db.repositories.audit import AuditFilter, audit_page
+from hub.db.repositories.audit import AuditFilter, at_of, audit_page
 from hub.domain.enums import Role
 from hub.graphql import enums as _registered  # noqa: F401  (registers Role)
 from hub.graphql.context import Info
 from hub.graphql.permissions import CanReadAuditLog
-from hub.graphql.relay import Connection, connection, page_request
+from hub.graphql.relay import After, Connection, bad_argument, connection, page_request
+from hub.model.keyset import SortKey
+from hub.model.types import Kind
+
+# Newest first: the entry's time as the page writes it, ties by id.
+AUDIT_ORDER = SortKey("at", Kind.STRING, descending=True)
 
 
 @strawberry.enum(
@@ -75,7 +81,7 @@ class AuditQueries:
         self,
         info: Info,
         first: int | None = None,
-        after: str | None = None,
+        after: After = None,
         filter: AuditFilterInput | None = None,
     ) -> Connection[AuditEntry]:
         f = filter or AuditFilterInput()
@@ -87,7 +93,11 @@ class AuditQueries:
             from_=f.from_,
             to=f.to,
         )
-        page = await audit_page(
-            info.context.services.catalogue.db, where=where, page=page_request(first, after, info)
-        )
+        request = page_request(first, after, AUDIT_ORDER, info)
+        if request.after is not None:
+            at = at_of(request.after.key)
+            if at is None:
+                raise bad_argument("after", "the cursor's time is not one of an audit entry")
+            request = replace(request, after=replace(request.after, key=at))
+        page = await audit_page(info.context.services.catalogue.db, where=where, page=request)
         return connection(page, AuditEntry.from_row)

@@ -33,7 +33,7 @@ from hub.graphql.context import Info
 from hub.graphql.enums import OrganisationType
 from hub.graphql.model_fields import from_props, model_fields
 from hub.graphql.permissions import CanAnalyseNetwork
-from hub.graphql.relay import Connection, Node, connection, page_request
+from hub.graphql.relay import After, Connection, Node, connection, page_request
 from hub.model.graph import (
     AWARD,
     CAPABILITY,
@@ -45,13 +45,17 @@ from hub.model.graph import (
     TECH_ENTERPRISE,
     ZONE,
 )
+from hub.model.keyset import connection_sorts
 from hub.security.policy import sees_sandbox_invitation
+
+CONNECTION_SORTS = connection_sorts(MODEL)
 
 
 async def _page(
     info: Info, relation: str, key: str, first: int | None, after: str | None, **filters: Any
 ) -> Connection[Any]:
-    page = await info.context.loaders.related(relation, page_request(first, after, info), **filters).load(key)
+    request = page_request(first, after, CONNECTION_SORTS[relation], info)
+    page = await info.context.loaders.related(relation, request, **filters).load(key)
     return connection(page, to_node)
 
 
@@ -96,7 +100,7 @@ class Organisation(Node):
         self,
         info: Info,
         first: int | None = None,
-        after: str | None = None,
+        after: After = None,
         status: PartnershipStatus | None = None,
         kind: PartnershipKind | None = None,
     ) -> Connection[Partnership]:
@@ -109,7 +113,7 @@ class Organisation(Node):
         self,
         info: Info,
         first: int | None = None,
-        after: str | None = None,
+        after: After = None,
         status: PartnershipStatus | None = PartnershipStatus.ACTIVE,
     ) -> Connection[Organisation]:
         return await _page(info, "organisation.partners", self.key, first, after, status=status)
@@ -119,7 +123,7 @@ class Organisation(Node):
         self,
         info: Info,
         first: int | None = None,
-        after: str | None = None,
+        after: After = None,
         status: SandboxStatus | None = None,
     ) -> Connection[SandboxProject]:
         return await _page(info, "organisation.sandboxProjects", self.key, first, after, status=status)
@@ -174,7 +178,7 @@ class Capability(Node):
         self,
         info: Info,
         first: int | None = None,
-        after: str | None = None,
+        after: After = None,
         maturity: Maturity | None = None,
     ) -> Connection[TechEnterprise]:
         return await _page(info, "capability.providers", self.key, first, after, maturity=maturity)
@@ -184,7 +188,7 @@ class Capability(Node):
         self,
         info: Info,
         first: int | None = None,
-        after: str | None = None,
+        after: After = None,
         kind: InstitutionKind | None = None,
     ) -> Connection[Institution]:
         return await _page(info, "capability.seekers", self.key, first, after, kind=kind)
@@ -194,7 +198,7 @@ class Capability(Node):
         self,
         info: Info,
         first: int | None = None,
-        after: str | None = None,
+        after: After = None,
         status: SandboxStatus | None = None,
     ) -> Connection[SandboxProject]:
         return await _page(info, "capability.sandboxProjects", self.key, first, after, status=status)
@@ -249,7 +253,7 @@ class SandboxBatch(Node):
         self,
         info: Info,
         first: int | None = None,
-        after: str | None = None,
+        after: After = None,
         status: SandboxStatus | None = None,
     ) -> Connection[SandboxProject]:
         return await _page(info, "sandboxBatch.projects", self.key, first, after, status=status)
@@ -350,7 +354,7 @@ class Zone(Node):
         self,
         info: Info,
         first: int | None = None,
-        after: str | None = None,
+        after: After = None,
         type: OrganisationType | None = None,
     ) -> Connection[Organisation]:
         return await _page(

@@ -15,7 +15,7 @@ from hub.graphql.enums import OrderDirection
 from hub.graphql.nodes import Institution, Organisation, TechEnterprise, to_node
 from hub.graphql.payloads import UserError, attempt
 from hub.graphql.permissions import CanRegisterOrganisation, CanUpdateOrganisation
-from hub.graphql.relay import Connection, connection, decode_id, decode_ids, page_request
+from hub.graphql.relay import After, Connection, connection, decode_id, decode_ids, page_request, root_order
 
 ORGANISATION_TYPES = ("Institution", "TechEnterprise")
 
@@ -92,14 +92,15 @@ class OrganisationQueries:
         self,
         info: Info,
         first: int | None = None,
-        after: str | None = None,
+        after: After = None,
         filter: InstitutionFilterInput | None = None,
         order_by: OrganisationOrder | None = None,
     ) -> Connection[Institution]:
+        ordering = (order_by or OrganisationOrder()).to_ordering()
         page = await info.context.services.catalogue.institutions(
             (filter or InstitutionFilterInput()).to_filter(),
-            page_request(first, after, info),
-            (order_by or OrganisationOrder()).to_ordering(),
+            page_request(first, after, root_order("institutions", ordering.by, ordering.descending), info),
+            ordering,
         )
         return connection(page, Institution.from_record)
 
@@ -108,14 +109,15 @@ class OrganisationQueries:
         self,
         info: Info,
         first: int | None = None,
-        after: str | None = None,
+        after: After = None,
         filter: TechEnterpriseFilterInput | None = None,
         order_by: OrganisationOrder | None = None,
     ) -> Connection[TechEnterprise]:
+        ordering = (order_by or OrganisationOrder()).to_ordering()
         page = await info.context.services.catalogue.tech_enterprises(
             (filter or TechEnterpriseFilterInput()).to_filter(),
-            page_request(first, after, info),
-            (order_by or OrganisationOrder()).to_ordering(),
+            page_request(first, after, root_order("techEnterprises", ordering.by, ordering.descending), info),
+            ordering,
         )
         return connection(page, TechEnterprise.from_record)
 

@@ -16,7 +16,7 @@ from hub.graphql.nodes import Partnership, to_node
 from hub.graphql.organisations import ORGANISATION_TYPES
 from hub.graphql.payloads import UserError, attempt
 from hub.graphql.permissions import CanDecidePartnership, CanEndPartnership, CanProposePartnership
-from hub.graphql.relay import Connection, connection, decode_id, page_request
+from hub.graphql.relay import After, Connection, connection, decode_id, page_request, root_order
 
 
 @strawberry.enum
@@ -61,16 +61,17 @@ class PartnershipQueries:
         self,
         info: Info,
         first: int | None = None,
-        after: str | None = None,
+        after: After = None,
         filter: PartnershipFilterInput | None = None,
         order_by: PartnershipOrder | None = None,
     ) -> Connection[Partnership]:
         order = order_by or PartnershipOrder()
+        descending = order.direction is OrderDirection.DESC
         page = await info.context.services.catalogue.partnerships(
             (filter or PartnershipFilterInput()).to_filter(),
-            page_request(first, after, info),
+            page_request(first, after, root_order("partnerships", order.field.value, descending), info),
             order.field.value,
-            order.direction is OrderDirection.DESC,
+            descending,
             info.context.loaders.visibility,
         )
         return connection(page, Partnership.from_record)

@@ -6,7 +6,7 @@ import base64
 import binascii
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
-from typing import Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 import strawberry
 from graphql import GraphQLError
@@ -15,6 +15,9 @@ from strawberry.types.nodes import SelectedField, Selection
 from hub.domain.paging import Page, PageRequest
 from hub.domain.wording import with_article
 from hub.errors import FieldError, UserInputError
+from hub.graphql import cursors
+from hub.model.graph import MODEL
+from hub.model.keyset import SortKey, root_sort
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -25,10 +28,17 @@ DEFAULT_MAX_PAGE = 100
 # it for each operation it runs (HubGraphQL.get_context), so every resolver and the compiled
 # planner read the one setting without each being handed it.
 PAGE_LIMIT: ContextVar[int] = ContextVar("page_limit", default=DEFAULT_MAX_PAGE)
-_CURSOR_PREFIX = "offset:"
-# `totalCount` is a GraphQL Int, so no connection holds more items than this; a cursor past it
-# was not issued by the hub (and a larger SKIP could overflow Neo4j's).
-MAX_OFFSET = 2**31 - 1
+
+# The `after` argument of every connection (docs/architecture.md, "Cursors").
+After = Annotated[
+    str | None,
+    strawberry.argument(
+        description="The `cursor` of the item to start after (an edge's `cursor` or "
+        "`pageInfo.endCursor`): the page holds the items that follow it in this connection's "
+        "order, so items added or removed before it neither repeat nor skip one. A cursor is "
+        "valid only for the order it was issued with."
+    ),
+]
 
 
 def to_global_id(type_name: str, key: str) -> str:
@@ -67,7 +77,7 @@ def decode_ids(global_ids: Iterable[str], field: str, allowed: Iterable[str]) ->
 
 
 def bad_argument(argument: str, message: str) -> GraphQLError:
-    return GraphQLError(f"{argument}: {message}", extensions={"code": "BAD_USER_INPUT", "argument": argument})
+    return cursors.refused(argument, message)
 
 
 def max_page() -> int:
@@ -85,9 +95,6 @@ def bounded_first(first: int) -> int:
 ITEM_FIELDS = frozenset({"edges", "nodes", "pageInfo"})
 
 
-COUNT_FIELDS = frozenset({"totalCount", "pageInfo"})
-
-
 def _names(selections: Iterable[Selection]) -> Iterable[str]:
     """The names of the fields selected, fragments included."""
     for selection in selections:
@@ -97,45 +104,36 @@ def _names(selections: Iterable[Selection]) -> Iterable[str]:
             yield from _names(selection.selections)
 
 
-def page_request(first: int | None, after: str | None, info: Any = None) -> PageRequest:
-    """The slice a `first`/`after` pair asks for; out-of-range values are refused, not clamped.
+def root_order(root: str, field: str | None = None, descending: bool | None = None) -> SortKey:
+    """The order of the root connection `root` for an `orderBy` (its default when not given)."""
+    found = MODEL.root(root)
+    assert found is not None, root
+    ordering = found.ordering
+    return root_sort(
+        MODEL,
+        found,
+        ordering.default_field if field is None else field,
+        ordering.default_descending if descending is None else descending,
+    )
 
-    With the resolver's `info`, a connection asked only for `totalCount` reads no items at all, and
-    one asked for neither `totalCount` nor `pageInfo` counts nothing.
+
+def page_request(first: int | None, after: str | None, sort: SortKey, info: Any = None) -> PageRequest:
+    """The page a `first`/`after` pair asks for in the order `sort`; out-of-range values and
+    cursors of another order are refused, not clamped or ignored.
+
+    With the resolver's `info`, a connection asked only for `totalCount` reads no items at all,
+    and one not asked for `totalCount` counts nothing (`hasNextPage` comes from reading one item
+    more than the page).
     """
     size = bounded_first(DEFAULT_PAGE if first is None else first)
     counted = True
     if info is not None:
-        selected = [s for f in info.selected_fields for s in _names(f.selections)]
-        if not ITEM_FIELDS & set(selected):
+        selected = {s for f in info.selected_fields for s in _names(f.selections)}
+        if not ITEM_FIELDS & selected:
             size = 0
-        counted = bool(COUNT_FIELDS & set(selected))
-    skip = 0
-    if after is not None:
-        offset = _cursor_offset(after)
-        if offset is None:
-            shown = after if len(after) <= 40 else after[:40] + "..."
-            raise bad_argument("after", f"{shown!r} is not a cursor of this connection")
-        skip = offset + 1
-    return PageRequest(skip=skip, limit=size, counted=counted)
-
-
-def offset_cursor(offset: int) -> str:
-    return base64.urlsafe_b64encode(f"{_CURSOR_PREFIX}{offset}".encode()).decode()
-
-
-def _cursor_offset(cursor: str) -> int | None:
-    try:
-        decoded = base64.urlsafe_b64decode(cursor.encode()).decode()
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        return None
-    digits = decoded.removeprefix(_CURSOR_PREFIX)
-    # The length is checked before int(): Python refuses to convert more than 4,300 digits.
-    if not decoded.startswith(_CURSOR_PREFIX) or not digits.isascii() or not digits.isdigit():
-        return None
-    if len(digits) > len(str(MAX_OFFSET)) or int(digits) > MAX_OFFSET:
-        return None
-    return int(digits)
+        counted = "totalCount" in selected
+    position = None if after is None else cursors.decode(after, sort)
+    return PageRequest(limit=size, order=sort.name, key=sort.prop, after=position, counted=counted)
 
 
 @strawberry.interface(description="An object with a global id, fetchable through `node(id)`.")
@@ -171,13 +169,14 @@ class Connection(Generic[T]):
 
 def connection(page: Page[R], convert: Callable[[R], Any]) -> Connection[Any]:
     edges = [
-        Edge(cursor=offset_cursor(page.skip + i), node=convert(item)) for i, item in enumerate(page.items)
+        Edge(cursor=cursors.encode(page.order, p.key, p.id), node=convert(item))
+        for item, p in zip(page.items, page.positions, strict=True)
     ]
     return Connection(
         edges=edges,
         page_info=PageInfo(
             has_next_page=page.has_next,
-            has_previous_page=page.skip > 0,
+            has_previous_page=page.has_previous,
             start_cursor=edges[0].cursor if edges else None,
             end_cursor=edges[-1].cursor if edges else None,
         ),

@@ -15,7 +15,7 @@ from hub.graphql.enums import OrderDirection
 from hub.graphql.nodes import SandboxBatch, SandboxProject, to_node
 from hub.graphql.payloads import UserError, attempt
 from hub.graphql.permissions import CanAnswerSandboxInvitation, CanApplyToSandbox, CanMoveSandboxProject
-from hub.graphql.relay import Connection, connection, decode_id, decode_ids, page_request
+from hub.graphql.relay import After, Connection, connection, decode_id, decode_ids, page_request, root_order
 from hub.security.policy import joins_sandbox_project_at_once
 
 
@@ -64,24 +64,27 @@ class SandboxQueries:
         self,
         info: Info,
         first: int | None = None,
-        after: str | None = None,
+        after: After = None,
         filter: SandboxProjectFilterInput | None = None,
         order_by: SandboxProjectOrder | None = None,
     ) -> Connection[SandboxProject]:
         order = order_by or SandboxProjectOrder()
+        descending = order.direction is OrderDirection.DESC
         page = await info.context.services.catalogue.sandbox_projects(
             (filter or SandboxProjectFilterInput()).to_filter(),
-            page_request(first, after, info),
+            page_request(first, after, root_order("sandboxProjects", order.field.value, descending), info),
             order.field.value,
-            order.direction is OrderDirection.DESC,
+            descending,
         )
         return connection(page, SandboxProject.from_record)
 
     @strawberry.field(description="Batches of registered projects, in order.")
     async def sandbox_batches(
-        self, info: Info, first: int | None = None, after: str | None = None
+        self, info: Info, first: int | None = None, after: After = None
     ) -> Connection[SandboxBatch]:
-        page = await info.context.services.catalogue.sandbox_batches(page_request(first, after, info))
+        page = await info.context.services.catalogue.sandbox_batches(
+            page_request(first, after, root_order("sandboxBatches"), info)
+        )
         return connection(page, SandboxBatch.from_record)
 
 

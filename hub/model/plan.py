@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from hub.model.keyset import SortKey
 from hub.model.types import Filter, Prop, Relation, Root, Search, Start
 
 
@@ -59,11 +60,15 @@ class AppliedFilter:
 
 @dataclass(frozen=True, slots=True)
 class Page:
-    """A slice of an ordered list and which parts of a connection were asked for."""
+    """A keyset page of an ordered list and which parts of a connection were asked for."""
 
-    skip: Param
-    limit: Param
-    counted: bool  # totalCount or pageInfo asked for
+    sort: SortKey
+    # The position of the cursor given as `after` (its key's value and its id); None for the
+    # first page.
+    after: tuple[Param, Param] | None
+    limit: Param  # the page's size
+    fetch: Param  # one more, which tells whether another page follows
+    counted: bool  # totalCount asked for
     items: bool  # edges, nodes or pageInfo asked for
     parts: list[tuple[str, ConnectionPart]]
     # What is read of each item: one selection per `nodes` or `edges { node }` asked for.

@@ -6,8 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from neo4j.time import DateTime
+
 from hub.db.cypher import root_page
 from hub.db.database import RECORD_AUDIT, Runner
+from hub.db.pages import after_params, read_page
 from hub.domain.paging import Page, PageRequest
 
 AUDIT_PAGE = root_page(
@@ -18,6 +21,8 @@ AUDIT_PAGE = root_page(
     "AND ($outcome IS NULL OR n.outcome = $outcome) "
     "AND ($from IS NULL OR n.at >= $from) AND ($to IS NULL OR n.at <= $to)",
     "ORDER BY n.at DESC, n.id",
+    # Newest first; the cursor holds `at` as Cypher writes it (`at_of` reads it back).
+    "($afterId IS NULL OR n.at < $afterKey OR (n.at = $afterKey AND n.id > $afterId))",
     "n {.*, at: toString(n.at)}",
 )
 
@@ -44,8 +49,16 @@ async def audit_page(db: Runner, *, where: AuditFilter, page: PageRequest) -> Pa
         organisationId=where.organisation_id,
         outcome=where.outcome,
         **{"from": where.from_, "to": where.to},
-        skip=page.skip,
-        limit=page.limit,
-        counted=page.counted,
+        **after_params(page),
     )
-    return Page(rows[0]["items"], rows[0]["total"], page.skip)
+    return read_page(page, rows[0]["items"], rows[0]["total"], dict)
+
+
+def at_of(value: object) -> DateTime | None:
+    """An entry's time from a cursor's key (as the audit page writes it), or None if it is not one."""
+    if not isinstance(value, str) or len(value) > 64:
+        return None
+    try:
+        return DateTime.from_iso_format(value)
+    except ValueError:
+        return None

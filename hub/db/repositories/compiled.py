@@ -3,7 +3,11 @@
 The statement returns one row with one column, `data`: a list with one value per root field
 of the operation, in order. Every object is a list of its fields' values in response order
 (objects that may be of several types start with their type's name); a connection is
-`[total, items, skip]`. The shaper (hub/graphql/compiled/shaper.py) reads exactly this layout.
+`[total, items, limit]`, with up to limit + 1 items (the one more says another page follows),
+each `[key, id, <one object per selection slot>]`: its position in the order, for its cursor.
+Pages are keyset pages: after a cursor, a predicate on the ordering key and the id seeks past
+it (hub/db/cypher.py `seek`), never a SKIP. The shaper (hub/graphql/compiled/shaper.py) reads
+exactly this layout.
 
 The text is made only of the model's literal templates and of names made here; values are
 `$parameters` (the plan's `Param`s, named `$p0`, `$p1`, ... in the order they are met).
@@ -14,7 +18,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, LiteralString
 
+from hub.db.cypher import seek
 from hub.db.database import Database
+from hub.model.keyset import SortKey
 from hub.model.plan import (
     AppliedFilter,
     Follow,
@@ -100,37 +106,55 @@ class _Emitter:
         else:
             pattern = "(" + n + ":" + node_type.label + ")"
         predicates = [self.predicate(f, {"{n}": n}) for f in item.filters]
-        predicates += [hint.replace("{n}", n) for hint in item.hints]
         if node_type.visible_when is not None:
             predicates.append(node_type.visible_when.replace("{n}", n))
         if item.index is not None:
             pattern += " " + item.index.replace("{n}", n)
-        body = "MATCH " + pattern + _where(predicates)
         page = item.page
-        skip, limit = self.param(page.skip), self.param(page.limit)
+        limit = self.param(page.limit)
+        after = self.after(page, n)  # its parameters check the cursor even when no item is read
+        hints = [hint.replace("{n}", n) for hint in item.hints]
+        # After a cursor, its range on the key (`key >= $k`) is what the index seeks by; the
+        # hint's `key IS NOT NULL` beside it would let Neo4j seek by that instead and filter.
+        counting, reading = predicates + hints, predicates + (after or hints)
         total: LiteralString = "null"
         items: LiteralString = "null"
         if page.counted:
             total = _name("c", self.variables)
-            calls.append("CALL () { " + body + " RETURN count(" + n + ") AS " + total + " }")
+            calls.append(
+                "CALL () { MATCH "
+                + pattern
+                + _where(counting)
+                + " RETURN count("
+                + n
+                + ") AS "
+                + total
+                + " }"
+            )
         if page.items:
             items = _name("i", self.variables)
             order = ", ".join(
                 key.replace("{n}", n) + (" DESC" if descending else "") for key, descending in item.order
             )
             calls.append(
-                "CALL () { " + body + " WITH " + n + " ORDER BY " + order + ", " + n + ".id"
-                " SKIP "
-                + skip
-                + " LIMIT "
-                + limit
+                "CALL () { MATCH "
+                + pattern
+                + _where(reading)
+                + " WITH "
+                + n
+                + " ORDER BY "
+                + order
+                + ", "
+                + n
+                + ".id LIMIT "
+                + self.param(page.fetch)
                 + " RETURN collect("
                 + self.slots(page, n)
                 + ") AS "
                 + items
                 + " }"
             )
-        return "[" + total + ", " + items + ", " + skip + "]"
+        return "[" + total + ", " + items + ", " + limit + "]"
 
     def search(self, item: SearchHits, calls: list[LiteralString]) -> LiteralString:
         """Hits best first; the label filter and LIMIT stop reading once enough are found."""
@@ -253,48 +277,63 @@ class _Emitter:
         targets = self.model.members(relation.target)
         if len(targets) == 1 and (visible := self.model.node(targets[0]).visible_when) is not None:
             predicates.append(visible.replace("{n}", dst))
-        body = "MATCH " + pattern + _where(predicates)
         carried = dst + (", " + holes["{rel}"] if "{rel}" in holes else "")
         order = (_fill(relation.order, holes) + ", " if relation.order else "") + dst + ".id"
         if follow.page is not None:
-            return self.page(follow, body, dst, order)
+            return self.page(follow, pattern, predicates, dst, order)
+        body = "MATCH " + pattern + _where(predicates)
         value = self.item(follow, dst, holes.get("{rel}"))
         if not relation.many:
             return "COLLECT { " + body + " RETURN " + value + " LIMIT 1 }[0]"
         return "COLLECT { " + body + " WITH " + carried + " ORDER BY " + order + " RETURN " + value + " }"
 
     def page(
-        self, follow: Follow, body: LiteralString, dst: LiteralString, order: LiteralString
+        self,
+        follow: Follow,
+        pattern: LiteralString,
+        predicates: list[LiteralString],
+        dst: LiteralString,
+        order: LiteralString,
     ) -> LiteralString:
         page = follow.page
         assert page is not None
         distinct = follow.relation.distinct
-        skip, limit = self.param(page.skip), self.param(page.limit)
+        limit = self.param(page.limit)
+        after = self.after(page, dst)  # its parameters check the cursor even when no item is read
         total: LiteralString = "null"
         items: LiteralString = "null"
         if page.counted:
+            body = "MATCH " + pattern + _where(predicates)
             total = "COUNT { " + body + (" RETURN DISTINCT " + dst if distinct else "") + " }"
         if page.items:
             carried = ("DISTINCT " if distinct else "") + dst
             items = (
-                "COLLECT { "
-                + body
+                "COLLECT { MATCH "
+                + pattern
+                + _where(predicates + after)
                 + " WITH "
                 + carried
                 + " ORDER BY "
                 + order
-                + " SKIP "
-                + skip
                 + " LIMIT "
-                + limit
+                + self.param(page.fetch)
                 + " RETURN "
                 + self.slots(page, dst)
                 + " }"
             )
-        return "[" + total + ", " + items + ", " + skip + "]"
+        return "[" + total + ", " + items + ", " + limit + "]"
+
+    def after(self, page: Page, n: LiteralString) -> list[LiteralString]:
+        """The predicate that seeks past the `after` cursor, if one was given."""
+        if page.after is None:
+            return []
+        key, ident = page.after
+        return [seek(page.sort, n, self.param(key), self.param(ident))]
 
     def slots(self, page: Page, n: LiteralString) -> LiteralString:
-        return "[" + ", ".join(self.selection(slot, n) for slot in page.slots) + "]"
+        """An item of a page: its position (its cursor's key and id), then each slot's object."""
+        objects = "".join(", " + self.selection(slot, n) for slot in page.slots)
+        return "[" + _position(page.sort, n) + ", " + n + ".id" + objects + "]"
 
     def item(self, follow: Follow, dst: LiteralString, rel: LiteralString | None) -> LiteralString:
         if follow.wrapper is None:
@@ -329,6 +368,14 @@ def _fill(template: LiteralString, holes: dict[LiteralString, LiteralString]) ->
 
 def _where(predicates: list[LiteralString]) -> LiteralString:
     return " WHERE " + " AND ".join(predicates) if predicates else ""
+
+
+def _position(sort: SortKey, n: LiteralString) -> LiteralString:
+    """The ordering key's value as a cursor holds it (a date as its ISO string)."""
+    if sort.prop is None:
+        return "null"
+    value: LiteralString = n + "." + sort.prop
+    return "toString(" + value + ")" if sort.kind is Kind.DATE else value
 
 
 def _scalar(item: Scalar, n: LiteralString) -> LiteralString:

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, LiteralString
 
-from hub.db.cypher import choose_start, ordered, organisation_map, root_page
+from hub.db.cypher import choose_start, ordered, organisation_map, root_page, seek_after
 from hub.db.database import AUDIT_IN_CHANGE, Database, Row, Runner
 from hub.db.mapping import from_props, organisation, to_props
+from hub.db.pages import after_params, read_page
 from hub.db.repositories.events import APPEND_IN_CHANGE
 from hub.domain.enums import InstitutionKind, Maturity
 from hub.domain.events import NewEvent
@@ -42,7 +43,7 @@ _OFFERS: LiteralString = (
 
 
 def _page(match: LiteralString, where: LiteralString) -> LiteralString:
-    return root_page(match + " WHERE " + where, ordered(_ORDER_KEY), "n {.*}")
+    return root_page(match + " WHERE " + where, ordered(_ORDER_KEY), seek_after(_ORDER_KEY), "n {.*}")
 
 
 # Where a page starts reading, by the most selective filter given. A start the planner can seek
@@ -197,13 +198,7 @@ class Ordering:
 
 
 def _page_params(page: PageRequest, ordering: Ordering) -> dict[str, Any]:
-    return {
-        "skip": page.skip,
-        "limit": page.limit,
-        "counted": page.counted,
-        "orderBy": ordering.by,
-        "descending": ordering.descending,
-    }
+    return {**after_params(page), "orderBy": ordering.by, "descending": ordering.descending}
 
 
 async def institutions_page(
@@ -227,7 +222,7 @@ async def institutions_page(
         **_page_params(page, ordering),
     )
     row = rows[0]
-    return Page([from_props(Institution, i) for i in row["items"]], row["total"], page.skip)
+    return read_page(page, row["items"], row["total"], lambda i: from_props(Institution, i))
 
 
 async def tech_enterprises_page(
@@ -247,7 +242,7 @@ async def tech_enterprises_page(
         **_page_params(page, ordering),
     )
     row = rows[0]
-    return Page([from_props(TechEnterprise, i) for i in row["items"]], row["total"], page.skip)
+    return read_page(page, row["items"], row["total"], lambda i: from_props(TechEnterprise, i))
 
 
 async def organisations_by_id(db: Runner, *, ids: list[str]) -> dict[str, Organisation]:

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, LiteralString
 
-from hub.db.cypher import choose_start, ordered, root_page, visible_partnership
+from hub.db.cypher import choose_start, ordered, root_page, seek_after, visible_partnership
 from hub.db.database import Runner
 from hub.db.mapping import from_props, to_props
+from hub.db.pages import after_params, read_page
 from hub.domain.enums import PartnershipKind, PartnershipStatus
 from hub.domain.models import Partnership
 from hub.domain.paging import Page, PageRequest
@@ -24,11 +25,13 @@ _PARTNERSHIP_FILTERS: LiteralString = (
 _PARTY: LiteralString = (
     " AND ($organisationId IS NULL OR EXISTS { (:Organisation {id: $organisationId})-[:PARTY_TO]->(n) })"
 )
-_PARTNERSHIP_ORDER: LiteralString = ordered("CASE $orderBy WHEN 'TITLE' THEN n.title ELSE n.proposedOn END")
+_PARTNERSHIP_KEY: LiteralString = "CASE $orderBy WHEN 'TITLE' THEN n.title ELSE n.proposedOn END"
 
 
 def _page(match: LiteralString, where: LiteralString) -> LiteralString:
-    return root_page(match + " WHERE " + where, _PARTNERSHIP_ORDER, "n {.*}")
+    return root_page(
+        match + " WHERE " + where, ordered(_PARTNERSHIP_KEY), seek_after(_PARTNERSHIP_KEY), "n {.*}"
+    )
 
 
 # As for organisations: start from the most selective filter given, so the planner seeks.
@@ -113,12 +116,10 @@ async def partnerships_page(
         organisationId=where.organisation_id,
         orderBy=order_by,
         descending=descending,
-        skip=page.skip,
-        limit=page.limit,
-        counted=page.counted,
+        **after_params(page),
     )
     row = rows[0]
-    return Page([from_props(Partnership, i) for i in row["items"]], row["total"], page.skip)
+    return read_page(page, row["items"], row["total"], lambda i: from_props(Partnership, i))
 
 
 async def open_partnership_between(db: Runner, *, a: str, b: str) -> tuple[str, str] | None:

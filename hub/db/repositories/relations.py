@@ -12,13 +12,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, LiteralString
 
-from hub.db.cypher import organisation_map, related_page
+from hub.db.cypher import organisation_map, related_page, seek
 from hub.db.database import Runner
 from hub.db.mapping import NODE_MODELS, from_props, organisation
+from hub.db.pages import after_params, read_page
 from hub.db.repositories.sandbox import invitation
 from hub.domain import models
 from hub.domain.paging import Page, PageRequest
 from hub.model.graph import MODEL
+from hub.model.keyset import relation_sort
 from hub.model.types import Relation as ModelRelation
 
 # Filter values travel as $f0, $f1, ... in the order of the relation's filters.
@@ -71,6 +73,9 @@ def _paged(label: LiteralString, relation: ModelRelation) -> Relation:
     if len(targets) == 1 and (visible := MODEL.node(targets[0]).visible_when) is not None:
         predicates.append(visible.replace("{n}", "n"))
     order: LiteralString = (_fill(relation.order) + ", " if relation.order else "") + "n.id"
+    after: LiteralString = (
+        "($afterId IS NULL OR " + seek(relation_sort(MODEL, relation), "n", "$afterKey", "$afterId") + ")"
+    )
     projection = organisation_map("n") if len(targets) > 1 else "n {.*}"
     build = _record(NODE_MODELS[targets[0]]) if len(targets) == 1 else organisation
     labels: dict[str | None, LiteralString | None] = {None: None}
@@ -80,9 +85,8 @@ def _paged(label: LiteralString, relation: ModelRelation) -> Relation:
     for value, by_label in labels.items():
         where: list[LiteralString] = [*predicates, *([by_label] if by_label else [])]
         body = "MATCH " + _fill(relation.pattern) + (" WHERE " + " AND ".join(where) if where else "")
-        if relation.distinct:
-            body = body + " WITH DISTINCT n"
-        queries[value] = related_page("MATCH (a:" + label + " {id: id})", body, order, projection)
+        body = body + (" WITH DISTINCT n" if relation.distinct else " WITH n")
+        queries[value] = related_page("MATCH (a:" + label + " {id: id})", body, after, order, projection)
     label_argument = relation.label_filter.arg if relation.label_filter else None
     return Relation(queries, _arguments(relation), label_argument, build)
 
@@ -122,11 +126,9 @@ async def related_pages(
     query = spec.queries[filters.get(spec.label_argument) if spec.label_argument else None]
     slots = {slot: filters.get(name) for slot, name in zip(_SLOTS, spec.arguments, strict=False)}
     viewer = {k: filters.get(k) for k in ("viewerOrg", "seesAll")}
-    rows = await db.read(query, ids=ids, skip=page.skip, limit=page.limit, **slots, **viewer)
-    pages = {
-        row["id"]: Page([spec.build(item) for item in row["items"]], row["total"], page.skip) for row in rows
-    }
-    empty: Page[Any] = Page([], 0, page.skip)
+    rows = await db.read(query, ids=ids, **after_params(page), **slots, **viewer)
+    pages = {row["id"]: read_page(page, row["items"], row["total"], spec.build) for row in rows}
+    empty: Page[Any] = read_page(page, [], 0, spec.build)
     return {i: pages.get(i, empty) for i in ids}
 
 

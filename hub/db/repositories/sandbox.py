@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, LiteralString
 
-from hub.db.cypher import ordered, root_page
+from hub.db.cypher import ordered, root_page, seek_after
 from hub.db.database import Runner
 from hub.db.mapping import from_props, to_props
+from hub.db.pages import after_params, read_page
 from hub.domain.enums import RiskLevel, SandboxInvitationStatus, SandboxStatus, ServiceType
 from hub.domain.models import SandboxInvitation, SandboxParticipant, SandboxProject
 from hub.domain.paging import Page, PageRequest
@@ -17,6 +18,8 @@ PARTICIPANTS = """
 MATCH (o:Organisation)-[:PARTICIPATES_IN]->(:SandboxProject {id: $id})
 RETURN collect(o.id) AS ids
 """
+
+_PROJECT_KEY: LiteralString = "CASE $orderBy WHEN 'NAME' THEN n.name ELSE n.appliedOn END"
 
 SANDBOX_PROJECTS_PAGE = root_page(
     "MATCH (n:SandboxProject) "
@@ -27,7 +30,8 @@ SANDBOX_PROJECTS_PAGE = root_page(
     "AND ($capabilityId IS NULL OR EXISTS { (n)-[:USES]->(:Capability {id: $capabilityId}) }) "
     "AND ($appliedFrom IS NULL OR n.appliedOn >= $appliedFrom) "
     "AND ($appliedTo IS NULL OR n.appliedOn <= $appliedTo)",
-    ordered("CASE $orderBy WHEN 'NAME' THEN n.name ELSE n.appliedOn END"),
+    ordered(_PROJECT_KEY),
+    seek_after(_PROJECT_KEY),
     "n {.*}",
 )
 
@@ -131,12 +135,10 @@ async def sandbox_projects_page(
         appliedTo=where.applied_to,
         orderBy=order_by,
         descending=descending,
-        skip=page.skip,
-        limit=page.limit,
-        counted=page.counted,
+        **after_params(page),
     )
     row = rows[0]
-    return Page([from_props(SandboxProject, i) for i in row["items"]], row["total"], page.skip)
+    return read_page(page, row["items"], row["total"], lambda i: from_props(SandboxProject, i))
 
 
 async def create_project(

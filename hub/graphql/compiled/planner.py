@@ -42,9 +42,11 @@ from graphql import (
 )
 
 from hub.db.repositories.search import lucene_query
+from hub.graphql import cursors
 from hub.graphql.compiled.split import splittable
-from hub.graphql.relay import bounded_first, from_global_id, max_page, page_request
+from hub.graphql.relay import bounded_first, from_global_id, max_page
 from hub.graphql.search import check_search_text
+from hub.model.keyset import SortKey, relation_sort, root_sort
 from hub.model.plan import (
     AppliedFilter,
     ConnectionPart,
@@ -166,11 +168,18 @@ def _global_id_key(types: tuple[str, ...]) -> Callable[[Any], Any]:
     return convert
 
 
-def _skip(after: Any) -> int:
-    try:
-        return page_request(1, after).skip
-    except GraphQLError as refused:
-        raise NotCompilable(str(refused)) from refused
+def _after(sort: SortKey, part: int) -> Callable[[Any], Any]:
+    """Reads the cursor's key (`part` 0) or id (1) for the order `sort`; a cursor the executor
+    would refuse leaves the field to it."""
+
+    def convert(after: Any) -> Any:
+        try:
+            position = cursors.decode(after, sort)
+        except GraphQLError as refused:
+            raise NotCompilable(str(refused)) from refused
+        return position.id if part else position.key
+
+    return convert
 
 
 def _lucene(text: Any) -> str:
@@ -186,6 +195,10 @@ def _limit(first: Any) -> int:
         return bounded_first(20 if first is None else first)
     except GraphQLError as refused:
         raise NotCompilable(str(refused)) from refused
+
+
+def _fetch(first: Any) -> int:
+    return _limit(first) + 1
 
 
 class Planner:
@@ -264,13 +277,14 @@ class Planner:
             order.insert(0, (start.lead, descending))  # one value under the start's equality
             index, hints = start.serves[field_name], [key + " IS NOT NULL"]
         field = self.field_type(nodes[0])
+        sort = root_sort(self.model, root, field_name, descending)
         return RootPage(
             root=root,
             start=start,
             start_value=start_value,
             filters=[self.applied(f, site) for f in applied.values()],
             order=order,
-            page=self.page(field, nodes, site, root.type_name),
+            page=self.page(field, nodes, site, root.type_name, sort),
             index=index,
             hints=hints,
         )
@@ -363,7 +377,8 @@ class Planner:
                 value = _enum_value(args.get(relation.label_filter.arg))
                 follow.label = None if value is None else relation.label_filter.labels[value]
         if relation.connection:
-            follow.page = self.page(self.field_type(nodes[0]), nodes, site, relation.target)
+            sort = relation_sort(self.model, relation)
+            follow.page = self.page(self.field_type(nodes[0]), nodes, site, relation.target, sort)
         elif relation.wrapper is not None:
             follow.wrapper = self.wrapped(relation, nodes, targets)
         else:
@@ -390,7 +405,12 @@ class Planner:
         return items
 
     def page(
-        self, connection: GraphQLObjectType, nodes: list[FieldNode], site: int | None, target: str
+        self,
+        connection: GraphQLObjectType,
+        nodes: list[FieldNode],
+        site: int | None,
+        target: str,
+        sort: SortKey,
     ) -> Page:
         targets = self.model.members(target)
         parts: list[tuple[str, ConnectionPart]] = []
@@ -418,12 +438,19 @@ class Planner:
                     sub.append((sub_key, sub_name if sub_name != "__typename" else sub_type.name, slot))
                 parts.append((key, ConnectionPart(name, fields=tuple(sub))))
         names = {part.what for _, part in parts}
-        skip_path, first_path = ("after",), ("first",)
         site_index = -1 if site is None else site
+        after = None
+        if site_index >= 0 and self.arguments[site_index].get("after") is not None:
+            after = (
+                Param(site_index, ("after",), _after(sort, 0)),
+                Param(site_index, ("after",), _after(sort, 1)),
+            )
         return Page(
-            skip=Param(site_index, skip_path, _skip),
-            limit=Param(site_index, first_path, _limit),
-            counted=bool(names & {"totalCount", "pageInfo"}),
+            sort=sort,
+            after=after,
+            limit=Param(site_index, ("first",), _limit),
+            fetch=Param(site_index, ("first",), _fetch),
+            counted="totalCount" in names,
             items=bool(names & {"edges", "nodes", "pageInfo"}),
             parts=parts,
             slots=slots,

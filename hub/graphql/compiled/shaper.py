@@ -3,7 +3,9 @@ ids, cursors and page info, with no resolver per field.
 
 It reads the layout hub/db/repositories/compiled.py writes: an object is a list of its
 fields' values (after its type's label when it may be of several types), a connection is
-`[total, items, skip]` and each item a list with one object per selection slot.
+`[total, items, limit]` (one item more than the page when another follows) and each item its
+position (the ordering key's value and the id, for its cursor), then one object per selection
+slot.
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from hub.graphql.relay import offset_cursor, to_global_id
+from hub.graphql.cursors import encode
+from hub.graphql.relay import to_global_id
 from hub.model.plan import Follow, Lookup, Operation, Page, RootPage, Scalar, SearchHits, Selection, TypeName
 from hub.model.types import Kind, Model
 
@@ -128,13 +131,22 @@ def _follow(follow: Follow, model: Model) -> Shape:
     return lambda value: None if value is None else one(value)
 
 
+_FIRST_SLOT = 2  # an item is [key, id, slot 0, slot 1, ...]
+
+
 def _page(page: Page, model: Model) -> Shape:
     slots = [_selection(slot, model) for slot in page.slots]
     parts = page.parts
+    order = page.sort.name
+    previous = page.after is not None
+
+    def cursor(item: list[Any]) -> str:
+        return encode(order, item[0], item[1])
 
     def shape(value: list[Any]) -> dict[str, Any]:
-        total, items, skip = value
-        items = items or []
+        total, read, limit = value
+        read = read or []
+        items = read[:limit]
         answer: dict[str, Any] = {}
         for key, part in parts:
             if part.what == "totalCount":
@@ -143,39 +155,50 @@ def _page(page: Page, model: Model) -> Shape:
                 answer[key] = part.type_name
             elif part.what == "nodes":
                 run = slots[part.slot]
-                answer[key] = [run(item[part.slot]) for item in items]
+                answer[key] = [run(item[_FIRST_SLOT + part.slot]) for item in items]
             elif part.what == "edges":
-                answer[key] = [_edge(part.fields, slots, item, skip + i) for i, item in enumerate(items)]
+                answer[key] = [_edge(part.fields, slots, item, cursor) for item in items]
             else:
-                answer[key] = _page_info(part.fields, total or 0, items, skip)
+                answer[key] = _page_info(part.fields, items, len(read) > limit, previous, cursor)
         return answer
 
     return shape
 
 
-def _edge(fields: tuple[tuple[str, str, int], ...], slots: list[Shape], item: list[Any], offset: int) -> Any:
+def _edge(
+    fields: tuple[tuple[str, str, int], ...],
+    slots: list[Shape],
+    item: list[Any],
+    cursor: Callable[[Any], str],
+) -> Any:
     edge: dict[str, Any] = {}
     for key, name, slot in fields:
         if name == "cursor":
-            edge[key] = offset_cursor(offset)
+            edge[key] = cursor(item)
         elif name == "node":
-            edge[key] = slots[slot](item[slot])
+            edge[key] = slots[slot](item[_FIRST_SLOT + slot])
         else:
             edge[key] = name  # __typename
     return edge
 
 
-def _page_info(fields: tuple[tuple[str, str, int], ...], total: int, items: list[Any], skip: int) -> Any:
+def _page_info(
+    fields: tuple[tuple[str, str, int], ...],
+    items: list[Any],
+    more: bool,
+    previous: bool,
+    cursor: Callable[[Any], str],
+) -> Any:
     info: dict[str, Any] = {}
     for key, name, _ in fields:
         if name == "hasNextPage":
-            info[key] = skip + len(items) < total
+            info[key] = more
         elif name == "hasPreviousPage":
-            info[key] = skip > 0
+            info[key] = previous
         elif name == "startCursor":
-            info[key] = offset_cursor(skip) if items else None
+            info[key] = cursor(items[0]) if items else None
         elif name == "endCursor":
-            info[key] = offset_cursor(skip + len(items) - 1) if items else None
+            info[key] = cursor(items[-1]) if items else None
         else:
             info[key] = name  # __typename
     return info

@@ -245,3 +245,121 @@ async def test_a_mixed_read_answers_its_model_fields_in_one_statement(
         assert mixed == standard
         assert list(mixed["data"]) == ["viewer", "institutions", "zones"]
         assert compiled_trips == 1 < seeded.round_trips - before  # the executor: one per level
+
+
+# Connections walked page by page, each page asked for with the cursor of the one before, at
+# the root and nested at depth 2 with filters at both levels: (query with $after, the path to
+# the connection walked in `data`).
+WALKS: list[tuple[str, tuple[str, ...]]] = [
+    (
+        "query($after: String, $n: Int) { institutions(first: $n, after: $after, orderBy: {field: NAME}) {"
+        " pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node { name } } } }",
+        ("institutions",),
+    ),
+    (
+        "query($after: String, $n: Int) { institutions(first: $n, after: $after, filter: {kind: BANK},"
+        " orderBy: {field: FOUNDED, direction: DESC}) { totalCount pageInfo { hasNextPage endCursor }"
+        " nodes { name founded } } }",
+        ("institutions",),
+    ),
+    (
+        "query($after: String, $n: Int) { techEnterprises(first: $n, after: $after, orderBy: {field: FOUNDED}) {"
+        " pageInfo { hasNextPage endCursor } edges { cursor node { name founded } } } }",
+        ("techEnterprises",),
+    ),
+    (
+        "query($after: String, $n: Int) { partnerships(first: $n, after: $after) {"
+        " pageInfo { hasNextPage endCursor } nodes { title proposedOn terms } } }",
+        ("partnerships",),
+    ),
+    (
+        "query($after: String, $n: Int) { partnerships(first: $n, after: $after, filter: {status: ACTIVE},"
+        " orderBy: {field: TITLE, direction: DESC}) { pageInfo { hasNextPage endCursor } nodes { title } } }",
+        ("partnerships",),
+    ),
+    (
+        "query($after: String, $n: Int) { sandboxProjects(first: $n, after: $after) {"
+        " pageInfo { hasNextPage endCursor } nodes { name appliedOn } } }",
+        ("sandboxProjects",),
+    ),
+    (
+        "query($after: String, $n: Int) { sandboxBatches(first: $n, after: $after) {"
+        " pageInfo { hasNextPage endCursor } nodes { number projects(first: 2) { nodes { name } } } } }",
+        ("sandboxBatches",),
+    ),
+    (
+        "query($after: String, $n: Int) { zones(first: $n, after: $after) { pageInfo { hasNextPage endCursor }"
+        " nodes { name } } awards(first: 1) { nodes { year } } }",
+        ("zones",),
+    ),
+    # Depth 2, filters at both levels: the outer connection walked ...
+    (
+        "query($after: String, $n: Int, $c: ID!) { node(id: $c) { ... on Capability {"
+        " providers(first: $n, after: $after, maturity: MATURE) { pageInfo { hasNextPage endCursor }"
+        " edges { cursor node { name partnerships(first: 2, status: ACTIVE) { totalCount"
+        " edges { cursor node { title } } } } } } } } }",
+        ("node", "providers"),
+    ),
+    # ... and the inner one, under a root page filtered on a related node.
+    (
+        "query($after: String, $n: Int, $c: ID!) { techEnterprises(first: 1, filter: {capabilityId: $c}) {"
+        " nodes { name partners(first: $n, after: $after, status: ACTIVE) { pageInfo { hasNextPage endCursor }"
+        " edges { cursor node { __typename name } } } } } }",
+        ("techEnterprises", "nodes", 0, "partners"),  # type: ignore[list-item]
+    ),
+    (
+        'query($after: String, $n: Int) { node(id: "' + HUDSON + '") { ... on Organisation {'
+        " partnerships(first: $n, after: $after, kind: COOPERATION) { pageInfo { hasNextPage endCursor }"
+        " nodes { title proposedOn parties { role organisation { name } } } } } } }",
+        ("node", "partnerships"),
+    ),
+    (
+        "query($after: String, $n: Int) { zones(first: 1) { nodes { name organisations(first: $n,"
+        " after: $after, type: INSTITUTION) { pageInfo { hasNextPage endCursor } nodes { name } } } } }",
+        ("zones", "nodes", 0, "organisations"),  # type: ignore[list-item]
+    ),
+]
+
+
+def _at(data: Any, path: tuple[Any, ...]) -> Any:
+    for part in path:
+        data = data[part]
+    return data
+
+
+def _items(connection: dict[str, Any]) -> list[Any]:
+    return connection["nodes"] if "nodes" in connection else [e["node"] for e in connection["edges"]]
+
+
+@pytest.mark.parametrize(("role", "org"), CALLERS[::2], ids=[f"{r.value}-{o}" for r, o in CALLERS[::2]])
+async def test_walking_pages_with_cursors_answers_as_the_executor(
+    seeded: Database, test_settings: Settings, role: Role, org: str | None
+) -> None:
+    """Each page, asked for with the cursor the page before gave, is byte-equal on both paths,
+    and the pages together are the whole list in order: none repeated, none left out."""
+    walks_of_several_pages = 0
+    async with _clients(seeded, test_settings, role, org) as (fast, slow):
+        for query, path in WALKS:
+            whole_vars = {"after": None, "n": 100, "c": CLOUD}
+            whole, errors = await _answer(fast, query, whole_vars)
+            assert errors is None, errors
+            whole_page = _at(json.loads(whole), path)
+            expected = _items(whole_page)
+            walked: list[Any] = []
+            after = None
+            for _ in range(60):
+                variables = {"after": after, "n": 2, "c": CLOUD}
+                compiled, compiled_errors = await _answer(fast, query, variables)
+                standard, standard_errors = await _answer(slow, query, variables)
+                assert compiled_errors is None and standard_errors is None, (query, standard_errors)
+                assert compiled == standard, (query, after)
+                page = _at(json.loads(compiled), path)
+                walked += _items(page)
+                if not page["pageInfo"]["hasNextPage"]:
+                    break
+                after = page["pageInfo"]["endCursor"]
+            # A list longer than one page of 100 is compared as far as that page goes.
+            assert walked[: len(expected)] == expected, query
+            assert whole_page["pageInfo"]["hasNextPage"] or len(walked) == len(expected), query
+            walks_of_several_pages += len(expected) > 2
+        assert walks_of_several_pages >= len(WALKS) - 4  # the walks do walk

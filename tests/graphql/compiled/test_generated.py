@@ -3,7 +3,8 @@ standard executor give byte-equal `data` and equal errors, for every kind of cal
 
 Scalars are drawn from the seed graph's own values (real global ids and cursors among invalid
 ones, small page sizes among out-of-range ones), so most operations take the compiled path and
-the rest check that both paths refuse the same things. CI runs a fixed number of examples
+the rest check that both paths refuse the same things. An operation with `after` is asked again
+with cursors its own answer gave, so the pages that follow are compared too. CI runs a fixed number of examples
 with a fixed seed; HUB_DIFFERENTIAL_EXAMPLES=2000 runs a longer search (docs/architecture.md).
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -25,7 +27,8 @@ from hypothesis_graphql import nodes, queries
 from hub.db.database import Database
 from hub.domain.enums import Role
 from hub.graphql.compiled import operations
-from hub.graphql.relay import offset_cursor, to_global_id
+from hub.graphql.cursors import encode
+from hub.graphql.relay import to_global_id
 from hub.graphql.schema import schema
 from hub.security.api_keys import ApiKeys
 from hub.settings import Settings
@@ -63,8 +66,16 @@ SCALARS = {
     "Int": st.sampled_from([1, 2, 3, 5, 20, 100, 0, 101, 2020]).map(nodes.Int),
     "String": st.sampled_from(
         [
-            offset_cursor(0),
-            offset_cursor(4),
+            # Keyset cursors of the seed graph's orders (each valid on some connections and
+            # refused, alike, on the others) and an offset cursor of the hub before them.
+            encode("name", "Hudson Ridge Bank (China)", "hudson-ridge-bank"),
+            encode("name", "Kestrel Bank (China)", "kestrel-bank"),
+            encode("-proposedOn", "2023-09-04", "p-0003"),
+            encode("-appliedOn", "2022-01-01", "zzz"),
+            encode("number", 1, "batch-1"),
+            encode("year", 2020, "a"),
+            encode("id", None, "m"),
+            "b2Zmc2V0OjQ=",
             "GB",
             "DE",
             "US",
@@ -127,7 +138,32 @@ async def test_generated_reads_answer_as_the_executor(
     pair: tuple[httpx.AsyncClient, httpx.AsyncClient], query: str
 ) -> None:
     fast, slow = pair
-    assert await _answer(fast, query) == await _answer(slow, query), query
+    answer = await _answer(fast, query)
+    assert answer == await _answer(slow, query), query
+    # The next pages: the operation again with each `after` set to a cursor its answer gave.
+    for cursor in _cursors(json.loads(answer[1]))[:2]:
+        argument = f"after: {json.dumps(cursor)}"
+        following = AFTER.sub(lambda _, text=argument: text, query)  # type: ignore[misc]
+        if following != query:
+            assert await _answer(fast, following) == await _answer(slow, following), following
+
+
+AFTER = re.compile(r'after: "[^"\\]*"')
+
+
+def _cursors(data: Any) -> list[str]:
+    """The cursors in an answer (edges' and pageInfo's), last ones first."""
+    found: list[str] = []
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key in {"cursor", "endCursor"} and isinstance(value, str):
+                found.append(value)
+            else:
+                found += _cursors(value)
+    elif isinstance(data, list):
+        for value in data:
+            found += _cursors(value)
+    return found[::-1]
 
 
 def test_most_generated_reads_take_the_compiled_path() -> None:
