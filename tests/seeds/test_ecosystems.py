@@ -20,7 +20,9 @@ print(hashlib.sha256(json.dumps(rows.tables, default=str).encode()).hexdigest())
 
 def _digest(hash_seed: str) -> str:
     env = {**os.environ, "PYTHONHASHSEED": hash_seed}
-    done = subprocess.run([sys.executable, "-c", _DIGEST], env=env, capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", _DIGEST], env=env, capture_output=True, text=True, check=True
+    )
     return done.stdout.strip()
 
 

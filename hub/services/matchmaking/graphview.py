@@ -60,7 +60,9 @@ class GraphView:
     providers: dict[str, list[str]] = field(default_factory=dict)  # capability -> tech, best first
     seekers: dict[str, list[str]] = field(default_factory=dict)  # capability -> institutions, busiest first
     by_degree: dict[bool, list[str]] = field(default_factory=dict)  # is_institution -> busiest first
-    by_initiative: dict[bool, list[str]] = field(default_factory=dict)  # is_institution -> most proposals first
+    by_initiative: dict[bool, list[str]] = field(
+        default_factory=dict
+    )  # is_institution -> most proposals first
     institutions: set[str] = field(default_factory=set)
     newest: date | None = None  # the view's date: as_of, else the newest partnership
     # Counts over each organisation's partners, so features need not walk them: partners of each
@@ -149,5 +151,7 @@ def build(
     for side in (True, False):
         members = [o.id for o in view.orgs.values() if o.is_institution == side]
         view.by_degree[side] = sorted(members, key=lambda o: (-view.degree(o), o))
-        view.by_initiative[side] = sorted(members, key=lambda o: (-view.proposed.get(o, 0), -view.degree(o), o))
+        view.by_initiative[side] = sorted(
+            members, key=lambda o: (-view.proposed.get(o, 0), -view.degree(o), o)
+        )
     return view

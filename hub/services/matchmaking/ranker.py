@@ -54,8 +54,6 @@ MAX_PARTIES = 1000
 ENOUGH_POSITIVES = 300  # per window: parties are taken (in random order) until this many labelled pairs
 C_GRID = (0.01, 0.1, 1.0)
 FOLDS = 2
-BLENDED = ("popularity", "content x popularity", "Adamic-Adar")
-BLEND_GRID = (0.3, 1.0, 3.0)
 
 # The default prior on raw features, used when the graph cannot be fitted: capability fit first,
 # then popularity and shared partners, as a reasonable user would rank before seeing any history.
@@ -244,7 +242,6 @@ class Tried:
     c: float | None = None  # a logistic regression's C, else a documented ranker's name below
     ranker: str = ""
     pairs: int = 0  # labelled pairs it was scored on
-    alpha: float = 0.0  # with a C: how much of the ranker is added to the regression
 
     @property
     def merit(self) -> float:
@@ -270,17 +267,10 @@ def fit(links: list[Link], view_at: ViewAt, end: date, query: QueryKind, now: Gr
     # are scored (twice the pairs of one: a steadier choice), each choice on the same pairs.
     folds = [(_joined(windows[:k]), windows[k]) for k in range(len(windows) - FOLDS, len(windows))]
     fitted = {c: [_logistic(c, np.array(a.rows), a.labels) for a, _ in folds] for c in C_GRID}
-    tried = [_pooled([_try_logistic(c, f, b) for f, (_, b) in zip(fitted[c], folds, strict=True)]) for c in C_GRID]
-    tried += [_pooled([_try_ranker(name, b) for _, b in folds]) for name in RANKERS]
-    # The regression plus a documented ranker's order: where the history is too short to learn that
-    # order's weight well, validation says how much of it to add.
-    c = max(tried[: len(C_GRID)], key=lambda t: t.merit).c
-    assert c is not None
-    tried += [
-        _pooled([_try_logistic(c, f, b, name, alpha) for f, (_, b) in zip(fitted[c], folds, strict=True)])
-        for name in BLENDED
-        for alpha in BLEND_GRID
+    tried = [
+        _pooled([_try_logistic(c, f, b) for f, (_, b) in zip(fitted[c], folds, strict=True)]) for c in C_GRID
     ]
+    tried += [_pooled([_try_ranker(name, b) for _, b in folds]) for name in RANKERS]
     best = max(tried, key=lambda t: t.merit)
     x_train, x_valid = np.array(train.rows), np.array(valid.rows)
     scores = {"validation_hits10": best.hits10, "validation_mrr": best.mrr}
@@ -293,7 +283,7 @@ def fit(links: list[Link], view_at: ViewAt, end: date, query: QueryKind, now: Gr
     return Model(
         query,
         "FITTED",
-        tuple(float(v) for v in _blended(w, scaler, best.ranker, best.alpha)),
+        tuple(float(v) for v in w),
         tuple(float(m) for m in scaler.mean_),
         tuple(float(s) if s > 0 else 1.0 for s in scaler.scale_),
         datetime.now().astimezone(),
@@ -344,27 +334,14 @@ def _pooled(folds: list[Tried]) -> Tried:
         first.c,
         first.ranker,
         total,
-        first.alpha,
     )
 
 
-def _blended(w: np.ndarray, scaler: StandardScaler, ranker: str, alpha: float) -> np.ndarray:
-    """The regression's weights plus alpha x a documented ranker's (on raw features, so times each
-    feature's scale on standardised ones; the constant left over is the same for every candidate)."""
-    if not ranker:
-        return w
-    scale = np.where(scaler.scale_ > 0, scaler.scale_, 1.0)
-    return w + alpha * np.array(_documented(ranker)) * scale
-
-
-def _try_logistic(
-    c: float, fitted: tuple[StandardScaler, np.ndarray], valid: Examples, ranker: str = "", alpha: float = 0.0
-) -> Tried:
+def _try_logistic(c: float, fitted: tuple[StandardScaler, np.ndarray], valid: Examples) -> Tried:
     scaler, w = fitted
-    scores = (scaler.transform(np.array(valid.rows)) @ _blended(w, scaler, ranker, alpha)).tolist()
+    scores = (scaler.transform(np.array(valid.rows)) @ w).tolist()
     h, m = ranking_metrics(scores, valid.labels, valid.groups, valid.missed)
-    label = f"logistic regression (C={c})" + (f" + {alpha} x the {ranker} ranker" if ranker else "")
-    return Tried(label, h, m, c=c, ranker=ranker, pairs=valid.positives + valid.missed, alpha=alpha)
+    return Tried(f"logistic regression (C={c})", h, m, c=c, pairs=valid.positives + valid.missed)
 
 
 def _try_ranker(name: str, data: Examples) -> Tried:

@@ -32,7 +32,9 @@ async def test_candidates_hold_each_baselines_top_ten(empty_graph: Database) -> 
     assert {o: view.proposed.get(o, 0) for o in proposed} == dict(proposed)
     for query in QueryKind:
         side = [o for o in sorted(view.orgs) if wanted(view, query, o)]
-        parties = [o for o in sorted(view.orgs) if (o in view.institutions) != (query is QueryKind.INSTITUTIONS)]
+        parties = [
+            o for o in sorted(view.orgs) if (o in view.institutions) != (query is QueryKind.INSTITUTIONS)
+        ]
         missed: Counter[str] = Counter()
         for party in parties[:30]:
             found = {c.id for c in candidates_with_features(view, party, query)}

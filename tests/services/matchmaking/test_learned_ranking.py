@@ -33,10 +33,15 @@ async def test_on_a_popularity_driven_graph_the_hub_learns_popularity(empty_grap
     report = await evaluate_graph(
         Matchmaker(empty_graph, PartnershipService(empty_graph)), snapshot, "pa", "", "validation", 150
     )
-    tech = report.queries[0]
-    by_method = {m.method: m for m in tech.methods}
-    assert by_method["hub"].hits10.value > 2 * by_method["content fit"].hits10.value, tech
-    assert by_method["hub"].hits10.value > 3 * by_method["random"].hits10.value, tech
+    for q in report.queries:
+        by_method = {m.method: m for m in q.methods}
+        assert by_method["hub"].hits10.value > 2 * by_method["content fit"].hits10.value, q
+        assert by_method["hub"].hits10.value > 3 * by_method["random"].hits10.value, q
+        # Popularity is how this graph grows: the hub ranks at least as well as it (it was below,
+        # 0.80-0.95 x on Hits@10, before its candidates held popularity's top and it could follow
+        # popularity's order where its fit did worse on validation).
+        hub, popularity = by_method["hub"], by_method["popularity"]
+        assert hub.hits10.value >= popularity.hits10.value and hub.mrr.value >= popularity.mrr.value, q
     # The busiest provider that offers none of what an institution seeks is still recommended.
     matchmaker = Matchmaker(empty_graph, PartnershipService(empty_graph))
     state = await matchmaker.learning.current()
@@ -49,8 +54,11 @@ async def test_on_a_popularity_driven_graph_the_hub_learns_popularity(empty_grap
         and busiest not in view.open_partners.get(i, set())
     ][:20]
     assert unfit
-    tops = [[r.id for r in await matchmaker.ranked(QueryKind.TECH, i, _everything())][:10] for i in unfit]
-    assert sum(busiest in top for top in tops) >= len(unfit) // 2
+    ranked = [(await matchmaker.ranked(QueryKind.TECH, i, _everything()))[:10] for i in unfit]
+    assert sum(busiest in [r.id for r in top] for top in ranked) >= len(unfit) // 2
+    for top in ranked:  # every recommendation's reasons add up to its score
+        for r in top:
+            assert r.reasons and abs(sum(x.contribution for x in r.reasons) - r.score) < 1e-5, r
 
 
 def _everything() -> RecommendationFilter:
