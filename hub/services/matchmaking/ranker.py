@@ -265,7 +265,9 @@ def fit(links: list[Link], view_at: ViewAt, end: date, query: QueryKind, now: Gr
         return _small_graph(query, train, valid, span)
     # Rolling validation: fitted on the windows before, scored on the next; the last two windows
     # are scored (twice the pairs of one: a steadier choice), each choice on the same pairs.
+    # A fold whose earlier windows hold too few pairs to fit on is left out (the last one never is).
     folds = [(_joined(windows[:k]), windows[k]) for k in range(len(windows) - FOLDS, len(windows))]
+    folds = [(a, b) for a, b in folds if a.positives >= MIN_POSITIVES]
     fitted = {c: [_logistic(c, np.array(a.rows), a.labels) for a, _ in folds] for c in C_GRID}
     tried = [
         _pooled([_try_logistic(c, f, b) for f, (_, b) in zip(fitted[c], folds, strict=True)]) for c in C_GRID
