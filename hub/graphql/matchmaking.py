@@ -147,7 +147,10 @@ class RecommendationQuery(StrEnum):
     INSTITUTIONS = "INSTITUTIONS"
 
 
-@strawberry.enum(description="FITTED on this graph's history, or the documented PRIOR when it is too small.")
+@strawberry.enum(
+    description="FITTED on this graph's history, or PRIOR: documented weights (one of the documented "
+    "rankers, chosen on validation when it ranked better than the fit or the graph is too small to fit)."
+)
 class ModelStatus(StrEnum):
     FITTED = "FITTED"
     PRIOR = "PRIOR"
@@ -173,7 +176,9 @@ class MatchmakingModel:
     fitted_at: datetime
     training_size: int = strawberry.field(description="Candidate rows (train + validation) it was fitted on.")
     positives: int = strawberry.field(description="Of which pairs that did form.")
-    regularisation: float = strawberry.field(description="Logistic regression C, chosen on validation MRR.")
+    regularisation: float = strawberry.field(
+        description="Logistic regression C, chosen on validation (0 for documented weights)."
+    )
     validation_hits_at_10: float | None
     validation_mrr: float | None
     note: str = strawberry.field(description="What it was fitted on, or why the prior ranks.")

@@ -38,10 +38,13 @@ async def _refit_twice(gql: GraphQLClient) -> None:
     refit = {m["query"]: m for m in (await gql(REFIT))["refitMatchmakingModel"]}
     assert set(refit) == {"TECH_PARTNERS", "PEERS", "INSTITUTIONS"}
     tech = refit["TECH_PARTNERS"]
-    assert tech["status"] == "FITTED" and tech["version"] == 1
-    assert tech["trainingSize"] > 100 and 0 < tech["validationMrr"] <= 1
-    assert "fitted on partnerships before" in tech["note"]
-    # The seed graph has few intra-sector partnerships: peers rank by the prior, and say why.
+    assert tech["version"] == 1 and 0 < tech["validationMrr"] <= 1
+    # On the seed graph's history, capability fit alone (a documented ranker) ranked the validation
+    # pairs better than the fitted regression: it ranks, and the model says so.
+    assert tech["status"] == "PRIOR", tech
+    assert "documented content fit ranker ranked the validation pairs best" in tech["note"]
+    assert "partnerships before" in tech["note"]
+    # The seed graph has few intra-sector partnerships: peers cannot be fitted, and say why.
     assert refit["PEERS"]["status"] == "PRIOR" and "too little history" in refit["PEERS"]["note"]
     again = {m["query"]: m for m in (await gql(MODEL))["matchmakingModel"]}
     assert again["TECH_PARTNERS"]["version"] == 1

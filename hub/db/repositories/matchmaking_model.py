@@ -17,10 +17,11 @@ ORGANISATIONS: LiteralString = (
     "[(o)-[:LOCATED_IN]->(z:Zone) | z.id][0] AS zone"
 )
 
-# Each partnership once, from the party with the smaller id.
+# Each partnership once, from the party with the smaller id, with the party that proposed it.
 LINKS: LiteralString = (
-    "MATCH (a:Organisation)-[:PARTY_TO]->(p:Partnership)<-[:PARTY_TO]-(b:Organisation) WHERE a.id < b.id "
-    "RETURN a.id AS a, b.id AS b, p.kind AS kind, p.proposedOn AS on, p.status AS status"
+    "MATCH (a:Organisation)-[ra:PARTY_TO]->(p:Partnership)<-[:PARTY_TO]-(b:Organisation) WHERE a.id < b.id "
+    "RETURN a.id AS a, b.id AS b, p.kind AS kind, p.proposedOn AS on, p.status AS status, "
+    "ra.role = 'PROPOSER' AS aProposed"
 )
 
 SOUGHT: LiteralString = (

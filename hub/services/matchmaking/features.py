@@ -45,6 +45,10 @@ FEATURES: tuple[str, ...] = (
     "recent_activity",  # log(1 + partnerships in the year before the view's date)
     "dormancy",  # years since the candidate's last partnership (10 if none)
     "fit_x_popularity",
+    "content_x_popularity",  # log((capability fit + 0.01) x (1 + partnerships)): that baseline's order
+    "tenure",  # years since the candidate's first partnership (0 if none)
+    "initiative",  # log(1 + partnerships the candidate proposed, declined ones included)
+    "demand",  # log(1 + partnerships proposed by or to the candidate, declined ones included)
     "same_zone",
     "same_country",
     "same_kind",
@@ -54,13 +58,14 @@ FEATURES: tuple[str, ...] = (
 
 @dataclass(frozen=True, slots=True)
 class Caps:
-    per_capability: int = 20
-    popular: int = 30
+    per_capability: int = 50  # by content x popularity within the capability
+    popular: int = 100
+    initiative: int = 50  # those that proposed the most partnerships
     popular_similar: int = 20
     zone: int = 15
     party_partners: int = 30  # the party's rarest partners through which paths are followed
     middle: int = 100  # organisations in the middle of paths kept (the strongest)
-    from_paths: int = 60
+    from_paths: int = 50  # the strongest by Adamic-Adar, and as many by resource allocation
 
 
 CAPS = Caps()
@@ -153,6 +158,7 @@ def candidates(view: GraphView, party: Org, query: QueryKind, paths: PathScores,
             found.update(pool.get(capability, [])[: caps.per_capability])
     busiest = view.by_degree.get(query.wants_institutions, [])
     found.update(busiest[: caps.popular])
+    found.update(view.by_initiative.get(query.wants_institutions, [])[: caps.initiative])
     similar = [
         o
         for o in view.by_degree.get(party.is_institution, [])[: caps.popular_similar * 5]
@@ -165,9 +171,10 @@ def candidates(view: GraphView, party: Org, query: QueryKind, paths: PathScores,
             if (c in institutions) == want:
                 served[c] += 1
     found.update(heapq.nsmallest(caps.popular_similar, served, key=lambda c: (-served[c], c)))
-    aa = paths.adamic_adar  # holds only organisations of the wanted side
+    aa, ra = paths.adamic_adar, paths.resource  # hold only organisations of the wanted side
     found.update(heapq.nsmallest(caps.from_paths, aa, key=lambda c: (-aa[c], c)))
-    local = [c for c in busiest[: caps.popular * 10] if view.orgs[c].zone == party.zone]
+    found.update(heapq.nsmallest(caps.from_paths, ra, key=lambda c: (-ra[c], c)))
+    local = [c for c in busiest[: caps.zone * 20] if view.orgs[c].zone == party.zone]
     found.update(local[: caps.zone])
     found.discard(party.id)
     return {c for c in found if wanted(view, query, c)}
@@ -203,8 +210,18 @@ def features(
     out: list[Candidate] = []
     end = view.newest
     my_projects = view.projects.get(party.id, frozenset())
+    # Local names for what every candidate looks up (a request computes a few hundred of these).
+    orgs, neighbours, recent, proposed, approaches = (
+        view.orgs,
+        view.neighbours,
+        view.recent,
+        view.proposed,
+        view.approaches,
+    )
+    aa, ra, count, via_of = paths.adamic_adar, paths.resource, paths.count, paths.via
+    log1p = math.log1p
     for cid in ids:
-        c = view.orgs[cid]
+        c = orgs[cid]
         if query is QueryKind.TECH:
             fit, matched = _fit(view, party.id, cid)
         elif query is QueryKind.INSTITUTIONS:
@@ -215,34 +232,36 @@ def features(
             fit = len(mine & theirs) / union if union else 0.0
             matched = [(x, "") for x in sorted(mine & theirs)]
         similar_served, country_served = _served(view, party, cid)
-        degree = view.degree(cid)
-        last = view.last_on.get(cid)
+        degree = len(neighbours[cid]) if cid in neighbours else 0
+        last, first = view.last_on.get(cid), view.first_on.get(cid)
         dormancy = min(10.0, (end - last).days / 365.25) if last and end else 10.0
-        shared = sorted(my_projects & view.projects.get(cid, frozenset()))
-        popularity = math.log1p(degree)
+        tenure = (end - first).days / 365.25 if first and end else 0.0
+        shared = sorted(my_projects & view.projects.get(cid, frozenset())) if my_projects else []
+        popularity = log1p(degree)
+        latest = recent.get(cid, 0)
         values = [
             fit,
             float(len(matched)),
             popularity,
-            math.log1p(similar_served),
-            math.log1p(country_served),
-            math.log1p(paths.adamic_adar.get(cid, 0.0)),
-            paths.resource.get(cid, 0.0),
-            math.log1p(paths.count.get(cid, 0)),
-            math.log1p(view.recent.get(cid, 0)),
+            log1p(similar_served),
+            log1p(country_served),
+            log1p(aa.get(cid, 0.0)),
+            ra.get(cid, 0.0),
+            log1p(count.get(cid, 0)),
+            log1p(latest),
             dormancy,
             fit * popularity,
+            math.log((fit + 0.01) * (1 + degree)),
+            tenure,
+            log1p(proposed.get(cid, 0)),
+            log1p(approaches.get(cid, 0)),
             1.0 if c.zone is not None and c.zone == party.zone else 0.0,
             1.0 if c.country is not None and c.country == party.country else 0.0,
             1.0 if c.kind is not None and c.kind == party.kind else 0.0,
             float(len(shared)),
         ]
-        via = [view.orgs[paths.via[cid][1]].name] if cid in paths.via else []
-        out.append(
-            Candidate(
-                cid, values, matched, via, similar_served, country_served, view.recent.get(cid, 0), shared
-            )
-        )
+        via = [orgs[via_of[cid][1]].name] if cid in via_of else []
+        out.append(Candidate(cid, values, matched, via, similar_served, country_served, latest, shared))
     return out
 
 

@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from hub.services.matchmaking.config import MATURITY_WEIGHT
+
 OPEN = frozenset({"ACTIVE", "PROPOSED"})
 RECENT_DAYS = 365
 
@@ -37,6 +39,7 @@ class Link:
     kind: str  # COOPERATION or INTRA_SECTOR
     on: date
     status: str
+    proposer: str | None = None  # the party that proposed it, when known
 
 
 @dataclass
@@ -51,9 +54,15 @@ class GraphView:
     dismissed: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     recent: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     last_on: dict[str, date] = field(default_factory=dict)
+    first_on: dict[str, date] = field(default_factory=dict)
+    proposed: dict[str, int] = field(default_factory=lambda: defaultdict(int))  # partnerships it proposed
+    approaches: dict[str, int] = field(default_factory=lambda: defaultdict(int))  # declined ones included
     providers: dict[str, list[str]] = field(default_factory=dict)  # capability -> tech, best first
     seekers: dict[str, list[str]] = field(default_factory=dict)  # capability -> institutions, busiest first
     by_degree: dict[bool, list[str]] = field(default_factory=dict)  # is_institution -> busiest first
+    by_initiative: dict[bool, list[str]] = field(
+        default_factory=dict
+    )  # is_institution -> most proposals first
     institutions: set[str] = field(default_factory=set)
     newest: date | None = None  # the view's date: as_of, else the newest partnership
     # Counts over each organisation's partners, so features need not walk them: partners of each
@@ -76,9 +85,6 @@ class GraphView:
         return 1.0 / d if d > 0 else 0.0
 
 
-_MATURITY_RANK = {"MATURE": 2, "PROVEN": 1, "EMERGING": 0}
-
-
 def build(
     as_of: date | None,
     orgs: Iterable[Org],
@@ -96,6 +102,11 @@ def build(
     for x in visible:
         if x.a not in view.orgs or x.b not in view.orgs:
             continue
+        if x.proposer is not None:
+            # Declined ones too: a proposal shows the organisation's initiative whatever its answer.
+            view.proposed[x.proposer] += 1
+        view.approaches[x.a] += 1
+        view.approaches[x.b] += 1
         if x.status in OPEN:
             view.open_partners[x.a].add(x.b)
             view.open_partners[x.b].add(x.a)
@@ -108,6 +119,8 @@ def build(
                 view.recent[end] += 1
             if x.on > view.last_on.get(end, date.min):
                 view.last_on[end] = x.on
+            if x.on < view.first_on.get(end, date.max):
+                view.first_on[end] = x.on
     for org, partners in view.neighbours.items():
         for n in partners:
             other = view.orgs[n]
@@ -124,8 +137,10 @@ def build(
     for tech, offers in offered.items():
         for capability in offers:
             providers[capability].append(tech)
+    # Best first as content x popularity ranks them (the offer's maturity weight x (1 + partnerships)),
+    # so each capability's leading providers hold that baseline's top candidates.
     view.providers = {
-        c: sorted(ts, key=lambda t: (-_MATURITY_RANK.get(offered[t][c], 0), -view.degree(t), t))
+        c: sorted(ts, key=lambda t: (-MATURITY_WEIGHT.get(offered[t][c], 0.5) * (1 + view.degree(t)), t))
         for c, ts in providers.items()
     }
     seekers: dict[str, list[str]] = defaultdict(list)
@@ -136,4 +151,7 @@ def build(
     for side in (True, False):
         members = [o.id for o in view.orgs.values() if o.is_institution == side]
         view.by_degree[side] = sorted(members, key=lambda o: (-view.degree(o), o))
+        view.by_initiative[side] = sorted(
+            members, key=lambda o: (-view.proposed.get(o, 0), -view.degree(o), o)
+        )
     return view

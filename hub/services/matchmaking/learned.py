@@ -39,7 +39,14 @@ class Ranked:
 
 
 def links_from_rows(rows: Rows) -> list[Link]:
-    return [Link(r["a"], r["b"], r["kind"], r["on"], r["status"]) for r in rows["links"]]
+    return [
+        Link(r["a"], r["b"], r["kind"], r["on"], r["status"], _proposer(r.get("aProposed"), r["a"], r["b"]))
+        for r in rows["links"]
+    ]
+
+
+def _proposer(a_proposed: object, a: str, b: str) -> str | None:
+    return None if a_proposed is None else (a if a_proposed else b)
 
 
 def view_from_rows(rows: Rows, as_of: date | None) -> GraphView:
@@ -188,11 +195,13 @@ def rank(
     first `explained` (all if None) carry their reasons, the others only their score."""
     view, model = state.view, state.models[query]
     found = [c for c in candidates_with_features(view, party_id, query, also_exclude=exclude) if keep(c.id)]
-    scored = [(round(sum(model.contributions(c.values)), 6), c) for c in found]
+    scores = model.scores([c.values for c in found])
+    scored = [(round(s, 6), c) for s, c in zip(scores, found, strict=True)]
     scored.sort(key=lambda sc: (-sc[0], view.orgs[sc[1].id].name, sc[1].id))
+    shown = len(scored) if explained is None else min(explained, len(scored))
     ranked = []
     for k, (score, c) in enumerate(scored):
-        if explained is not None and k >= explained:
+        if k >= shown:
             ranked.append(Ranked(c.id, score, ()))
             continue
         reasons = explain(view, party_id, query, c, model.contributions(c.values))
@@ -205,6 +214,10 @@ _GROUPS: dict[str, ReasonKind] = {
     "capability_fit": ReasonKind.CAPABILITY_FIT,
     "capabilities_matched": ReasonKind.CAPABILITY_FIT,
     "fit_x_popularity": ReasonKind.CAPABILITY_FIT,
+    "content_x_popularity": ReasonKind.CAPABILITY_FIT,
+    "tenure": ReasonKind.TRACK_RECORD,
+    "initiative": ReasonKind.TRACK_RECORD,
+    "demand": ReasonKind.TRACK_RECORD,
     "popularity": ReasonKind.TRACK_RECORD,
     "recent_activity": ReasonKind.TRACK_RECORD,
     "dormancy": ReasonKind.TRACK_RECORD,

@@ -68,7 +68,11 @@ class Matchmaker:
             state, exclude = await self.learning.state_as_of(as_of), set()
         view = state.view
 
+        unfiltered = where == RecommendationFilter()
+
         def keep(org_id: str) -> bool:
+            if unfiltered:
+                return True
             o = view.orgs[org_id]
             capabilities = view.sought.get(org_id, frozenset()) | view.offered.get(org_id, {}).keys()
             return (

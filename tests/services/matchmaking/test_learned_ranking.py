@@ -27,16 +27,18 @@ async def test_on_a_popularity_driven_graph_the_hub_learns_popularity(empty_grap
     await refresh_leaders(empty_graph)
     snapshot = await snapshot_rows(empty_graph)
     model = fit_all(snapshot, None).models[QueryKind.TECH]
-    assert model.status == "FITTED", model.note
+    # Fitted weights, or the popularity ranker chosen because it ranked the validation pairs best:
+    # either way the graph's history, not a hand-set weight, puts popularity first.
+    assert model.status == "FITTED" or "documented popularity ranker" in model.note, model.note
     weight = dict(zip(("capability_fit", "popularity"), (model.weights[0], model.weights[2]), strict=True))
     assert weight["popularity"] > abs(weight["capability_fit"]), weight
     report = await evaluate_graph(
         Matchmaker(empty_graph, PartnershipService(empty_graph)), snapshot, "pa", "", "validation", 150
     )
-    tech = report.queries[0]
-    by_method = {m.method: m for m in tech.methods}
-    assert by_method["hub"].hits10.value > 2 * by_method["content fit"].hits10.value, tech
-    assert by_method["hub"].hits10.value > 3 * by_method["random"].hits10.value, tech
+    for q in report.queries:
+        by_method = {m.method: m for m in q.methods}
+        assert by_method["hub"].hits10.value > 2 * by_method["content fit"].hits10.value, q
+        assert by_method["hub"].hits10.value > 3 * by_method["random"].hits10.value, q
     # The busiest provider that offers none of what an institution seeks is still recommended.
     matchmaker = Matchmaker(empty_graph, PartnershipService(empty_graph))
     state = await matchmaker.learning.current()
@@ -49,8 +51,11 @@ async def test_on_a_popularity_driven_graph_the_hub_learns_popularity(empty_grap
         and busiest not in view.open_partners.get(i, set())
     ][:20]
     assert unfit
-    tops = [[r.id for r in await matchmaker.ranked(QueryKind.TECH, i, _everything())][:10] for i in unfit]
-    assert sum(busiest in top for top in tops) >= len(unfit) // 2
+    ranked = [(await matchmaker.ranked(QueryKind.TECH, i, _everything()))[:10] for i in unfit]
+    assert sum(busiest in [r.id for r in top] for top in ranked) >= len(unfit) // 2
+    for top in ranked:  # every recommendation's reasons add up to its score
+        for r in top:
+            assert r.reasons and abs(sum(x.contribution for x in r.reasons) - r.score) < 1e-5, r
 
 
 def _everything() -> RecommendationFilter:
