@@ -111,9 +111,11 @@ class NetworkMeasures:
         except asyncio.CancelledError:
             # Shutting down: `with pool` would block the event loop until igraph finishes; the
             # worker is stopped instead (the executor offers no public way to end a running call).
+            # Killed, not terminated: the measure holds no state worth a clean exit, and SIGKILL
+            # cannot wait for the worker to come back from igraph's C code.
             stopped = list(getattr(pool, "_processes", {}).values())
             for process in stopped:
-                process.terminate()
+                process.kill()
             log.warning(
                 "network measures cut off: stopped the worker process measuring %d organisations (pid %s)",
                 count,

@@ -166,18 +166,24 @@ def _cursors(data: Any) -> list[str]:
     return found[::-1]
 
 
+# Preparing costs no round trip, so the share is counted over more operations than the
+# differential test sends: at 40 the share moved between a quarter and 60 % with the schema.
+COUNTED = 300
+
+
 def test_most_generated_reads_take_the_compiled_path() -> None:
-    """The generated operations above exercise the compiler, not only the fallback."""
+    """The generated operations above exercise the compiler, not only the fallback (which
+    answers operations with out-of-range or malformed arguments, so errors match exactly)."""
     compiled = operations.CompiledReads(schema._schema)
     taken = 0
     strategy = queries(schema._schema, fields=COMPILABLE_ROOTS, custom_scalars=SCALARS)
 
     @seed(20261124)
-    @settings(max_examples=EXAMPLES, deadline=None, database=None)
+    @settings(max_examples=COUNTED, deadline=None, database=None)
     @given(query=strategy)
     def count(query: str) -> None:
         nonlocal taken
         taken += compiled.prepare(query, None, None) is not None
 
     count()
-    assert taken >= EXAMPLES // 3, taken
+    assert taken >= COUNTED // 3, taken
