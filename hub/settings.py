@@ -132,6 +132,14 @@ class Settings(BaseSettings):
     # signatures in webhook-signature), so a receiver switches secrets without refusing any.
     webhook_secret_overlap_seconds: float = Field(default=24 * 3600, ge=0)
 
+    @field_validator("home")
+    @classmethod
+    def _absolute_home(cls, value: Path) -> Path:
+        # The Neo4j server is given paths under the home and runs with its own working
+        # directory: a relative HUB_HOME made it create a second store and password beside the
+        # one `hub db start` waited for (and then reported it never became ready).
+        return value.absolute()
+
     @field_validator("neo4j_uri")
     @classmethod
     def _uri_scheme(cls, value: str | None) -> str | None:

@@ -28,7 +28,8 @@ from hub.model.types import (
 # The policy module's rule (hub/security/policy.py `visibility`) in Cypher: PROPOSED and DECLINED
 # partnerships, and every partnership's terms, only for their parties, regulators and admins.
 IS_PARTY: LiteralString = "EXISTS { (:Organisation {id: $viewerOrg})-[:PARTY_TO]->({n}) }"
-VISIBLE_PARTNERSHIP: LiteralString = "($seesAll OR {n}.status IN ['ACTIVE', 'ENDED'] OR " + IS_PARTY + ")"
+PARTNERSHIP_RESTRICTED_TO: LiteralString = "({n}.status IN ['ACTIVE', 'ENDED'] OR " + IS_PARTY + ")"
+VISIBLE_PARTNERSHIP: LiteralString = "($seesAll OR " + PARTNERSHIP_RESTRICTED_TO + ")"
 TERMS_VISIBLE: LiteralString = "($seesAll OR " + IS_PARTY + ")"
 
 
@@ -211,7 +212,7 @@ PARTNERSHIP = NodeType(
             ),
         ),
     ),
-    visible_when=VISIBLE_PARTNERSHIP,
+    restricted_to=PARTNERSHIP_RESTRICTED_TO,
 )
 
 SANDBOX_BATCH = NodeType(

@@ -140,8 +140,18 @@ class NodeType:
     label: LiteralString
     props: tuple[Prop, ...]
     relations: tuple[Relation, ...] = ()
-    # Who may read the node at all, as a predicate over {n} (None: everyone).
-    visible_when: LiteralString | None = None
+    # Who may read the node at all besides the callers who see everything (`$seesAll`), as a
+    # predicate over {n} and `$viewerOrg` (None: everyone). Kept apart from `$seesAll` so a
+    # statement can leave it out for those callers: Neo4j plans a statement once for every value
+    # of its parameters, so `$seesAll OR ...` is evaluated on each row even when it is true.
+    restricted_to: LiteralString | None = None
+
+    @property
+    def visible_when(self) -> LiteralString | None:
+        """Who may read the node at all, as one predicate (None: everyone)."""
+        if self.restricted_to is None:
+            return None
+        return "($seesAll OR " + self.restricted_to + ")"
 
     def prop(self, name: str) -> Prop | None:
         return next((p for p in self.props if p.name == name), None)

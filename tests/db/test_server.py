@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 from pathlib import Path
 
+import pytest
 from neo4j import GraphDatabase
 
 from hub.db.server import ManagedNeo4j
@@ -17,14 +18,17 @@ def _count(uri: str, password: str) -> int:
         return int(records[0]["n"])
 
 
-def test_start_stop_restart_keeps_data(tmp_path: Path) -> None:
+def test_start_stop_restart_keeps_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A relative HUB_HOME, as `HUB_HOME=.hub/x hub db start` gives it: the server once made a
+    # second store beside it and the password written here did not open it.
+    monkeypatch.chdir(tmp_path)
     # The default port is taken by this listener, so the server must pick a free one.
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         taken = busy.getsockname()[1]
         settings = Settings(
-            home=tmp_path / "home", neo4j_bolt_port=taken, neo4j_heap="512m", neo4j_pagecache="64m"
+            home=Path("home"), neo4j_bolt_port=taken, neo4j_heap="512m", neo4j_pagecache="64m"
         )
         server = ManagedNeo4j(settings)
         connection = server.start()

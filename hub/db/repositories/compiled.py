@@ -105,32 +105,24 @@ class _Emitter:
             pattern = item.start.match.replace("{n}", n).replace("{value}", self.param(item.start_value))
         else:
             pattern = "(" + n + ":" + node_type.label + ")"
-        predicates = [self.predicate(f, {"{n}": n}) for f in item.filters]
+        filters = [self.predicate(f, {"{n}": n}) for f in item.filters]
+        predicates = list(filters)
         if node_type.visible_when is not None:
             predicates.append(node_type.visible_when.replace("{n}", n))
+        page = item.page
+        total: LiteralString = "null"
+        if page.counted:
+            total = _name("c", self.variables)
+            calls.append(self.root_count(pattern, filters, node_type.restricted_to, n, total))
         if item.index is not None:
             pattern += " " + item.index.replace("{n}", n)
-        page = item.page
         limit = self.param(page.limit)
         after = self.after(page, n)  # its parameters check the cursor even when no item is read
         hints = [hint.replace("{n}", n) for hint in item.hints]
         # After a cursor, its range on the key (`key >= $k`) is what the index seeks by; the
         # hint's `key IS NOT NULL` beside it would let Neo4j seek by that instead and filter.
-        counting, reading = predicates + hints, predicates + (after or hints)
-        total: LiteralString = "null"
+        reading = predicates + (after or hints)
         items: LiteralString = "null"
-        if page.counted:
-            total = _name("c", self.variables)
-            calls.append(
-                "CALL () { MATCH "
-                + pattern
-                + _where(counting)
-                + " RETURN count("
-                + n
-                + ") AS "
-                + total
-                + " }"
-            )
         if page.items:
             items = _name("i", self.variables)
             order = ", ".join(
@@ -155,6 +147,47 @@ class _Emitter:
                 + " }"
             )
         return "[" + total + ", " + items + ", " + limit + "]"
+
+    @staticmethod
+    def root_count(
+        pattern: LiteralString,
+        filters: list[LiteralString],
+        restricted_to: LiteralString | None,
+        n: LiteralString,
+        total: LiteralString,
+    ) -> LiteralString:
+        """How many nodes the filters select that the caller may see. No ordering hint: a count
+        reads in any order, and the planner picks the index the filters need. With a visibility
+        rule, two branches of which `$seesAll` runs one: a caller who sees everything is
+        counted by the filters alone (Neo4j evaluates `$seesAll OR ...` on every row otherwise,
+        2x the floor's time on 184,592 partnerships), the others by the rule as well."""
+        counted: LiteralString = " RETURN count(" + n + ") AS " + total
+        if restricted_to is None:
+            return "CALL () { MATCH " + pattern + _where(filters) + counted + " }"
+        restricted = [*filters, restricted_to.replace("{n}", n)]
+        return (
+            "CALL () { CALL () { WITH $seesAll AS "
+            + n
+            + "_all WHERE "
+            + n
+            + "_all MATCH "
+            + pattern
+            + _where(filters)
+            + counted
+            + " UNION ALL WITH $seesAll AS "
+            + n
+            + "_all WHERE NOT "
+            + n
+            + "_all MATCH "
+            + pattern
+            + _where(restricted)
+            + counted
+            + " } RETURN sum("
+            + total
+            + ") AS "
+            + total
+            + " }"
+        )
 
     def search(self, item: SearchHits, calls: list[LiteralString]) -> LiteralString:
         """Hits best first; the label filter and LIMIT stop reading once enough are found."""

@@ -76,6 +76,11 @@ OPERATIONS: list[tuple[str, dict[str, Any]]] = [
         " ended: partnerships(first: 3, filter: {status: ENDED, kind: COOPERATION}) { nodes { title } } }",
         {},
     ),
+    (  # counts alone: their statement leaves the visibility rule out for callers who see all
+        "{ active: partnerships(filter: {status: ACTIVE}) { totalCount }"
+        " proposed: partnerships(filter: {status: PROPOSED}) { totalCount } all: partnerships { totalCount } }",
+        {},
+    ),
     (
         "query($id: ID!) { node(id: $id) { __typename id ... on Organisation { name"
         " partners(first: 30) { totalCount nodes { __typename name } }"
