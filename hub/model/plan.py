@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, LiteralString
 
 from hub.model.keyset import SortKey
 from hub.model.types import Filter, Prop, Relation, Root, Search, Start
@@ -94,7 +94,7 @@ class Follow:
     relation: Relation
     target: Selection | None  # None for a connection: its page holds what is read
     filters: list[AppliedFilter] = field(default_factory=list)
-    label: str | None = None  # a predicate chosen by the relation's label filter
+    label: LiteralString | None = None  # a predicate chosen by the relation's label filter
     # Items that wrap the node (CapabilityOffer): their fields, a Selection standing for the node.
     wrapper: list[tuple[str, Scalar | TypeName | Selection]] | None = None
     page: Page | None = None
@@ -106,10 +106,10 @@ class RootPage:
     start: Start | None
     start_value: Param | None
     filters: list[AppliedFilter]
-    order: list[tuple[str, bool]]  # (key template, descending)
+    order: list[tuple[LiteralString, bool]]  # (key template, descending)
     page: Page
-    index: str | None = None  # a USING INDEX hint over {n} (Start.serves)
-    hints: list[str] = field(default_factory=list)  # predicates over {n} the index needs
+    index: LiteralString | None = None  # a USING INDEX hint over {n} (Start.serves)
+    hints: list[LiteralString] = field(default_factory=list)  # predicates over {n} the index needs
 
 
 @dataclass(slots=True)

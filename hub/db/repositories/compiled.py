@@ -105,8 +105,8 @@ class _Emitter:
             pattern = item.start.match.replace("{n}", n).replace("{value}", self.param(item.start_value))
         else:
             pattern = "(" + n + ":" + node_type.label + ")"
-        filters = [self.predicate(f, {"{n}": n}) for f in item.filters]
-        predicates = list(filters)
+        filters: list[LiteralString] = [self.predicate(f, {"{n}": n}) for f in item.filters]
+        predicates: list[LiteralString] = list(filters)
         if node_type.visible_when is not None:
             predicates.append(node_type.visible_when.replace("{n}", n))
         page = item.page
@@ -118,7 +118,7 @@ class _Emitter:
             pattern += " " + item.index.replace("{n}", n)
         limit = self.param(page.limit)
         after = self.after(page, n)  # its parameters check the cursor even when no item is read
-        hints = [hint.replace("{n}", n) for hint in item.hints]
+        hints: list[LiteralString] = [hint.replace("{n}", n) for hint in item.hints]
         # After a cursor, its range on the key (`key >= $k`) is what the index seeks by; the
         # hint's `key IS NOT NULL` beside it would let Neo4j seek by that instead and filter.
         reading = predicates + (after or hints)
@@ -164,7 +164,7 @@ class _Emitter:
         counted: LiteralString = " RETURN count(" + n + ") AS " + total
         if restricted_to is None:
             return "CALL () { MATCH " + pattern + _where(filters) + counted + " }"
-        restricted = [*filters, restricted_to.replace("{n}", n)]
+        restricted: list[LiteralString] = [*filters, restricted_to.replace("{n}", n)]
         return (
             "CALL () { CALL () { WITH $seesAll AS "
             + n
@@ -276,7 +276,7 @@ class _Emitter:
         types = [only] if only is not None else list(selection.by_type)
         if len(types) == 1:
             return self.fields(selection, types[0], n)
-        branches = [
+        branches: list[LiteralString] = [
             "WHEN " + n + ":" + self.model.node(t).label + " THEN " + self.fields(selection, t, n, tag=True)
             for t in types
         ]
@@ -302,7 +302,7 @@ class _Emitter:
         if "{mid}" in relation.pattern:
             holes["{mid}"] = self.var()
         pattern = _fill(relation.pattern, holes)
-        predicates = [self.predicate(f, holes) for f in follow.filters]
+        predicates: list[LiteralString] = [self.predicate(f, holes) for f in follow.filters]
         if follow.label is not None:
             predicates.append(_fill(follow.label, holes))
         if relation.where is not None:
