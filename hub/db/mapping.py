@@ -77,6 +77,15 @@ def from_props(cls: type[T], props: dict[str, Any]) -> T:
     return cls(**values)
 
 
+def stored(value: Any) -> Any:
+    """A value as a node property holds it: enums by name (their value), lists for tuples."""
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
 def to_props(record: Any) -> dict[str, Any]:
     """A node property map from a domain record: camelCase keys, enums as strings, lists, and
     the properties the record carries in `extra`."""
@@ -86,11 +95,7 @@ def to_props(record: Any) -> dict[str, Any]:
         if field.name == EXTRA:
             props.update(value)
             continue
-        if isinstance(value, Enum):
-            value = value.value
-        elif isinstance(value, tuple):
-            value = list(value)
-        props[camel(field.name)] = value
+        props[camel(field.name)] = stored(value)
     return props
 
 

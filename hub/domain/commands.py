@@ -2,49 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
-from hub.domain.enums import InstitutionKind, Maturity, OwnershipForm, RiskLevel, ServiceType
-
-
-@dataclass(frozen=True, slots=True)
-class RegisterInstitution:
-    name: str
-    kind: InstitutionKind
-    home_country: str
-    ownership: OwnershipForm
-    name_zh: str | None = None
-    licences: tuple[str, ...] = ()
-    founded: date | None = None
-    zone_id: str | None = None
-    description: str | None = None
+from hub.domain.enums import Maturity, RiskLevel, ServiceType
 
 
 @dataclass(frozen=True, slots=True)
-class RegisterTechEnterprise:
-    name: str
-    home_country: str
-    name_zh: str | None = None
-    founded: date | None = None
-    employees: int | None = None
+class RegisterOrganisation:
+    """An institution or tech enterprise to register (`type_name`): `values` holds the
+    properties the graph model lets callers write for that type (hub/model/graph.py, `write`),
+    by field name; one left out or None is not set."""
+
+    type_name: str
+    values: Mapping[str, Any]
     zone_id: str | None = None
-    description: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class UpdateOrganisation:
-    """Only the fields that are set change; None leaves a field as it is."""
+    """Only the properties in `values` change (by field name); None leaves one as it is."""
 
     id: str
-    name: str | None = None
-    name_zh: str | None = None
-    home_country: str | None = None
-    founded: date | None = None
+    values: Mapping[str, Any] = field(default_factory=dict)
     zone_id: str | None = None
-    description: str | None = None
-    licences: tuple[str, ...] | None = None
-    employees: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,14 +9,20 @@ path spells it. A class keeps hand-written only the fields with the project's ow
 
 `from_props` then builds such an object from a node's property map, reading each property the
 way the compiled statement does (the model's default when absent, enums by name, dates).
+
+`@model_inputs(props)` does the same for an input (`@strawberry.input`): one field per property
+callers write (the model's `write`), and `values` reads the given ones back by field name, for
+the command.
 """
 
 from __future__ import annotations
 
+import copy
 import inspect
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
 from datetime import date
 from typing import Any, TypeVar
 
@@ -39,6 +45,8 @@ _SCALARS: dict[Kind, Any] = {
 
 # The props each decorated class added, so `from_props` fills exactly those.
 _ADDED: dict[type[Any], tuple[Prop, ...]] = {}
+# The props each decorated input class added, so `values` reads exactly those.
+_INPUTS: dict[type[Any], tuple[Prop, ...]] = {}
 
 
 def python_name(prop: Prop) -> str:
@@ -80,6 +88,53 @@ def model_fields(props: Iterable[Prop]) -> Callable[[type[T]], type[T]]:
         return cls
 
     return add
+
+
+def model_inputs(props: Iterable[Prop], *, changes: bool = False) -> Callable[[type[T]], type[T]]:
+    """Adds a Strawberry input field to the class for each of `props` it lacks, after its own:
+    the model's type, required when the model requires the property and gives no default
+    (`changes`: every field optional, as an update leaves out what stays). `values` reads them
+    back, by field name."""
+
+    def add(cls: type[T]) -> type[T]:
+        declared = _declared(cls)
+        added = tuple(p for p in props if python_name(p) not in declared)
+        own = inspect.get_annotations(cls)
+        types: dict[str, Any] = {}
+        for prop in added:
+            base = annotation(replace(prop, required=True))
+            name = python_name(prop)
+            if changes or not prop.required:
+                types[name] = base | None
+                setattr(
+                    cls, name, strawberry.field(name=prop.name, default=None, description=prop.description)
+                )
+            elif prop.default is not None:
+                types[name] = base
+                default = json.loads(prop.default)
+                field = strawberry.field(
+                    name=prop.name,
+                    default_factory=lambda d=default: copy.deepcopy(d),
+                    description=prop.description,
+                )
+                setattr(cls, name, field)
+            else:
+                types[name] = base
+                setattr(cls, name, strawberry.field(name=prop.name, description=prop.description))
+        cls.__annotations__ = {**own, **types}
+        _INPUTS[cls] = added
+        return cls
+
+    return add
+
+
+def values(input: Any) -> dict[str, Any]:
+    """The model's fields of a `@model_inputs` object that were given, by GraphQL field name."""
+    return {
+        prop.name: value
+        for prop in _INPUTS[type(input)]
+        if (value := getattr(input, python_name(prop))) is not None
+    }
 
 
 def _value(prop: Prop, value: Any) -> Any:

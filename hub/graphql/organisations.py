@@ -9,13 +9,15 @@ import strawberry
 
 from hub.db.repositories.organisations import InstitutionFilter, Ordering, TechEnterpriseFilter
 from hub.domain import commands
-from hub.domain.enums import InstitutionKind, Maturity, OwnershipForm
+from hub.domain.enums import InstitutionKind, Maturity
 from hub.graphql.context import Info
 from hub.graphql.enums import OrderDirection
+from hub.graphql.model_fields import model_inputs, values
 from hub.graphql.nodes import Institution, Organisation, TechEnterprise, to_node
 from hub.graphql.payloads import UserError, attempt
 from hub.graphql.permissions import CanRegisterOrganisation, CanUpdateOrganisation
 from hub.graphql.relay import After, Connection, connection, decode_id, decode_ids, page_request, root_order
+from hub.model.graph import MODEL
 
 ORGANISATION_TYPES = ("Institution", "TechEnterprise")
 
@@ -125,41 +127,27 @@ class OrganisationQueries:
 # -- mutations ---------------------------------------------------------------------------------
 
 
+# The inputs' property fields come from the graph model (hub/model/graph.py, `write`).
 @strawberry.input
+@model_inputs(MODEL.node("Institution").written())
 class RegisterInstitutionInput:
-    name: str
-    name_zh: str | None = None
-    kind: InstitutionKind
-    home_country: str
-    ownership: OwnershipForm
-    licences: list[str] = strawberry.field(default_factory=list)
-    founded: date | None = None
     zone_id: strawberry.ID | None = None
-    description: str | None = None
 
 
 @strawberry.input
+@model_inputs(MODEL.node("TechEnterprise").written())
 class RegisterTechEnterpriseInput:
-    name: str
-    name_zh: str | None = None
-    home_country: str
-    founded: date | None = None
-    employees: int | None = None
     zone_id: strawberry.ID | None = None
-    description: str | None = None
 
 
 @strawberry.input(description="Fields left out stay as they are.")
+@model_inputs(
+    [*MODEL.node("Institution").written(updating=True), *MODEL.node("TechEnterprise").written(updating=True)],
+    changes=True,
+)
 class UpdateOrganisationInput:
     id: strawberry.ID
-    name: str | None = None
-    name_zh: str | None = None
-    home_country: str | None = None
-    founded: date | None = None
     zone_id: strawberry.ID | None = None
-    description: str | None = None
-    licences: list[str] | None = None
-    employees: int | None = None
 
 
 @strawberry.input
@@ -212,19 +200,8 @@ class OrganisationMutations:
         service = info.context.services.organisations
 
         async def call() -> object:
-            return await service.register_institution(
-                commands.RegisterInstitution(
-                    name=input.name,
-                    name_zh=input.name_zh,
-                    kind=input.kind,
-                    home_country=input.home_country,
-                    ownership=input.ownership,
-                    licences=tuple(input.licences),
-                    founded=input.founded,
-                    zone_id=_optional_id(input.zone_id, "zoneId", "Zone"),
-                    description=input.description,
-                )
-            )
+            zone = _optional_id(input.zone_id, "zoneId", "Zone")
+            return await service.register(commands.RegisterOrganisation("Institution", values(input), zone))
 
         record, errors = await attempt(call)
         return InstitutionPayload(institution=to_node(record) if record else None, user_errors=errors)
@@ -238,16 +215,9 @@ class OrganisationMutations:
         service = info.context.services.organisations
 
         async def call() -> object:
-            return await service.register_tech_enterprise(
-                commands.RegisterTechEnterprise(
-                    name=input.name,
-                    name_zh=input.name_zh,
-                    home_country=input.home_country,
-                    founded=input.founded,
-                    employees=input.employees,
-                    zone_id=_optional_id(input.zone_id, "zoneId", "Zone"),
-                    description=input.description,
-                )
+            zone = _optional_id(input.zone_id, "zoneId", "Zone")
+            return await service.register(
+                commands.RegisterOrganisation("TechEnterprise", values(input), zone)
             )
 
         record, errors = await attempt(call)
@@ -264,14 +234,8 @@ class OrganisationMutations:
             return await service.update(
                 commands.UpdateOrganisation(
                     id=decode_id(input.id, "id", ORGANISATION_TYPES),
-                    name=input.name,
-                    name_zh=input.name_zh,
-                    home_country=input.home_country,
-                    founded=input.founded,
+                    values=values(input),
                     zone_id=_optional_id(input.zone_id, "zoneId", "Zone"),
-                    description=input.description,
-                    licences=tuple(input.licences) if input.licences is not None else None,
-                    employees=input.employees,
                 )
             )
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import LiteralString
 
 from hub.model.types import (
+    Check,
     Filter,
     Interface,
     Kind,
@@ -23,6 +24,7 @@ from hub.model.types import (
     Search,
     Start,
     Wrapper,
+    Write,
 )
 
 # The policy module's rule (hub/security/policy.py `visibility`) in Cypher: PROPOSED and DECLINED
@@ -55,17 +57,18 @@ def _status(var: LiteralString = "dst") -> Filter:
 
 ORGANISATION_PROPS = (
     Prop("id", "id", Kind.ID, required=True),
-    Prop("name", "name", Kind.STRING, required=True),
-    Prop("nameZh", "nameZh", Kind.STRING),
+    Prop("name", "name", Kind.STRING, required=True, write=Write(Check.NAME)),
+    Prop("nameZh", "nameZh", Kind.STRING, write=Write(Check.NAME)),
     Prop(
         "homeCountry",
         "homeCountry",
         Kind.STRING,
         required=True,
         description="ISO 3166-1 alpha-2 code of the home country.",
+        write=Write(Check.COUNTRY),
     ),
-    Prop("founded", "founded", Kind.DATE),
-    Prop("description", "description", Kind.STRING, exported=False),
+    Prop("founded", "founded", Kind.DATE, write=Write(Check.PAST_DATE)),
+    Prop("description", "description", Kind.STRING, exported=False, write=Write(Check.TEXT)),
 )
 
 ORGANISATION_RELATIONS = (
@@ -106,9 +109,25 @@ INSTITUTION = NodeType(
     "Institution",
     (
         *ORGANISATION_PROPS,
-        Prop("kind", "kind", Kind.ENUM, required=True, enum="InstitutionKind"),
-        Prop("ownership", "ownership", Kind.ENUM, required=True, enum="OwnershipForm", exported=False),
-        Prop("licences", "licences", Kind.STRINGS, default="[]", required=True, exported=False),
+        Prop("kind", "kind", Kind.ENUM, required=True, enum="InstitutionKind", write=Write(updated=False)),
+        Prop(
+            "ownership",
+            "ownership",
+            Kind.ENUM,
+            required=True,
+            enum="OwnershipForm",
+            exported=False,
+            write=Write(updated=False),
+        ),
+        Prop(
+            "licences",
+            "licences",
+            Kind.STRINGS,
+            default="[]",
+            required=True,
+            exported=False,
+            write=Write(Check.NAMES),
+        ),
     ),
     (
         *ORGANISATION_RELATIONS,
@@ -125,7 +144,10 @@ INSTITUTION = NodeType(
 TECH_ENTERPRISE = NodeType(
     "TechEnterprise",
     "TechEnterprise",
-    (*ORGANISATION_PROPS, Prop("employees", "employees", Kind.INT, exported=False)),
+    (
+        *ORGANISATION_PROPS,
+        Prop("employees", "employees", Kind.INT, exported=False, write=Write(Check.POSITIVE)),
+    ),
     (
         *ORGANISATION_RELATIONS,
         Relation(

@@ -29,6 +29,28 @@ class Kind(Enum):
     STRINGS = "[String]"
 
 
+class Check(Enum):
+    """How a value a caller writes is checked before anything is written (each is a method of
+    hub/domain/validation.py's `Checks`); NONE when its GraphQL type says all (an enum)."""
+
+    NONE = "none"
+    NAME = "name"  # one line, not blank, at most 200 characters; stored without outer spaces
+    NAMES = "names"  # a list of such names
+    TEXT = "text"  # free text over several lines, at most 4,000 characters
+    COUNTRY = "country"  # an ISO 3166-1 alpha-2 code, upper case
+    PAST_DATE = "past_date"  # not after today
+    POSITIVE = "positive"  # an integer of at least 1
+
+
+@dataclass(frozen=True, slots=True)
+class Write:
+    """A property callers give through the API: in the input of registering its node type and,
+    when `updated`, of changing it (updateOrganisation); checked by `check` first."""
+
+    check: Check = Check.NONE
+    updated: bool = True
+
+
 @dataclass(frozen=True, slots=True)
 class Prop:
     """A field read from a property of the node (or of the relationship, for edge fields)."""
@@ -45,6 +67,8 @@ class Prop:
     description: str | None = None  # the field's description in the GraphQL schema
     # Whether the organisations' export (/export/nodes.csv, GraphML) has a column for it.
     exported: bool = True
+    # Whether callers write it through the API, and how it is checked (None: only the hub does).
+    write: Write | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,6 +179,11 @@ class NodeType:
 
     def prop(self, name: str) -> Prop | None:
         return next((p for p in self.props if p.name == name), None)
+
+    def written(self, *, updating: bool = False) -> tuple[Prop, ...]:
+        """The properties callers give when registering a node of this type (or, `updating`,
+        when changing one)."""
+        return tuple(p for p in self.props if p.write is not None and (p.write.updated or not updating))
 
     def relation(self, name: str) -> Relation | None:
         return next((r for r in self.relations if r.name == name), None)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import replace
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from hub.db.database import Database, Transaction
-from hub.db.mapping import camel
+from hub.db.mapping import stored
 from hub.db.repositories import events
 from hub.db.repositories import organisations as repo
 from hub.domain import commands
@@ -15,12 +15,32 @@ from hub.domain.events import EventScope, EventType, NewEvent
 from hub.domain.models import CapabilityOffer, Institution, Organisation, TechEnterprise
 from hub.domain.validation import Checks
 from hub.errors import FieldError, NotFoundError, UserInputError
+from hub.model.graph import MODEL
+from hub.model.types import Check, Prop
 from hub.services.clock import Today, system_today
 from hub.services.guards import require, require_zone
 
-_NOT_APPLICABLE = {
-    "employees": "institutions have no employee count here",
-    "licences": "tech enterprises hold no financial licences",
+_ID_PREFIX = {"Institution": "inst", "TechEnterprise": "tech"}
+_TYPE_NAMES = {"Institution": "an institution", "TechEnterprise": "a tech enterprise"}
+
+
+def _updated() -> tuple[Prop, ...]:
+    """Every property updateOrganisation may change, of either type, once each."""
+    props: dict[str, Prop] = {}
+    for type_name in _TYPE_NAMES:
+        for prop in MODEL.node(type_name).written(updating=True):
+            props.setdefault(prop.prop, prop)
+    return tuple(props.values())
+
+
+_UPDATED = _updated()
+_FIELD_OF = {p.prop: p.name for p in _UPDATED}
+# A property only one type has, by key: the type it does not apply to.
+_TYPE_OF = {
+    p.prop: other
+    for type_name, other in (("Institution", "TechEnterprise"), ("TechEnterprise", "Institution"))
+    for p in MODEL.node(type_name).written(updating=True)
+    if MODEL.node(other).prop(p.name) is None
 }
 
 
@@ -33,65 +53,19 @@ class OrganisationService:
         self.db = db
         self.today = today
 
-    async def register_institution(self, cmd: commands.RegisterInstitution) -> Institution:
-        checks = Checks()
-        checks.name("name", cmd.name)
-        checks.name("nameZh", cmd.name_zh, required=False)
-        checks.country("homeCountry", cmd.home_country)
-        checks.not_future("founded", cmd.founded, self.today())
-        checks.text("description", cmd.description)
-        checks.names("licences", cmd.licences)
-        checks.raise_if_any()
-        record = Institution(
-            id=new_id("inst"),
-            name=cmd.name.strip(),
-            name_zh=cmd.name_zh,
-            kind=cmd.kind,
-            home_country=cmd.home_country,
-            ownership=cmd.ownership,
-            licences=cmd.licences,
-            founded=cmd.founded,
-            description=cmd.description,
-        )
-        created = await self._register(record, cmd.zone_id)
-        assert isinstance(created, Institution)
-        return created
-
-    async def register_tech_enterprise(self, cmd: commands.RegisterTechEnterprise) -> TechEnterprise:
-        checks = Checks()
-        checks.name("name", cmd.name)
-        checks.name("nameZh", cmd.name_zh, required=False)
-        checks.country("homeCountry", cmd.home_country)
-        checks.not_future("founded", cmd.founded, self.today())
-        checks.text("description", cmd.description)
-        if cmd.employees is not None and cmd.employees < 1:
-            checks.fail("employees", f"must be at least 1 (got {cmd.employees})", "OUT_OF_RANGE")
-        checks.raise_if_any()
-        record = TechEnterprise(
-            id=new_id("tech"),
-            name=cmd.name.strip(),
-            name_zh=cmd.name_zh,
-            home_country=cmd.home_country,
-            founded=cmd.founded,
-            employees=cmd.employees,
-            description=cmd.description,
-        )
-        created = await self._register(record, cmd.zone_id)
-        assert isinstance(created, TechEnterprise)
-        return created
-
-    async def _register(self, record: Organisation, zone_id: str | None) -> Organisation:
-        """Creates the organisation and places it in its zone, in one transaction."""
+    async def register(self, cmd: commands.RegisterOrganisation) -> Organisation:
+        """An institution or tech enterprise, with the properties the model lets callers write
+        for its type, checked as the model says, created and placed in its zone in one
+        transaction."""
+        node_type = MODEL.node(cmd.type_name)
+        props = self._checked(node_type.written(), cmd.values)
+        props["id"] = new_id(_ID_PREFIX[cmd.type_name])
 
         async def work(tx: Transaction) -> Organisation:
-            await require_zone(tx, zone_id)
-            created: Organisation
-            if isinstance(record, Institution):
-                created = await repo.create_institution(tx, institution=record)
-            else:
-                created = await repo.create_tech_enterprise(tx, enterprise=record)
-            if zone_id is not None:
-                await repo.set_zone(tx, org_id=created.id, zone_id=zone_id)
+            await require_zone(tx, cmd.zone_id)
+            created = await repo.create_organisation(tx, type_name=cmd.type_name, props=props)
+            if cmd.zone_id is not None:
+                await repo.set_zone(tx, org_id=created.id, zone_id=cmd.zone_id)
             await events.append(
                 tx, _event(EventType.ORGANISATION_REGISTERED, created, {"name": created.name})
             )
@@ -100,23 +74,7 @@ class OrganisationService:
         return await self.db.transaction(work)
 
     async def update(self, cmd: commands.UpdateOrganisation) -> Organisation:
-        checks = Checks()
-        if cmd.name is not None:
-            checks.name("name", cmd.name)
-        checks.name("nameZh", cmd.name_zh, required=False)
-        checks.country("homeCountry", cmd.home_country)
-        checks.not_future("founded", cmd.founded, self.today())
-        checks.text("description", cmd.description)
-        checks.names("licences", cmd.licences)
-        if cmd.employees is not None and cmd.employees < 1:
-            checks.fail("employees", f"must be at least 1 (got {cmd.employees})", "OUT_OF_RANGE")
-        checks.raise_if_any()
-        fields = replace(cmd, id="", zone_id=None)
-        changes: dict[str, Any] = {
-            camel(name): list(value) if isinstance(value, tuple) else value
-            for name, value in _set_fields(fields).items()
-        }
-
+        changes = self._checked(_UPDATED, cmd.values)
         changed = sorted([*changes, *(["zoneId"] if cmd.zone_id is not None else [])])
         event = NewEvent(
             EventType.ORGANISATION_UPDATED, None, cmd.id, (cmd.id,), EventScope.PUBLIC, {"changed": changed}
@@ -127,12 +85,49 @@ class OrganisationService:
                 return NotFoundError("zoneId", "zone", cmd.zone_id or "")
             if refused == "id":
                 return NotFoundError("id", "organisation", cmd.id)
-            return UserInputError([FieldError(refused, _NOT_APPLICABLE[refused], "NOT_APPLICABLE")])
+            field = _FIELD_OF[refused]
+            message = f"{field} does not apply to {_TYPE_NAMES[_TYPE_OF[refused]]}"
+            return UserInputError([FieldError(field, message, "NOT_APPLICABLE")])
 
         # One statement, one exchange with the server: checks, change, audit entry and event.
         return await repo.update_organisation(
-            self.db, org_id=cmd.id, changes=changes, zone_id=cmd.zone_id, event=event, refusal=refusal
+            self.db,
+            org_id=cmd.id,
+            changes=changes,
+            applicable={t: [p.prop for p in MODEL.node(t).written(updating=True)] for t in _TYPE_NAMES},
+            zone_id=cmd.zone_id,
+            event=event,
+            refusal=refusal,
         )
+
+    def _checked(self, props: Iterable[Prop], values: Mapping[str, Any]) -> dict[str, Any]:
+        """The given values of `props` as node properties (by property key), each checked as
+        the model says; every problem is reported at once and nothing is written."""
+        checks = Checks()
+        today = self.today()
+        written: dict[str, Any] = {}
+        for prop in props:
+            value = values.get(prop.name)
+            if value is None:
+                continue
+            assert prop.write is not None
+            check = prop.write.check
+            if check is Check.NAME:
+                checks.name(prop.name, value)
+                value = value.strip()
+            elif check is Check.NAMES:
+                checks.names(prop.name, value)
+            elif check is Check.TEXT:
+                checks.text(prop.name, value)
+            elif check is Check.COUNTRY:
+                checks.country(prop.name, value)
+            elif check is Check.PAST_DATE:
+                checks.not_future(prop.name, value, today)
+            elif check is Check.POSITIVE and value < 1:
+                checks.fail(prop.name, f"must be at least 1 (got {value})", "OUT_OF_RANGE")
+            written[prop.prop] = stored(value)
+        checks.raise_if_any()
+        return written
 
     async def declare_sought(self, institution_id: str, capability_ids: list[str]) -> Institution:
         checks = Checks()
@@ -177,14 +172,6 @@ class OrganisationService:
             return org
 
         return await self.db.transaction(work)
-
-
-def _set_fields(cmd: commands.UpdateOrganisation) -> dict[str, Any]:
-    return {
-        name: getattr(cmd, name)
-        for name in cmd.__dataclass_fields__
-        if name not in {"id", "zone_id"} and getattr(cmd, name) is not None
-    }
 
 
 def _event(kind: EventType, org: Organisation, payload: dict[str, Any]) -> NewEvent:

@@ -4,7 +4,8 @@ Run as a program by tests/model/test_one_change.py, in a fresh interpreter: the 
 added to hub/model/graph.py's declarations before anything else of the hub is imported, exactly
 as an edit of that file would add it. It then prints, as JSON, the SDL, the answers of the
 compiled path and of the standard executor to the same operations (with the Cypher round trips
-of each), the nodes export and what the peer check says.
+of each), the nodes export, what the peer check says, and what the API answers when callers
+write the property (register, update, a refused value, a type without it).
 
     python -m tests.model.added_field ADMIN_KEY   (Neo4j from HUB_TEST_NEO4J_URI/_USER/_PASSWORD)
 """
@@ -19,9 +20,15 @@ import sys
 from typing import Any
 
 import hub.model.graph as graph
-from hub.model.types import Kind, Prop
+from hub.model.types import Check, Kind, Prop, Write
 
-WEBSITE = Prop("website", "website", Kind.STRING, description="The institution's public web site.")
+WEBSITE = Prop(
+    "website",
+    "website",
+    Kind.STRING,
+    description="The institution's public web site.",
+    write=Write(Check.NAME),
+)
 
 
 def _add_website() -> None:
@@ -72,6 +79,51 @@ async def _answers(db: Database, settings: Settings, key: str) -> dict[str, Any]
     return {"answers": answers, "export": export}
 
 
+WRITES = [
+    (
+        'mutation { registerInstitution(input: {name: "W Bank", kind: BANK, homeCountry: "GB",'
+        ' ownership: BRANCH, website: " https://w.example "}) { institution { website } userErrors { code } } }',
+        {},
+    ),
+    (
+        'mutation($id: ID!) { updateOrganisation(input: {id: $id, website: "https://new.example"})'
+        " { organisation { ... on Institution { website } } userErrors { field code } } }",
+        {"id": to_global_id("Institution", "hudson-ridge-bank")},
+    ),
+    (
+        'mutation($id: ID!) { updateOrganisation(input: {id: $id, website: "  "})'
+        " { organisation { name } userErrors { field code } } }",
+        {"id": to_global_id("Institution", "hudson-ridge-bank")},
+    ),
+    (
+        'mutation($id: ID!) { updateOrganisation(input: {id: $id, website: "https://t.example"})'
+        " { organisation { name } userErrors { field code } } }",
+        {"id": to_global_id("TechEnterprise", "lianyu-data")},
+    ),
+]
+
+
+async def _writes(db: Database, settings: Settings, key: str) -> list[Any]:
+    """The answers to WRITES, then the stored websites."""
+    app = create_app(settings, database=db)
+    transport = httpx.ASGITransport(app=app)
+    headers = {"Authorization": f"Bearer {key}"}
+    answers: list[Any] = []
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=transport, base_url="http://hub.test", headers=headers) as http,
+    ):
+        for query, variables in WRITES:
+            answers.append(
+                (await http.post("/graphql", json={"query": query, "variables": variables})).json()
+            )
+    rows = await db.read(
+        "MATCH (o:Organisation) WHERE o.website IS NOT NULL RETURN o.id AS id, o.website AS w"
+    )
+    answers.append(sorted(r["w"] for r in rows))
+    return answers
+
+
 def _seed_rows() -> dict[str, Any]:
     """What the seed loader makes of an institution with a website, and of a bad one."""
     record = {"id": "x-bank", "name": "X Bank", "kind": "BANK", "homeCountry": "GB", "ownership": "BRANCH"}
@@ -105,6 +157,7 @@ async def main(key: str) -> dict[str, Any]:
         )
         compiled = await _answers(db, settings.model_copy(update={"compiled_reads": True}), key)
         standard = await _answers(db, settings.model_copy(update={"compiled_reads": False}), key)
+        writes = await _writes(db, settings, key)
     finally:
         await db.close()
     return {
@@ -113,6 +166,7 @@ async def main(key: str) -> dict[str, Any]:
         "compiled": compiled,
         "standard": standard,
         "peer": differences(graph.MODEL, TYPE_DEFS.read_text()),
+        "writes": writes,
     }
 
 

@@ -1,7 +1,8 @@
 """A property is one change: `website` added to Institution in the model alone (by
 tests/model/added_field.py, in its own interpreter) is a checked field of the seed files, is in
 the SDL, in the answers of the compiled path and of the standard executor alike, in the nodes
-export, and the peer check names it."""
+export, the peer check names it, and callers write it through registerInstitution and
+updateOrganisation, checked as the model says."""
 
 from __future__ import annotations
 
@@ -46,8 +47,15 @@ def _with_website(neo4j: Connection, admin_key: str) -> dict[str, Any]:
 
 
 def _type(text: str, name: str) -> str:
-    start = text.index(f"\ntype {name} ") if f"\ntype {name} " in text else text.index(f"\ninterface {name} ")
+    kind = next(k for k in ("type", "interface", "input") if f"\n{k} {name} " in text)
+    start = text.index(f"\n{kind} {name} ")
     return text[start : text.index("\n}", start)]
+
+
+def _without(text: str, *names: str) -> str:
+    for name in names:
+        text = text.replace(_type(text, name), "")
+    return text
 
 
 async def test_a_property_added_to_the_model_alone_is_everywhere(
@@ -67,7 +75,11 @@ async def test_a_property_added_to_the_model_alone_is_everywhere(
         institution.index("licences") < institution.index("website") < institution.index("soughtCapabilities")
     )
     assert "website" not in _type(found["sdl"], "Organisation")  # a tech enterprise has none
-    assert found["sdl"].replace(institution, "") == sdl().replace(_type(sdl(), "Institution"), "")
+    assert "website: String = null" in _type(found["sdl"], "RegisterInstitutionInput")
+    assert "website: String = null" in _type(found["sdl"], "UpdateOrganisationInput")
+    assert "website" not in _type(found["sdl"], "RegisterTechEnterpriseInput")
+    changed = ("Institution", "RegisterInstitutionInput", "UpdateOrganisationInput")
+    assert _without(found["sdl"], *changed) == _without(sdl(), *changed)
 
     compiled, standard = found["compiled"], found["standard"]
     for fast, slow in zip(compiled["answers"], standard["answers"], strict=True):
@@ -87,3 +99,24 @@ async def test_a_property_added_to_the_model_alone_is_everywhere(
     assert compiled["export"] == standard["export"]
 
     assert found["peer"] == ["Institution.website is in the model but not in typeDefs.graphql"]
+
+    # Written through the API as the model declares: checked (a name: trimmed, never blank),
+    # refused for a tech enterprise, which has no such property, and nothing written then.
+    registered, updated, blank, tech, stored = found["writes"]
+    assert registered["data"]["registerInstitution"] == {
+        "institution": {"website": "https://w.example"},
+        "userErrors": [],
+    }
+    assert updated["data"]["updateOrganisation"] == {
+        "organisation": {"website": "https://new.example"},
+        "userErrors": [],
+    }
+    assert blank["data"]["updateOrganisation"] == {
+        "organisation": None,
+        "userErrors": [{"field": "input.website", "code": "REQUIRED"}],
+    }
+    assert tech["data"]["updateOrganisation"] == {
+        "organisation": None,
+        "userErrors": [{"field": "input.website", "code": "NOT_APPLICABLE"}],
+    }
+    assert stored == ["https://new.example", "https://w.example"]

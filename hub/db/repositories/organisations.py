@@ -9,7 +9,7 @@ from typing import Any, LiteralString
 
 from hub.db.cypher import choose_start, ordered, organisation_map, root_page, seek_after
 from hub.db.database import AUDIT_IN_CHANGE, Database, Row, Runner
-from hub.db.mapping import from_props, organisation, to_props
+from hub.db.mapping import ORGANISATION_TYPES, from_props, organisation
 from hub.db.pages import after_params, read_page
 from hub.db.repositories.events import APPEND_IN_CHANGE
 from hub.domain.enums import InstitutionKind, Maturity
@@ -112,8 +112,8 @@ OPTIONAL MATCH (z:Zone {id: $zoneId})
 WITH n, z, CASE
     WHEN $zoneId IS NOT NULL AND z IS NULL THEN 'zoneId'
     WHEN n IS NULL THEN 'id'
-    WHEN n:Institution AND 'employees' IN keys($changes) THEN 'employees'
-    WHEN n:TechEnterprise AND 'licences' IN keys($changes) THEN 'licences'
+    ELSE [k IN keys($changes)
+          WHERE NOT k IN $applicable[CASE WHEN n:Institution THEN 'Institution' ELSE 'TechEnterprise' END]][0]
 END AS refused
 CALL (n, z, refused) {
     WITH n, z WHERE refused IS NULL
@@ -258,14 +258,16 @@ async def lock_pair_by_id(db: Runner, *, ids: list[str]) -> dict[str, Organisati
     return {org.id: org for org in found}
 
 
-async def create_institution(db: Runner, *, institution: Institution) -> Institution:
-    rows = await db.write(CREATE_INSTITUTION, props=to_props(institution))
-    return from_props(Institution, rows[0]["item"])
+_CREATE: dict[str, LiteralString] = {
+    "Institution": CREATE_INSTITUTION,
+    "TechEnterprise": CREATE_TECH_ENTERPRISE,
+}
 
 
-async def create_tech_enterprise(db: Runner, *, enterprise: TechEnterprise) -> TechEnterprise:
-    rows = await db.write(CREATE_TECH_ENTERPRISE, props=to_props(enterprise))
-    return from_props(TechEnterprise, rows[0]["item"])
+async def create_organisation(db: Runner, *, type_name: str, props: dict[str, Any]) -> Organisation:
+    """A new institution or tech enterprise (`type_name`) with the node properties `props`."""
+    rows = await db.write(_CREATE[type_name], props=props)
+    return from_props(ORGANISATION_TYPES[type_name], rows[0]["item"])
 
 
 async def update_organisation(
@@ -273,12 +275,14 @@ async def update_organisation(
     *,
     org_id: str,
     changes: dict[str, Any],
+    applicable: dict[str, list[str]],
     zone_id: str | None,
     event: NewEvent,
     refusal: Callable[[str], Exception],
 ) -> Organisation:
     """The organisation as changed, in one statement; `refusal(field)` is raised (nothing
-    changed) when `field` refuses: zoneId or id not found, employees or licences not applicable."""
+    changed) when `field` refuses: zoneId or id not found, or the property key of a change that
+    is not in `applicable` for the organisation's type (type name -> property keys)."""
 
     def outcome(rows: list[Row]) -> Organisation:
         refused = rows[0]["refused"]
@@ -292,6 +296,7 @@ async def update_organisation(
         appends_event=True,
         id=org_id,
         changes=changes,
+        applicable=applicable,
         zoneId=zone_id,
         event=event.row(),
     )
