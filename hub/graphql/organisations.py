@@ -184,6 +184,21 @@ class DeclareOfferedCapabilitiesInput:
     )
 
 
+def update_command(input: UpdateOrganisationInput) -> commands.UpdateOrganisation:
+    """The command of `updateOrganisation` (also the compiled mutation's: hub/graphql/compiled/mutations.py)."""
+    return commands.UpdateOrganisation(
+        id=decode_id(input.id, "id", ORGANISATION_TYPES),
+        name=input.name,
+        name_zh=input.name_zh,
+        home_country=input.home_country,
+        founded=input.founded,
+        zone_id=_optional_id(input.zone_id, "zoneId", "Zone"),
+        description=input.description,
+        licences=tuple(input.licences) if input.licences is not None else None,
+        employees=input.employees,
+    )
+
+
 @strawberry.type
 class InstitutionPayload:
     institution: Institution | None
@@ -261,19 +276,7 @@ class OrganisationMutations:
         service = info.context.services.organisations
 
         async def call() -> object:
-            return await service.update(
-                commands.UpdateOrganisation(
-                    id=decode_id(input.id, "id", ORGANISATION_TYPES),
-                    name=input.name,
-                    name_zh=input.name_zh,
-                    home_country=input.home_country,
-                    founded=input.founded,
-                    zone_id=_optional_id(input.zone_id, "zoneId", "Zone"),
-                    description=input.description,
-                    licences=tuple(input.licences) if input.licences is not None else None,
-                    employees=input.employees,
-                )
-            )
+            return await service.update(update_command(input))
 
         record, errors = await attempt(call)
         return OrganisationPayload(organisation=to_node(record) if record else None, user_errors=errors)

@@ -100,6 +100,12 @@ class OrganisationService:
         return await self.db.transaction(work)
 
     async def update(self, cmd: commands.UpdateOrganisation) -> Organisation:
+        updated: Organisation = await self.update_reading(cmd, None)
+        return updated
+
+    async def update_reading(self, cmd: commands.UpdateOrganisation, read_back: repo.ReadBack | None) -> Any:
+        """The update, answering the changed organisation as `read_back` projects it (the domain
+        record without one): a compiled mutation's payload is read in the change's statement."""
         checks = Checks()
         if cmd.name is not None:
             checks.name("name", cmd.name)
@@ -131,7 +137,13 @@ class OrganisationService:
 
         # One statement, one exchange with the server: checks, change, audit entry and event.
         return await repo.update_organisation(
-            self.db, org_id=cmd.id, changes=changes, zone_id=cmd.zone_id, event=event, refusal=refusal
+            self.db,
+            org_id=cmd.id,
+            changes=changes,
+            zone_id=cmd.zone_id,
+            event=event,
+            refusal=refusal,
+            read_back=read_back,
         )
 
     async def declare_sought(self, institution_id: str, capability_ids: list[str]) -> Institution:
