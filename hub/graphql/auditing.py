@@ -59,7 +59,12 @@ class AuditMutations(SchemaExtension):
 
 def new_draft(principal: Any, operation: str, kwargs: dict[str, Any]) -> audit.AuditDraft:
     """The audit draft of a root mutation field called with `kwargs` (the resolver's arguments)."""
-    return audit.AuditDraft(principal, operation, audit.serialise(_plain(kwargs)))
+    return audit.AuditDraft(principal, operation, audit_input(kwargs))
+
+
+def audit_input(kwargs: dict[str, Any]) -> str:
+    """A root mutation field's arguments as its audit entry records them."""
+    return audit.serialise(_plain(kwargs))
 
 
 async def record_outcome(db: Any, draft: audit.AuditDraft, refusals: list[Any] | None) -> None:

@@ -23,6 +23,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, LiteralString
 
+import orjson
 import strawberry
 from cachetools import LRUCache
 from graphql import (
@@ -80,7 +81,7 @@ class ReadyMutation:
 
     key: str
     nodes: tuple[FieldNode, ...]
-    arguments: dict[str, Any]  # as graphql-core coerced them: what the audit entry records
+    audit_input: str  # the arguments as graphql-core coerced them, as the audit entry records them
     kwargs: dict[str, Any]  # as Strawberry converts them for the resolver and its permission
     read_back: ReadBack
     payload: Payload
@@ -106,11 +107,26 @@ class CompiledMutations:
         self._config = schema.config
         self._analyses: LRUCache[tuple[str, str | None], Any] = LRUCache(size)
         self._compiled: LRUCache[tuple[str, str | None, Any], Any] = LRUCache(size * 4)
+        self._requests: LRUCache[tuple[str, str | None, bytes], Any] = LRUCache(size * 4)
 
     def prepare(
         self, text: str, operation_name: str | None, variables: dict[str, Any] | None
     ) -> ReadyMutation | None:
-        """The request ready to run, or None for the executor. Nothing here reads the graph."""
+        """The request ready to run, or None for the executor. Nothing here reads the graph or
+        depends on the caller, so a request seen before (same text, name and variables) costs
+        one lookup, as in the compiled reads."""
+        try:
+            key = (text, operation_name, orjson.dumps(variables, option=orjson.OPT_SORT_KEYS))
+        except TypeError:  # a value orjson does not take (an integer past 64 bits): not kept
+            return self._prepare(text, operation_name, variables)
+        found = self._requests.get(key, _NOT)
+        if found is _NOT:
+            found = self._requests[key] = self._prepare(text, operation_name, variables)
+        return found  # type: ignore[no-any-return]
+
+    def _prepare(
+        self, text: str, operation_name: str | None, variables: dict[str, Any] | None
+    ) -> ReadyMutation | None:
         analysis = self._analysis(text, operation_name)
         if analysis is None or refusals(analysis.document, analysis.operation, variables):
             return None  # the executor refuses text inputs with characters the hub does not take
@@ -141,7 +157,7 @@ class CompiledMutations:
         return ReadyMutation(
             root.alias.value if root.alias else root.name.value,
             nodes,
-            raw,
+            auditing.audit_input(raw),
             kwargs,
             ReadBack(compiled.statement, params),
             compiled.payload,
@@ -246,7 +262,7 @@ async def answer(ready: ReadyMutation, context: Any, operation_name: str | None)
         return None
     services = context.services
     db = services.catalogue.db
-    draft = auditing.new_draft(principal, FIELD, ready.arguments)
+    draft = audit.AuditDraft(principal, FIELD, ready.audit_input)
     token = audit.CURRENT.set(draft)
     try:
         cmd_input = ready.kwargs["input"]
