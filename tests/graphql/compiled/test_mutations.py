@@ -185,7 +185,7 @@ async def _traces(db: Database) -> tuple[list[Any], list[Any]]:
 async def _sent(
     db: Database, http: httpx.AsyncClient, query: str, variables: dict[str, Any], headers: dict[str, str]
 ) -> tuple[Any, ...]:
-    """What a caller sees (status, `data` as bytes, errors, the replay header) and the audit
+    """What a caller sees (status, `data` as text, errors, extensions, the replay header) and the audit
     entries and events the request left."""
     audit, events = await _traces(db)
     response = await http.post("/graphql", json={"query": query, "variables": variables}, headers=headers)
@@ -195,6 +195,7 @@ async def _sent(
         response.status_code,
         json.dumps(body.get("data"), ensure_ascii=False),
         body.get("errors"),
+        body.get("extensions"),  # the cost report
         response.headers.get("Idempotent-Replayed"),
         after_audit[len(audit) :],
         after_events[len(events) :],
@@ -218,7 +219,7 @@ async def _compare(
     standard = await _sent(db, slow, query, variables, headers[1])
     assert compiled == standard, (query, variables)
     if json.loads(compiled[1]) is not None:  # it ran: its audit entry says how it ended
-        assert len(compiled[4]) >= 1, compiled
+        assert len(compiled[5]) >= 1, compiled
     return compiled
 
 
@@ -239,7 +240,7 @@ async def test_idempotent_replays_answer_as_the_executor(
         headers = ({"Idempotency-Key": "compiled-1"}, {"Idempotency-Key": "standard-1"})
         answer = await _compare(seeded, fast, slow, query, variables, headers)
         if attempt == "replay" and answer[2] is None:
-            assert answer[3] == "true"
+            assert answer[4] == "true"
     # A key sent again with other arguments is refused alike.
     other = {"i": {"id": HUDSON, "description": "other"}}
     headers = ({"Idempotency-Key": "compiled-1"}, {"Idempotency-Key": "standard-1"})
