@@ -38,8 +38,7 @@ from hub.domain.text import refused_character
 from hub.errors import AuthenticationError, DatabaseUnavailable
 from hub.graphql import http_protocol
 from hub.graphql.analysis import OperationLimits
-from hub.graphql.compiled import mutations
-from hub.graphql.compiled.mutations import CompiledMutations, ReadyMutation
+from hub.graphql.compiled.mutations import CompiledMutations, ReadyMutation, answer_mutation
 from hub.graphql.compiled.operations import CompiledReads, Ready
 from hub.graphql.context import Context, Services
 from hub.graphql.errors import shaped
@@ -154,7 +153,7 @@ class HubGraphQL(GraphQL[Context, None]):
                 result = None
                 if change is not None:
                     with tracing.graphql("compiled", operation):
-                        result = await mutations.answer(change, context, request_data.operation_name)
+                        result = await answer_mutation(change, context, request_data.operation_name)
                 if ready is not None:
                     with tracing.graphql("compiled", operation):
                         result = await self._compiled_result(

@@ -251,7 +251,9 @@ def _payload(parts: list[tuple[str, Any]]) -> Payload:
     return payload
 
 
-async def answer(ready: ReadyMutation, context: Any, operation_name: str | None) -> ExecutionResult | None:
+async def answer_mutation(
+    ready: ReadyMutation, context: Any, operation_name: str | None
+) -> ExecutionResult | None:
     """The mutation's answer, or None (nothing done) for the executor: a caller the policy
     refuses, or a request with an `Idempotency-Key`."""
     principal = context.principal
