@@ -29,6 +29,7 @@ from hub.db.connect import open_database
 from hub.db.database import Database
 from hub.errors import DatabaseUnavailable
 from hub.graphql.analysis import OperationLimits
+from hub.graphql.compiled.mutations import CompiledMutations
 from hub.graphql.compiled.operations import CompiledReads
 from hub.graphql.context import Services
 from hub.graphql.schema import Protection, build_schema
@@ -226,6 +227,9 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     compiled = (
         CompiledReads(schema._schema, max_tokens=protection.max_tokens) if settings.compiled_reads else None
     )
+    compiled_mutations = (
+        CompiledMutations(schema, max_tokens=protection.max_tokens) if settings.compiled_mutations else None
+    )
     graphql = HubGraphQL(
         schema,
         Guards(
@@ -241,6 +245,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
             ),
         ),
         compiled,
+        compiled_mutations,
         graphql_ide=None if settings.production else "graphiql",
         allow_queries_via_get=True,
         subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),

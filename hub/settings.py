@@ -55,6 +55,9 @@ class Settings(BaseSettings):
     # Reads the model covers are compiled to one Cypher statement each (off: every read goes
     # through the standard executor, as the differential tests compare).
     compiled_reads: bool = True
+    # `updateOrganisation` answered without the executor: the payload read back by the change's
+    # statement (off: the executor answers every mutation, as the differential tests compare).
+    compiled_mutations: bool = True
     # Protection from abusive operations.
     max_query_depth: int = Field(default=12, ge=2)
     max_aliases: int = Field(default=30, ge=1)

@@ -42,31 +42,47 @@ class AuditMutations(SchemaExtension):
     async def _audited(
         self, _next: Callable[..., Any], root: Any, info: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
     ) -> Any:
-        draft = audit.AuditDraft(info.context.principal, info.field_name, audit.serialise(_plain(kwargs)))
+        db = info.context.services.catalogue.db
+        draft = new_draft(info.context.principal, info.field_name, kwargs)
         token = audit.CURRENT.set(draft)
         try:
             result = _next(root, info, *args, **kwargs)
             result = await result if hasattr(result, "__await__") else result
         except Exception as exc:
-            await _record_failure(info.context.services.catalogue.db, draft, exc)
+            await record_failure(db, draft, exc)
             raise
         finally:
             audit.CURRENT.reset(token)
-        refusals = getattr(result, "user_errors", None)
-        if refusals:
-            draft.errors = [f"{e.field}: {e.message}" for e in refusals]
-            await self._record(info, draft, "REFUSED")
-        elif not draft.written:
-            await self._record(info, draft, "ALLOWED")
+        await record_outcome(db, draft, getattr(result, "user_errors", None))
         return result
 
-    @staticmethod
-    async def _record(info: Any, draft: audit.AuditDraft, outcome: str) -> None:
-        await repo.record(info.context.services.catalogue.db, entry=draft.row(outcome))
-        draft.written = True
+
+def new_draft(principal: Any, operation: str, kwargs: dict[str, Any]) -> audit.AuditDraft:
+    """The audit draft of a root mutation field called with `kwargs` (the resolver's arguments)."""
+    return audit.AuditDraft(principal, operation, audit_input(kwargs))
 
 
-async def _record_failure(db: Any, draft: audit.AuditDraft, exc: Exception) -> None:
+def audit_input(kwargs: dict[str, Any]) -> str:
+    """A root mutation field's arguments as its audit entry records them."""
+    return audit.serialise(_plain(kwargs))
+
+
+async def record_outcome(db: Any, draft: audit.AuditDraft, refusals: list[Any] | None) -> None:
+    """REFUSED with the payload's user errors, else ALLOWED unless the change's own transaction
+    already wrote it."""
+    if refusals:
+        draft.errors = [f"{e.field}: {e.message}" for e in refusals]
+        await _record(db, draft, "REFUSED")
+    elif not draft.written:
+        await _record(db, draft, "ALLOWED")
+
+
+async def _record(db: Any, draft: audit.AuditDraft, outcome: str) -> None:
+    await repo.record(db, entry=draft.row(outcome))
+    draft.written = True
+
+
+async def record_failure(db: Any, draft: audit.AuditDraft, exc: Exception) -> None:
     """REFUSED or FAILED, in a transaction of its own: the mutation's own one rolled back.
 
     Nothing is recorded when the mutation's transaction had already committed its ALLOWED entry,

@@ -172,6 +172,15 @@ class DeclareOfferedCapabilitiesInput:
     )
 
 
+def update_command(input: UpdateOrganisationInput) -> commands.UpdateOrganisation:
+    """The command of `updateOrganisation` (also the compiled mutation's: hub/graphql/compiled/mutations.py)."""
+    return commands.UpdateOrganisation(
+        id=decode_id(input.id, "id", ORGANISATION_TYPES),
+        values=values(input),
+        zone_id=_optional_id(input.zone_id, "zoneId", "Zone"),
+    )
+
+
 @strawberry.type
 class InstitutionPayload:
     institution: Institution | None
@@ -231,13 +240,7 @@ class OrganisationMutations:
         service = info.context.services.organisations
 
         async def call() -> object:
-            return await service.update(
-                commands.UpdateOrganisation(
-                    id=decode_id(input.id, "id", ORGANISATION_TYPES),
-                    values=values(input),
-                    zone_id=_optional_id(input.zone_id, "zoneId", "Zone"),
-                )
-            )
+            return await service.update(update_command(input))
 
         record, errors = await attempt(call)
         return OrganisationPayload(organisation=to_node(record) if record else None, user_errors=errors)

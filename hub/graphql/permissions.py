@@ -56,18 +56,24 @@ class CanRegisterOrganisation(_Policy):
     action = Action.REGISTER_ORGANISATION
 
 
+def organisations_changed(kwargs: dict[str, Any]) -> list[str]:
+    """The organisations a change of an organisation concerns (also asked by the compiled
+    mutations, hub/graphql/compiled/mutations.py, before they run)."""
+    i = _input(kwargs)
+    return _keys(
+        [
+            getattr(i, "id", None),
+            getattr(i, "institution_id", None),
+            getattr(i, "tech_enterprise_id", None),
+        ]
+    )
+
+
 class CanUpdateOrganisation(_Policy):
     action = Action.UPDATE_ORGANISATION
 
     async def organisations(self, info: Info, kwargs: dict[str, Any]) -> list[str]:
-        i = _input(kwargs)
-        return _keys(
-            [
-                getattr(i, "id", None),
-                getattr(i, "institution_id", None),
-                getattr(i, "tech_enterprise_id", None),
-            ]
-        )
+        return organisations_changed(kwargs)
 
 
 class CanProposePartnership(_Policy):

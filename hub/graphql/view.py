@@ -38,6 +38,7 @@ from hub.domain.text import refused_character
 from hub.errors import AuthenticationError, DatabaseUnavailable
 from hub.graphql import http_protocol
 from hub.graphql.analysis import OperationLimits
+from hub.graphql.compiled.mutations import CompiledMutations, ReadyMutation, answer_mutation
 from hub.graphql.compiled.operations import CompiledReads, Ready
 from hub.graphql.context import Context, Services
 from hub.graphql.errors import shaped
@@ -75,11 +76,17 @@ def _limited(sub_response: Any, limited: RateLimited) -> ExecutionResult:
 
 class HubGraphQL(GraphQL[Context, None]):
     def __init__(
-        self, schema: Schema, guards: Guards, compiled: CompiledReads | None = None, **options: Any
+        self,
+        schema: Schema,
+        guards: Guards,
+        compiled: CompiledReads | None = None,
+        mutations: CompiledMutations | None = None,
+        **options: Any,
     ) -> None:
         super().__init__(schema, **options)
         self.guards = guards
         self.compiled = compiled
+        self.mutations = mutations
         self.graphql_schema = schema._schema
 
     async def execute_single(
@@ -136,12 +143,17 @@ class HubGraphQL(GraphQL[Context, None]):
         except RateLimited as limited:
             return _limited(sub_response, limited)
         ready = self._compiled(request_data)
+        # A mutation sent with GET is the executor's to refuse (405).
+        change = self._mutation(request_data) if ready is None and request_adapter.method != "GET" else None
         tracing: Tracing = request.app.state.tracing
         operation = screening.operation or request_data.operation_name
         try:
             async with asyncio.timeout_at(deadline), admission.slot(principal):
                 await rate_limit.spend(principal, screening.points)  # only what is admitted spends
                 result = None
+                if change is not None:
+                    with tracing.graphql("compiled", operation):
+                        result = await answer_mutation(change, context, request_data.operation_name)
                 if ready is not None:
                     with tracing.graphql("compiled", operation):
                         result = await self._compiled_result(
@@ -182,6 +194,11 @@ class HubGraphQL(GraphQL[Context, None]):
             cost = {"requested": screening.cost, "limit": self.guards.max_cost}
             result.extensions = {**(result.extensions or {}), "cost": cost}
         return result
+
+    def _mutation(self, request_data: Any) -> ReadyMutation | None:
+        if self.mutations is None:
+            return None
+        return self.mutations.prepare(request_data.query, request_data.operation_name, request_data.variables)
 
     def _compiled(self, request_data: Any) -> Ready | None:
         if self.compiled is None:

@@ -74,6 +74,12 @@ class OrganisationService:
         return await self.db.transaction(work)
 
     async def update(self, cmd: commands.UpdateOrganisation) -> Organisation:
+        updated: Organisation = await self.update_reading(cmd, None)
+        return updated
+
+    async def update_reading(self, cmd: commands.UpdateOrganisation, read_back: repo.ReadBack | None) -> Any:
+        """The update, answering the changed organisation as `read_back` projects it (the domain
+        record without one): a compiled mutation's payload is read in the change's statement."""
         changes = self._checked(_UPDATED, cmd.values)
         changed = sorted([*changes, *(["zoneId"] if cmd.zone_id is not None else [])])
         event = NewEvent(
@@ -98,6 +104,7 @@ class OrganisationService:
             zone_id=cmd.zone_id,
             event=event,
             refusal=refusal,
+            read_back=read_back,
         )
 
     def _checked(self, props: Iterable[Prop], values: Mapping[str, Any]) -> dict[str, Any]:

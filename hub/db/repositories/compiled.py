@@ -53,6 +53,13 @@ def emit(operation: Operation, model: Model) -> Statement:
     return _Emitter(model).operation(operation)
 
 
+def emit_projection(selection: Selection, model: Model, n: LiteralString) -> Statement:
+    """An expression reading `selection` of the node bound to `n` in another statement (a
+    compiled mutation's payload, read back in the change's statement), with its parameters."""
+    emitter = _Emitter(model)
+    return Statement(emitter.selection(selection, n), tuple(emitter.params))
+
+
 async def run(db: Database, *, text: LiteralString, params: dict[str, Any]) -> list[Any]:
     """The `data` list of a compiled statement (one read, one round trip)."""
     row = await db.read_single(text, **params)

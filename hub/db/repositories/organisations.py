@@ -104,8 +104,9 @@ RETURN n {.*} AS item
 
 # The whole update in one statement (Database.change): the checks that need the graph (the zone
 # exists, the organisation exists, the change applies to its type), then, only if none refuses,
-# the change, the new zone, the audit entry and the event. A refusal changes nothing.
-UPDATE_ORGANISATION: LiteralString = (
+# the change, the new zone, the audit entry and the event. A refusal changes nothing. It ends
+# with the read-back (UPDATE_READ_BACK, or a compiled payload's projection: update_returning).
+_UPDATE: LiteralString = (
     """
 OPTIONAL MATCH (n:Organisation {id: $id})
 OPTIONAL MATCH (z:Zone {id: $zoneId})
@@ -135,10 +136,20 @@ CALL (n, z, refused) {
     + APPEND_IN_CHANGE
     + """
 }
-RETURN n {.*, __type: CASE WHEN n:Institution THEN 'Institution' ELSE 'TechEnterprise' END} AS item,
-       refused
 """
 )
+UPDATE_READ_BACK: LiteralString = (
+    "n {.*, __type: CASE WHEN n:Institution THEN 'Institution' ELSE 'TechEnterprise' END}"
+)
+
+
+def update_returning(projection: LiteralString) -> LiteralString:
+    """The update statement reading back `projection`, an expression over the changed node `n`
+    (null when refused: a refused change is answered without the organisation)."""
+    return _UPDATE + "RETURN CASE WHEN refused IS NULL THEN " + projection + " END AS item, refused"
+
+
+UPDATE_ORGANISATION: LiteralString = update_returning(UPDATE_READ_BACK)
 
 SET_ZONE = """
 MATCH (n:Organisation {id: $id})
@@ -270,6 +281,15 @@ async def create_organisation(db: Runner, *, type_name: str, props: dict[str, An
     return from_props(ORGANISATION_TYPES[type_name], rows[0]["item"])
 
 
+@dataclass(frozen=True, slots=True)
+class ReadBack:
+    """What an update reads back of the changed node `n`: a statement made with update_returning
+    and the parameters its projection takes (a compiled payload's)."""
+
+    statement: LiteralString
+    params: dict[str, Any]
+
+
 async def update_organisation(
     db: Database,
     *,
@@ -279,21 +299,24 @@ async def update_organisation(
     zone_id: str | None,
     event: NewEvent,
     refusal: Callable[[str], Exception],
-) -> Organisation:
-    """The organisation as changed, in one statement; `refusal(field)` is raised (nothing
-    changed) when `field` refuses: zoneId or id not found, or the property key of a change that
-    is not in `applicable` for the organisation's type (type name -> property keys)."""
+    read_back: ReadBack | None = None,
+) -> Any:
+    """The organisation as changed (a domain record, or `read_back`'s projection of it), in one
+    statement; `refusal(field)` is raised (nothing changed) when `field` refuses: zoneId or id not
+    found, or the property key of a change that is not in `applicable` for the organisation's
+    type (type name -> property keys)."""
 
-    def outcome(rows: list[Row]) -> Organisation:
+    def outcome(rows: list[Row]) -> Any:
         refused = rows[0]["refused"]
         if refused is not None:
             raise refusal(refused)
-        return organisation(rows[0]["item"])
+        return rows[0]["item"] if read_back is not None else organisation(rows[0]["item"])
 
     return await db.change(
-        UPDATE_ORGANISATION,
+        UPDATE_ORGANISATION if read_back is None else read_back.statement,
         outcome,
         appends_event=True,
+        **(read_back.params if read_back is not None else {}),
         id=org_id,
         changes=changes,
         applicable=applicable,

@@ -86,14 +86,20 @@ class Analysis:
     booleans: tuple[str, ...]
 
 
-def analyse(schema: GraphQLSchema, document: DocumentNode, operation_name: str | None) -> Analysis | None:
-    """The analysis of a query whose root fields could all be compiled, else None."""
+def analyse(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operation_name: str | None,
+    kind: OperationType = OperationType.QUERY,
+) -> Analysis | None:
+    """The analysis of an operation of `kind` (a query unless said) whose root fields could all
+    be compiled, else None."""
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
     if operation_name is None:
         chosen = operations if len(operations) == 1 else []
     else:
         chosen = [o for o in operations if o.name is not None and o.name.value == operation_name]
-    if len(chosen) != 1 or chosen[0].operation is not OperationType.QUERY:
+    if len(chosen) != 1 or chosen[0].operation is not kind:
         return None
     operation = chosen[0]
     fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}

@@ -76,6 +76,11 @@ def _lookup(item: Lookup, model: Model) -> Shape:
     return shape
 
 
+def selection_shaper(selection: Selection, model: Model) -> Shape:
+    """A node's answer from what hub/db/repositories/compiled.py's `emit_projection` read of it."""
+    return _selection(selection, model)
+
+
 def _selection(selection: Selection, model: Model) -> Shape:
     by_label = {
         model.node(t).label: _fields(items, model, tagged=len(selection.by_type) > 1)
