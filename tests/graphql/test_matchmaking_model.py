@@ -4,13 +4,15 @@ refitted on demand by admins, falling back to the documented prior on a young gr
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 
 from hub.db.database import Database
+from hub.db.repositories.matchmaking_model import store_model
 from hub.domain.enums import Role
 from hub.graphql.relay import to_global_id
 from hub.security.api_keys import ApiKeys
 from hub.services.matchmaking.features import QueryKind
-from hub.services.matchmaking.learned import Learning
+from hub.services.matchmaking.learned import INTERIM_PRIOR, REFIT_RUNNING, Learning
 from hub.services.matchmaking.ranker import examples
 from hub.services.matchmaking.service import Matchmaker, RecommendationFilter
 from hub.services.partnerships import PartnershipService
@@ -116,3 +118,42 @@ async def test_a_dismissal_becomes_a_negative_training_example(seeded: Database)
         r.candidate.id for r in await matchmaker.tech_partners("thamesgate-bank", 50, RecommendationFilter())
     ]
     assert top not in ids
+
+
+async def test_after_an_upgrade_requests_are_answered_by_the_prior_while_the_refit_runs(
+    seeded: Database,
+) -> None:
+    # Models stored by an earlier version, fitted on other features: they cannot rank. The first
+    # request used to wait for a whole refit (minutes on 100,000 organisations, issue 12).
+    old = {}
+    for query in QueryKind:
+        old[query] = await store_model(
+            seeded,
+            query.value,
+            {
+                "status": "FITTED",
+                "features": ["retired_feature"],
+                "weights": [1.0],
+                "mean": [0.0],
+                "scale": [1.0],
+                "fittedAt": datetime(2026, 1, 1, tzinfo=UTC),
+                "graphSignature": "an older graph",
+            },
+        )
+    matchmaker = Matchmaker(seeded, PartnershipService(seeded))
+    first = await matchmaker.tech_partners("thamesgate-bank", 5, RecommendationFilter())
+    assert first, "no answer while the refit runs"
+    learning = matchmaker.learning
+    assert learning.refit_running, "the first request waited for the refit"
+    assert learning.state is not None and learning.state.models[QueryKind.TECH].note == INTERIM_PRIOR
+    for r in first:
+        assert abs(sum(x.contribution for x in r.reasons) - r.score) < 1e-4
+    shown = await matchmaker.models()
+    assert len(shown) == 3 and all(REFIT_RUNNING in m.model.note for m in shown)
+    assert all(m.model.status == "PRIOR" for m in shown)
+    assert learning.refitting is not None
+    await learning.refitting
+    after = {m.model.query: m for m in await matchmaker.models()}
+    assert all(REFIT_RUNNING not in m.model.note for m in after.values())
+    assert after[QueryKind.TECH].version == old[QueryKind.TECH] + 1  # stored over the old one
+    assert "partnerships before" in after[QueryKind.TECH].model.note

@@ -9,9 +9,10 @@ evaluation, `state_as_of(d)` fits the same way on the graph before `d` only.
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -19,7 +20,7 @@ from hub.db.database import Database
 from hub.db.repositories import matchmaking_model as repo
 from hub.services.matchmaking.features import FEATURES, Candidate, QueryKind, candidates_with_features
 from hub.services.matchmaking.graphview import GraphView, Link, Org, build
-from hub.services.matchmaking.ranker import Model, fit, model_from_props
+from hub.services.matchmaking.ranker import Model, fit, model_from_props, prior
 from hub.services.matchmaking.scoring import Reason, ReasonKind
 
 Rows = dict[str, list[dict[str, Any]]]
@@ -97,6 +98,19 @@ def _model_props(m: Model) -> dict[str, Any]:
     }
 
 
+INTERIM_PRIOR = "no model stored for these features yet: the default prior ranks until the refit ends"
+REFIT_RUNNING = "a refit on the current graph is running in the background"
+
+
+def _settle_heap() -> None:
+    """The view and the models live until the next refit: out of the cyclic collector's sight, so
+    its full collections do not walk millions of objects while a request waits (on 100,000
+    organisations they took long enough to show in the requests' p95). Released by reference
+    counting as usual when a refit replaces them (they hold no cycles)."""
+    gc.collect()
+    gc.freeze()
+
+
 @dataclass(frozen=True, slots=True)
 class StoredModel:
     model: Model
@@ -112,6 +126,7 @@ class Learning:
         self._rows: Rows | None = None  # the evaluation's graph, read once
         self._as_of: dict[date, State] = {}
         self._loading: asyncio.Task[None] | None = None
+        self.refitting: asyncio.Task[None] | None = None  # the refit the first load started
 
     async def refit(self) -> State:
         """Reads the graph, fits in a worker thread, stores the models; then requests use them
@@ -119,19 +134,35 @@ class Learning:
         async with self._lock:
             signature = await repo.graph_signature(self.db)
             rows = await repo.snapshot_rows(self.db)
-            state = await asyncio.to_thread(fit_all, rows, None)
-            for query, model in state.models.items():
-                await repo.store_model(
-                    self.db, query.value, _model_props(model) | {"graphSignature": signature}
-                )
-            self.state, self.signature = state, signature
-            return state
+            return await self._fit_and_store(rows, signature)
+
+    async def _fit_and_store(self, rows: Rows, signature: str) -> State:
+        state = await asyncio.to_thread(fit_all, rows, None)
+        for query, model in state.models.items():
+            await repo.store_model(self.db, query.value, _model_props(model) | {"graphSignature": signature})
+        self.state, self.signature = state, signature
+        _settle_heap()
+        return state
+
+    async def _refit_in_background(self, rows: Rows, signature: str) -> None:
+        async with self._lock:
+            try:
+                await self._fit_and_store(rows, signature)
+            finally:
+                self.refitting = None
+
+    @property
+    def refit_running(self) -> bool:
+        return self.refitting is not None and not self.refitting.done()
 
     async def refresh(self) -> None:
         """The schedule's refit, skipped when the graph has not changed since the last one, and
         before the first recommendation request has loaded anything (that request loads the
-        snapshot with the stored models; nothing runs behind the API's back at start-up)."""
-        if self.state is not None and await repo.graph_signature(self.db) != self.signature:
+        snapshot with the stored models; nothing runs behind the API's back at start-up), or while
+        the refit that load started is still running."""
+        if self.state is None or self.refit_running:
+            return
+        if await repo.graph_signature(self.db) != self.signature:
             await self.refit()
 
     async def current(self) -> State:
@@ -156,20 +187,27 @@ class Learning:
                 await self._load()
 
     async def _load(self) -> None:
+        """The graph's view at once; the models stored for these features (fitted on this graph or
+        an earlier one), else the default prior. When they were not fitted on this very graph, a
+        refit starts in the background (on 100,000 organisations it takes minutes) and requests
+        are answered meanwhile, by those models or the prior, which say so."""
         signature = await repo.graph_signature(self.db)
         rows = await repo.snapshot_rows(self.db)
-        stored = [p for p in await repo.models(self.db) if p.get("graphSignature") == signature]
-        if {str(p["query"]) for p in stored} == {q.value for q in QueryKind} and all(
-            p.get("features") == list(FEATURES) for p in stored
-        ):
-            view = await asyncio.to_thread(view_from_rows, rows, None)
-            models = {QueryKind(str(p["query"])): model_from_props(p) for p in stored}
-            self.state, self.signature = State(view, models), signature
+        usable = {
+            QueryKind(str(p["query"])): p
+            for p in await repo.models(self.db)
+            if p.get("features") == list(FEATURES)
+        }
+        view = await asyncio.to_thread(view_from_rows, rows, None)
+        models = {
+            q: model_from_props(usable[q]) if q in usable else prior(q, INTERIM_PRIOR) for q in QueryKind
+        }
+        self.state = State(view, models)
+        _settle_heap()
+        if all(q in usable and usable[q].get("graphSignature") == signature for q in QueryKind):
+            self.signature = signature
             return
-        state = await asyncio.to_thread(fit_all, rows, None)
-        for query, model in state.models.items():
-            await repo.store_model(self.db, query.value, _model_props(model) | {"graphSignature": signature})
-        self.state, self.signature = state, signature
+        self.refitting = asyncio.create_task(self._refit_in_background(rows, signature))
 
     async def state_as_of(self, as_of: date) -> State:
         """The graph before `as_of` and models fitted on it alone (the evaluation's time split)."""
@@ -180,7 +218,17 @@ class Learning:
         return self._as_of[as_of]
 
     async def stored(self) -> list[StoredModel]:
-        return [StoredModel(model_from_props(p), int(p["version"])) for p in await repo.models(self.db)]
+        """The stored models; while the first load's refit runs, the models requests rank with
+        meanwhile (the stored ones were fitted on an earlier graph, or on other features: then
+        the prior ranks), each saying so in its note."""
+        stored = [StoredModel(model_from_props(p), int(p["version"])) for p in await repo.models(self.db)]
+        if not self.refit_running or self.state is None:
+            return stored
+        versions = {s.model.query: s.version for s in stored}
+        return [
+            StoredModel(replace(m, note=f"{REFIT_RUNNING}; {m.note}"), versions.get(q, 0))
+            for q, m in self.state.models.items()
+        ]
 
 
 def rank(
