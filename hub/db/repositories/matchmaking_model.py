@@ -37,9 +37,10 @@ DISMISSALS: LiteralString = (
     "MATCH (a:Organisation)-[:DISMISSED]->(b:Organisation) RETURN collect([a.id, b.id]) AS pairs"
 )
 
-# Read at every request, so an answer given a second ago already counts.
+# Read at every request, so an answer given a second ago already counts; no row when there is no
+# such party of that label (the request's not-found check, without a round trip of its own).
 LIVE_EXCLUSIONS: LiteralString = (
-    "MATCH (o:Organisation {id: $id}) "
+    "MATCH (o:Organisation {id: $id}) WHERE $label IN labels(o) "
     "RETURN [(o)-[:PARTY_TO]->(p:Partnership)<-[:PARTY_TO]-(x:Organisation) "
     "WHERE p.status IN ['ACTIVE', 'PROPOSED'] | x.id] + [(o)-[:DISMISSED]->(d:Organisation) | d.id] AS ids"
 )
@@ -109,9 +110,10 @@ async def snapshot_rows(db: Database, page: int = PAGE) -> dict[str, list[dict[s
     return rows
 
 
-async def live_exclusions(db: Runner, party_id: str) -> set[str]:
-    rows = await db.read(LIVE_EXCLUSIONS, id=party_id)
-    return set(rows[0]["ids"]) if rows else set()
+async def live_exclusions(db: Runner, party_id: str, label: str) -> set[str] | None:
+    """The party's open partners and dismissed candidates; None if there is no such `label`."""
+    rows = await db.read(LIVE_EXCLUSIONS, id=party_id, label=label)
+    return set(rows[0]["ids"]) if rows else None
 
 
 async def candidate_nodes(db: Runner, ids: list[str]) -> dict[str, Organisation]:

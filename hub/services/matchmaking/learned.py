@@ -146,10 +146,7 @@ class Learning:
 
     async def _refit_in_background(self, rows: Rows, signature: str) -> None:
         async with self._lock:
-            try:
-                await self._fit_and_store(rows, signature)
-            finally:
-                self.refitting = None
+            await self._fit_and_store(rows, signature)
 
     @property
     def refit_running(self) -> bool:
