@@ -50,32 +50,51 @@ def _proposer(a_proposed: object, a: str, b: str) -> str | None:
     return None if a_proposed is None else (a if a_proposed else b)
 
 
-def view_from_rows(rows: Rows, as_of: date | None) -> GraphView:
-    orgs = [
-        Org(r["id"], r["name"], r["kind"] if r["institution"] else None, r["country"], r["zone"])
-        for r in rows["organisations"]
-    ]
-    return build(
-        as_of,
-        orgs,
+@dataclass(frozen=True, slots=True)
+class Parts:
+    """What every view of one snapshot shares (a refit builds five views; on 100,000 organisations
+    building these once instead of five times saves about 1 s and 100 MB a view)."""
+
+    orgs: list[Org]
+    links: list[Link]
+    sought: dict[str, frozenset[str]]
+    offered: dict[str, dict[str, str]]
+    projects: dict[str, frozenset[str]]
+    dismissals: list[tuple[str, str]]
+
+
+def parts_from_rows(rows: Rows) -> Parts:
+    return Parts(
+        [
+            Org(r["id"], r["name"], r["kind"] if r["institution"] else None, r["country"], r["zone"])
+            for r in rows["organisations"]
+        ],
         links_from_rows(rows),
         {r["id"]: frozenset(r["ids"]) for r in rows["sought"]},
         {r["id"]: {c: m for c, m in r["offers"]} for r in rows["offered"]},
         {r["id"]: frozenset(r["names"]) for r in rows["projects"]},
-        [(r["a"], r["b"]) for r in rows["dismissals"]] if as_of is None else [],
+        [(r["a"], r["b"]) for r in rows["dismissals"]],
     )
+
+
+def view_from_rows(rows: Rows, as_of: date | None, parts: Parts | None = None) -> GraphView:
+    p = parts or parts_from_rows(rows)
+    # Dismissals are live feedback: a view of the past (fitting's windows, the evaluation) has none.
+    dismissals = p.dismissals if as_of is None else []
+    return build(as_of, p.orgs, p.links, p.sought, p.offered, p.projects, dismissals)
 
 
 def fit_all(rows: Rows, as_of: date | None) -> State:
     """CPU-bound: builds the views and fits the three models (run it in a thread)."""
-    links = links_from_rows(rows)
-    now = view_from_rows(rows, as_of)
+    parts = parts_from_rows(rows)
+    links = parts.links
+    now = view_from_rows(rows, as_of, parts)
     end = as_of or (max((x.on for x in links), default=date.today()) + timedelta(days=1))
     views: dict[date, GraphView] = {}
 
     def view_at(d: date) -> GraphView:
         if d not in views:
-            views[d] = view_from_rows(rows, d)
+            views[d] = view_from_rows(rows, d, parts)
         return views[d]
 
     return State(now, {q: fit(links, view_at, end, q, now) for q in QueryKind})
