@@ -204,16 +204,20 @@ class Learning:
 
     async def _load(self) -> None:
         """The graph's view at once; the models stored for these features (fitted on this graph or
-        an earlier one), else the default prior. When they were not fitted on this very graph, a
+        an earlier one), else the default prior (models stored for other features: an upgrade).
+        When they were not fitted on this very graph, a
         refit starts in the background (on 100,000 organisations it takes minutes) and requests
         are answered meanwhile, by those models or the prior, which say so."""
         signature = await repo.graph_signature(self.db)
         rows = await repo.snapshot_rows(self.db)
-        usable = {
-            QueryKind(str(p["query"])): p
-            for p in await repo.models(self.db)
-            if p.get("features") == list(FEATURES)
-        }
+        stored = await repo.models(self.db)
+        if not stored:
+            # Never fitted (`hub seed` fits; a graph loaded otherwise): fitted now, as the first
+            # request waits. A background task here would outlive a test's graph and write models
+            # into the next one's.
+            await self._fit_and_store(rows, signature)
+            return
+        usable = {QueryKind(str(p["query"])): p for p in stored if p.get("features") == list(FEATURES)}
         view = await asyncio.to_thread(view_from_rows, rows, None)
         models = {
             q: model_from_props(usable[q]) if q in usable else prior(q, INTERIM_PRIOR) for q in QueryKind
