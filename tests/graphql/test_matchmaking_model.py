@@ -4,14 +4,19 @@ refitted on demand by admins, falling back to the documented prior on a young gr
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
+
+import pytest
 
 from hub.db.database import Database
+from hub.db.repositories.matchmaking_model import store_model
 from hub.domain.enums import Role
+from hub.errors import NotFoundError
 from hub.graphql.relay import to_global_id
 from hub.security.api_keys import ApiKeys
 from hub.services.matchmaking.features import QueryKind
-from hub.services.matchmaking.learned import Learning
-from hub.services.matchmaking.ranker import examples
+from hub.services.matchmaking.learned import INTERIM_PRIOR, REFIT_RUNNING, Learning, State, rank
+from hub.services.matchmaking.ranker import examples, prior
 from hub.services.matchmaking.service import Matchmaker, RecommendationFilter
 from hub.services.partnerships import PartnershipService
 from hub.settings import Settings
@@ -116,3 +121,62 @@ async def test_a_dismissal_becomes_a_negative_training_example(seeded: Database)
         r.candidate.id for r in await matchmaker.tech_partners("thamesgate-bank", 50, RecommendationFilter())
     ]
     assert top not in ids
+
+
+async def test_after_an_upgrade_requests_are_answered_by_the_prior_while_the_refit_runs(
+    seeded: Database,
+) -> None:
+    # Models stored by an earlier version, fitted on other features: they cannot rank. The first
+    # request used to wait for a whole refit (minutes on 100,000 organisations, issue 12).
+    old = {}
+    for query in QueryKind:
+        old[query] = await store_model(
+            seeded,
+            query.value,
+            {
+                "status": "FITTED",
+                "features": ["retired_feature"],
+                "weights": [1.0],
+                "mean": [0.0],
+                "scale": [1.0],
+                "fittedAt": datetime(2026, 1, 1, tzinfo=UTC),
+                "graphSignature": "an older graph",
+            },
+        )
+    matchmaker = Matchmaker(seeded, PartnershipService(seeded))
+    first = await matchmaker.tech_partners("thamesgate-bank", 5, RecommendationFilter())
+    learning = matchmaker.learning
+    assert learning.refitting is not None, "no refit started"
+    assert first, "no answer"
+    # Ranked by the default prior (the stored models cannot rank), not by a model fitted first.
+    assert learning.state is not None
+    interim = State(learning.state.view, {q: prior(q, INTERIM_PRIOR) for q in QueryKind})
+    expected = rank(interim, "thamesgate-bank", QueryKind.TECH, lambda _: True, explained=5)[:5]
+    assert [(r.candidate.id, r.score) for r in first] == [(r.id, r.score) for r in expected]
+    for r in first:
+        assert abs(sum(x.contribution for x in r.reasons) - r.score) < 1e-4
+    shown = await matchmaker.models()
+    if learning.refit_running:  # on a small graph the refit may already have ended
+        assert len(shown) == 3 and all(REFIT_RUNNING in m.model.note for m in shown)
+        assert all(m.model.status == "PRIOR" for m in shown)
+    await learning.refitting
+    after = {m.model.query: m for m in await matchmaker.models()}
+    assert all(REFIT_RUNNING not in m.model.note for m in after.values())
+    assert after[QueryKind.TECH].version == old[QueryKind.TECH] + 1  # stored over the old one
+    assert "partnerships before" in after[QueryKind.TECH].model.note
+
+
+async def test_a_request_sends_two_statements_and_checks_the_party_with_the_first(seeded: Database) -> None:
+    matchmaker = Matchmaker(seeded, PartnershipService(seeded))
+    await matchmaker.learning.current()
+    if matchmaker.learning.refitting is not None:
+        await matchmaker.learning.refitting  # its statements are not the request's
+    before = seeded.round_trips
+    assert await matchmaker.tech_partners("thamesgate-bank", 5, RecommendationFilter())
+    # The party's live exclusions (which also tell that it exists), then its candidates' nodes.
+    assert seeded.round_trips - before == 2
+    with pytest.raises(NotFoundError) as missing:
+        await matchmaker.institutions("thamesgate-bank", 5, RecommendationFilter())
+    [error] = missing.value.errors
+    assert (error.field, error.code) == ("techEnterpriseId", "NOT_FOUND")
+    assert error.message == "no tech enterprise with id 'thamesgate-bank'"

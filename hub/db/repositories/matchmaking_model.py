@@ -6,39 +6,41 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, LiteralString
 
-from hub.db.database import Runner
-from hub.db.mapping import as_date, organisation
+from hub.db.database import Database, Runner
+from hub.db.mapping import organisation
 from hub.domain.models import Organisation
 
-ORGANISATIONS: LiteralString = (
-    "MATCH (o:Organisation) "
-    "RETURN o.id AS id, o.name AS name, CASE WHEN o:Institution THEN o.kind END AS kind, "
-    "o:Institution AS institution, o.homeCountry AS country, "
-    "[(o)-[:LOCATED_IN]->(z:Zone) | z.id][0] AS zone"
+# The snapshot, read in pages of organisations by id (`SNAPSHOT_PAGE` organisations a statement):
+# each page is one record of compact lists (no map per row), so the driver decodes a few large
+# messages instead of 400,000 small records. On 100,000 organisations that read took 50 s, most of
+# it the async driver's work per record, not Neo4j's (bench/profiling.md). Each partnership comes
+# once, from the party with the smaller id, with whether that party proposed it; dates as ISO text.
+# The pages follow the id index in order (a seek, not a sort of every organisation per page).
+SNAPSHOT_PAGE: LiteralString = (
+    "MATCH (a:Organisation) WHERE a.id > $after "
+    "WITH a ORDER BY a.id LIMIT $page "
+    "WITH collect(a) AS page "
+    "RETURN page[-1].id AS last, "
+    "[a IN page | [a.id, a.name, CASE WHEN a:Institution THEN a.kind END, a:Institution, a.homeCountry, "
+    "  [(a)-[:LOCATED_IN]->(z:Zone) | z.id][0], "
+    "  CASE WHEN a:Institution THEN [(a)-[:SEEKS]->(c:Capability) | c.id] ELSE [] END, "
+    "  CASE WHEN a:TechEnterprise "
+    "    THEN [(a)-[o:OFFERS]->(c:Capability) | [c.id, coalesce(o.maturity, 'EMERGING')]] ELSE [] END, "
+    "  [(a)-[:PARTICIPATES_IN]->(s:SandboxProject) | s.name]]] AS organisations, "
+    "COLLECT { UNWIND page AS a "
+    "  MATCH (a)-[ra:PARTY_TO]->(p:Partnership)<-[:PARTY_TO]-(b:Organisation) WHERE a.id < b.id "
+    "  RETURN [a.id, b.id, p.kind, toString(p.proposedOn), p.status, ra.role = 'PROPOSER'] } AS links"
 )
+PAGE = 10_000
 
-# Each partnership once, from the party with the smaller id, with the party that proposed it.
-LINKS: LiteralString = (
-    "MATCH (a:Organisation)-[ra:PARTY_TO]->(p:Partnership)<-[:PARTY_TO]-(b:Organisation) WHERE a.id < b.id "
-    "RETURN a.id AS a, b.id AS b, p.kind AS kind, p.proposedOn AS on, p.status AS status, "
-    "ra.role = 'PROPOSER' AS aProposed"
-)
-
-SOUGHT: LiteralString = (
-    "MATCH (i:Institution)-[:SEEKS]->(c:Capability) RETURN i.id AS id, collect(c.id) AS ids"
-)
-OFFERED: LiteralString = (
-    "MATCH (t:TechEnterprise)-[o:OFFERS]->(c:Capability) "
-    "RETURN t.id AS id, collect([c.id, coalesce(o.maturity, 'EMERGING')]) AS offers"
-)
-PROJECTS: LiteralString = "MATCH (o:Organisation)-[:PARTICIPATES_IN]->(p:SandboxProject) RETURN o.id AS id, collect(p.name) AS names"
 DISMISSALS: LiteralString = (
-    "MATCH (a:Organisation)-[:DISMISSED]->(b:Organisation) RETURN a.id AS a, b.id AS b"
+    "MATCH (a:Organisation)-[:DISMISSED]->(b:Organisation) RETURN collect([a.id, b.id]) AS pairs"
 )
 
-# Read at every request, so an answer given a second ago already counts.
+# Read at every request, so an answer given a second ago already counts; no row when there is no
+# such party of that label (the request's not-found check, without a round trip of its own).
 LIVE_EXCLUSIONS: LiteralString = (
-    "MATCH (o:Organisation {id: $id}) "
+    "MATCH (o:Organisation {id: $id}) WHERE $label IN labels(o) "
     "RETURN [(o)-[:PARTY_TO]->(p:Partnership)<-[:PARTY_TO]-(x:Organisation) "
     "WHERE p.status IN ['ACTIVE', 'PROPOSED'] | x.id] + [(o)-[:DISMISSED]->(d:Organisation) | d.id] AS ids"
 )
@@ -66,20 +68,52 @@ SIGNATURE: LiteralString = (
 MODELS: LiteralString = "MATCH (m:MatchmakingModel) RETURN m {.*} AS model ORDER BY m.query"
 
 
-async def snapshot_rows(db: Runner) -> dict[str, list[dict[str, Any]]]:
-    return {
-        "organisations": await db.read(ORGANISATIONS),
-        "links": [r | {"on": as_date(r["on"]) or date.min} for r in await db.read(LINKS)],
-        "sought": await db.read(SOUGHT),
-        "offered": await db.read(OFFERED),
-        "projects": await db.read(PROJECTS),
-        "dismissals": await db.read(DISMISSALS),
+async def snapshot_rows(db: Database, page: int = PAGE) -> dict[str, list[dict[str, Any]]]:
+    """The graph's organisations, partnerships, capabilities, sandbox projects and dismissals."""
+    rows: dict[str, list[dict[str, Any]]] = {
+        k: [] for k in ("organisations", "links", "sought", "offered", "projects")
     }
+    dates: dict[str | None, date] = {None: date.min}  # a few thousand distinct days among the links
+    after = ""  # below every id
+    while True:
+        # read_single: the record as decoded, without data()'s walk over its 100,000s of values.
+        record = await db.read_single(SNAPSHOT_PAGE, after=after, page=page)
+        if record["last"] is None:
+            break
+        after = record["last"]
+        for oid, name, kind, institution, country, zone, sought, offers, projects in record["organisations"]:
+            rows["organisations"].append(
+                {
+                    "id": oid,
+                    "name": name,
+                    "kind": kind,
+                    "institution": institution,
+                    "country": country,
+                    "zone": zone,
+                }
+            )
+            if sought:
+                rows["sought"].append({"id": oid, "ids": sought})
+            if offers:
+                rows["offered"].append({"id": oid, "offers": offers})
+            if projects:
+                rows["projects"].append({"id": oid, "names": projects})
+        for a, b, kind, on, status, a_proposed in record["links"]:
+            day = dates.get(on)
+            if day is None:
+                day = dates[on] = date.fromisoformat(on)
+            rows["links"].append(
+                {"a": a, "b": b, "kind": kind, "on": day, "status": status, "aProposed": a_proposed}
+            )
+    pairs = (await db.read_single(DISMISSALS))["pairs"]
+    rows["dismissals"] = [{"a": a, "b": b} for a, b in pairs]
+    return rows
 
 
-async def live_exclusions(db: Runner, party_id: str) -> set[str]:
-    rows = await db.read(LIVE_EXCLUSIONS, id=party_id)
-    return set(rows[0]["ids"]) if rows else set()
+async def live_exclusions(db: Runner, party_id: str, label: str) -> set[str] | None:
+    """The party's open partners and dismissed candidates; None if there is no such `label`."""
+    rows = await db.read(LIVE_EXCLUSIONS, id=party_id, label=label)
+    return set(rows[0]["ids"]) if rows else None
 
 
 async def candidate_nodes(db: Runner, ids: list[str]) -> dict[str, Organisation]:

@@ -18,6 +18,12 @@ from hub.services.matchmaking.scoring import Reason
 from hub.services.partnerships import PartnershipService
 
 MAX_RECOMMENDATIONS = 100
+# The party's label, and the argument naming it, of each query.
+_PARTY: dict[QueryKind, tuple[str, str]] = {
+    QueryKind.TECH: ("Institution", "institutionId"),
+    QueryKind.PEERS: ("Institution", "institutionId"),
+    QueryKind.INSTITUTIONS: ("TechEnterprise", "techEnterpriseId"),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,11 +51,17 @@ class Matchmaker:
         self.partnerships = partnerships
         self.learning = learned.Learning(db)
 
-    async def _require(self, label: str, field: str, party_id: str) -> None:
+    async def _require(self, query: QueryKind, party_id: str) -> None:
+        label = _PARTY[query][0]
         if await lookups.missing_ids(self.db, label=label, ids=[party_id]):
-            raise NotFoundError(
-                field, "institution" if label == "Institution" else "tech enterprise", party_id
-            )
+            raise _not_found(query, party_id)
+
+    async def _live_exclusions(self, query: QueryKind, party_id: str) -> set[str]:
+        """The party's live exclusions, read with the check that it exists (one round trip)."""
+        found = await model_repo.live_exclusions(self.db, party_id, _PARTY[query][0])
+        if found is None:
+            raise _not_found(query, party_id)
+        return found
 
     async def ranked(
         self,
@@ -62,9 +74,10 @@ class Matchmaker:
         """Every candidate the learned ranker finds for the party, best first, with reasons.
         With `as_of`, the graph before that date and models fitted on it alone (the evaluation)."""
         if as_of is None:
+            exclude = await self._live_exclusions(query, party_id)
             state = await self.learning.current()
-            exclude = await model_repo.live_exclusions(self.db, party_id)
         else:
+            await self._require(query, party_id)
             state, exclude = await self.learning.state_as_of(as_of), set()
         view = state.view
 
@@ -94,19 +107,16 @@ class Matchmaker:
     async def tech_partners(
         self, institution_id: str, first: int, where: RecommendationFilter, as_of: date | None = None
     ) -> list[Recommendation]:
-        await self._require("Institution", "institutionId", institution_id)
         return await self._recommend(QueryKind.TECH, institution_id, first, where, as_of)
 
     async def institutions(
         self, tech_id: str, first: int, where: RecommendationFilter, as_of: date | None = None
     ) -> list[Recommendation]:
-        await self._require("TechEnterprise", "techEnterpriseId", tech_id)
         return await self._recommend(QueryKind.INSTITUTIONS, tech_id, first, where, as_of)
 
     async def peers(
         self, institution_id: str, first: int, where: RecommendationFilter, as_of: date | None = None
     ) -> list[Recommendation]:
-        await self._require("Institution", "institutionId", institution_id)
         return await self._recommend(QueryKind.PEERS, institution_id, first, where, as_of)
 
     async def dismiss(self, party_id: str, candidate_id: str) -> None:
@@ -142,6 +152,11 @@ class Matchmaker:
 
     async def models(self) -> list[learned.StoredModel]:
         return await self.learning.stored()
+
+
+def _not_found(query: QueryKind, party_id: str) -> NotFoundError:
+    label, field = _PARTY[query]
+    return NotFoundError(field, "institution" if label == "Institution" else "tech enterprise", party_id)
 
 
 async def _check_pair(db: Runner, party_id: str, candidate_id: str) -> tuple[str, str]:
