@@ -23,7 +23,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, LiteralString
 
-import orjson
 import strawberry
 from cachetools import LRUCache
 from graphql import (
@@ -34,11 +33,8 @@ from graphql import (
     OperationType,
     SelectionSetNode,
     located_error,
-    parse,
     specified_rules,
-    validate,
 )
-from graphql.execution import get_argument_values, get_variable_values
 from strawberry.types import ExecutionResult
 from strawberry.types.arguments import convert_arguments
 
@@ -47,12 +43,12 @@ from hub.db.repositories.organisations import ReadBack, update_returning
 from hub.domain import audit, idempotency
 from hub.graphql import auditing
 from hub.graphql.compiled.planner import Analysis, NotCompilable, Planner, analyse, shape
+from hub.graphql.compiled.requests import cached, coerced_arguments, per_request, validated
 from hub.graphql.compiled.shaper import selection_shaper
 from hub.graphql.errors import log_errors
 from hub.graphql.organisations import ORGANISATION_TYPES, update_command
 from hub.graphql.payloads import UserError, attempt
 from hub.graphql.permissions import organisations_changed
-from hub.graphql.text_inputs import refusals
 from hub.model.graph import MODEL
 from hub.model.plan import Param
 from hub.model.types import Model
@@ -113,36 +109,28 @@ class CompiledMutations:
         self, text: str, operation_name: str | None, variables: dict[str, Any] | None
     ) -> ReadyMutation | None:
         """The request ready to run, or None for the executor. Nothing here reads the graph or
-        depends on the caller, so a request seen before (same text, name and variables) costs
-        one lookup, as in the compiled reads."""
-        try:
-            key = (text, operation_name, orjson.dumps(variables, option=orjson.OPT_SORT_KEYS))
-        except TypeError:  # a value orjson does not take (an integer past 64 bits): not kept
-            return self._prepare(text, operation_name, variables)
-        found = self._requests.get(key, _NOT)
-        if found is _NOT:
-            found = self._requests[key] = self._prepare(text, operation_name, variables)
-        return found  # type: ignore[no-any-return]
+        depends on the caller, so a request seen before costs one lookup, as in the compiled
+        reads (hub/graphql/compiled/requests.py)."""
+        return per_request(
+            self._requests,
+            text,
+            operation_name,
+            variables,
+            lambda: self._prepare(text, operation_name, variables),
+        )
 
     def _prepare(
         self, text: str, operation_name: str | None, variables: dict[str, Any] | None
     ) -> ReadyMutation | None:
-        analysis = self._analysis(text, operation_name)
-        if analysis is None or refusals(analysis.document, analysis.operation, variables):
-            return None  # the executor refuses text inputs with characters the hub does not take
-        try:
-            coerced = get_variable_values(
-                self.schema, analysis.operation.variable_definitions or (), variables or {}
-            )
-            if isinstance(coerced, list):  # errors: the executor reports them
-                return None
-            arguments = [get_argument_values(d, n, coerced) for d, n in analysis.sites]
-        except (GraphQLError, TypeError, ValueError):
+        analysis = cached(self._analyses, (text, operation_name), lambda: self._analyse(text, operation_name))
+        if analysis is None or (given := coerced_arguments(self.schema, analysis, variables)) is None:
             return None
-        key = (text, operation_name, shape(analysis, arguments, coerced.coerced))
-        compiled = self._compiled.get(key)
-        if compiled is None:
-            compiled = self._compiled[key] = self._compile(analysis, arguments, coerced.coerced)
+        arguments, coerced = given
+        compiled = cached(
+            self._compiled,
+            (text, operation_name, shape(analysis, arguments, coerced)),
+            lambda: self._compile(analysis, arguments, coerced),
+        )
         if compiled is _NOT:
             return None
         root = analysis.operation.selection_set.selections[0]
@@ -163,19 +151,9 @@ class CompiledMutations:
             compiled.payload,
         )
 
-    def _analysis(self, text: str, operation_name: str | None) -> Analysis | None:
-        key = (text, operation_name)
-        found = self._analyses.get(key, _NOT)
-        if found is _NOT:
-            found = self._analyses[key] = self._analyse(text, operation_name)
-        return found  # type: ignore[no-any-return]
-
     def _analyse(self, text: str, operation_name: str | None) -> Analysis | None:
-        try:
-            document = parse(text, max_tokens=self.max_tokens)
-        except GraphQLError:
-            return None
-        if validate(self.schema, document, self.rules):
+        document = validated(self.schema, self.rules, self.max_tokens, text)
+        if document is None:
             return None
         analysis = analyse(self.schema, document, operation_name, OperationType.MUTATION)
         if analysis is None or analysis.operation.directives:

@@ -19,23 +19,18 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import orjson
 from cachetools import LRUCache
 from graphql import (
     ASTValidationRule,
-    GraphQLError,
     GraphQLSchema,
-    parse,
     specified_rules,
-    validate,
 )
-from graphql.execution import get_argument_values, get_variable_values
 
 from hub.db.repositories.compiled import Statement, emit
 from hub.graphql.compiled.planner import Analysis, NotCompilable, Planner, analyse, shape
+from hub.graphql.compiled.requests import cached, coerced_arguments, per_request, validated
 from hub.graphql.compiled.shaper import operation_shaper
 from hub.graphql.compiled.split import executor_part
-from hub.graphql.text_inputs import refusals
 from hub.model.graph import MODEL
 from hub.model.types import Model
 
@@ -87,38 +82,28 @@ class CompiledReads:
     def prepare(
         self, text: str, operation_name: str | None, variables: dict[str, Any] | None
     ) -> Ready | None:
-        """The request ready to run, or None for the executor. A request seen before (same
-        text, name and variables, as a portal's polling sends it) costs one lookup: its
-        coercion, checks and parameters do not depend on the caller."""
-        try:
-            key = (text, operation_name, orjson.dumps(variables, option=orjson.OPT_SORT_KEYS))
-        except TypeError:  # a value orjson does not take (an integer past 64 bits): not kept
-            return self._prepare(text, operation_name, variables)
-        found = self._requests.get(key, _NOT)
-        if found is _NOT:
-            found = self._requests[key] = self._prepare(text, operation_name, variables)
-        return found  # type: ignore[no-any-return]
+        """The request ready to run, or None for the executor; a request seen before costs one
+        lookup (hub/graphql/compiled/requests.py)."""
+        return per_request(
+            self._requests,
+            text,
+            operation_name,
+            variables,
+            lambda: self._prepare(text, operation_name, variables),
+        )
 
     def _prepare(
         self, text: str, operation_name: str | None, variables: dict[str, Any] | None
     ) -> Ready | None:
-        analysis = self._analysis(text, operation_name)
-        if analysis is None or refusals(analysis.document, analysis.operation, variables):
-            return None  # the executor refuses text inputs with characters the hub does not take
-        try:
-            coerced = get_variable_values(
-                self.schema, analysis.operation.variable_definitions or (), variables or {}
-            )
-            if isinstance(coerced, list):  # errors: the executor reports them
-                return None
-            arguments = [get_argument_values(d, n, coerced) for d, n in analysis.sites]
-        except (GraphQLError, TypeError, ValueError):
+        analysis = cached(self._analyses, (text, operation_name), lambda: self._analyse(text, operation_name))
+        if analysis is None or (given := coerced_arguments(self.schema, analysis, variables)) is None:
             return None
-        key = (text, operation_name, shape(analysis, arguments, coerced.coerced))
-        compiled = self._compiled.get(key)
-        if compiled is None:
-            compiled = self._compile(text, analysis, arguments, coerced.coerced)
-            self._compiled[key] = compiled
+        arguments, coerced = given
+        compiled = cached(
+            self._compiled,
+            (text, operation_name, shape(analysis, arguments, coerced)),
+            lambda: self._compile(text, analysis, arguments, coerced),
+        )
         if compiled is _NOT:
             return None
         try:
@@ -127,22 +112,9 @@ class CompiledReads:
             return None
         return Ready(compiled.statement.text, params, compiled.shape, compiled.rest, compiled.order)
 
-    def _analysis(self, text: str, operation_name: str | None) -> Analysis | None:
-        key = (text, operation_name)
-        found = self._analyses.get(key, _NOT)
-        if found is _NOT:
-            found = self._analyse(text, operation_name)
-            self._analyses[key] = found
-        return found  # type: ignore[no-any-return]
-
     def _analyse(self, text: str, operation_name: str | None) -> Analysis | None:
-        try:
-            document = parse(text, max_tokens=self.max_tokens)
-        except GraphQLError:
-            return None
-        if validate(self.schema, document, self.rules):
-            return None
-        return analyse(self.schema, document, operation_name)
+        document = validated(self.schema, self.rules, self.max_tokens, text)
+        return None if document is None else analyse(self.schema, document, operation_name)
 
     def _compile(
         self, text: str, analysis: Analysis, arguments: list[dict[str, Any]], variables: dict[str, Any]
