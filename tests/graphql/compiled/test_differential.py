@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
@@ -14,9 +13,8 @@ import pytest
 from hub.db.database import Database
 from hub.domain.enums import Role
 from hub.graphql.relay import to_global_id
-from hub.security.api_keys import ApiKeys
 from hub.settings import Settings
-from tests.conftest import serve
+from tests.graphql.compiled.paths import both_paths
 
 HUDSON = to_global_id("Institution", "hudson-ridge-bank")
 LIANYU = to_global_id("TechEnterprise", "lianyu-data")
@@ -129,16 +127,10 @@ OPERATIONS: list[tuple[str, dict[str, Any]]] = [
 ]
 
 
-@contextlib.asynccontextmanager
-async def _clients(
+def _clients(
     db: Database, settings: Settings, role: Role, org: str | None
-) -> AsyncIterator[tuple[httpx.AsyncClient, httpx.AsyncClient]]:
-    key = (await ApiKeys(db).create(role, org)).key
-    headers = {"Authorization": f"Bearer {key}"}
-    compiled = settings.model_copy(update={"compiled_reads": True})
-    standard = settings.model_copy(update={"compiled_reads": False})
-    async with serve(compiled, db, headers) as fast, serve(standard, db, headers) as slow:
-        yield fast, slow
+) -> contextlib.AbstractAsyncContextManager[tuple[httpx.AsyncClient, httpx.AsyncClient]]:
+    return both_paths(db, settings, role, org, "compiled_reads")
 
 
 async def _answer(http: httpx.AsyncClient, query: str, variables: dict[str, Any]) -> tuple[str, Any]:

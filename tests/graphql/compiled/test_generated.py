@@ -30,9 +30,8 @@ from hub.graphql.compiled import operations
 from hub.graphql.cursors import encode
 from hub.graphql.relay import to_global_id
 from hub.graphql.schema import schema
-from hub.security.api_keys import ApiKeys
 from hub.settings import Settings
-from tests.conftest import serve
+from tests.graphql.compiled.paths import both_paths
 from tests.graphql.compiled.test_differential import CALLERS
 
 EXAMPLES = int(os.environ.get("HUB_DIFFERENTIAL_EXAMPLES", "40"))
@@ -91,16 +90,10 @@ SCALARS = {
 }
 
 
-@contextlib.asynccontextmanager
-async def _pair(
+def _pair(
     db: Database, settings: Settings, role: Role, org: str | None
-) -> AsyncIterator[tuple[httpx.AsyncClient, httpx.AsyncClient]]:
-    key = (await ApiKeys(db).create(role, org)).key
-    headers = {"Authorization": f"Bearer {key}"}
-    fast = settings.model_copy(update={"compiled_reads": True, "rate_limit_points_per_minute": 10**9})
-    slow = fast.model_copy(update={"compiled_reads": False})
-    async with serve(fast, db, headers) as compiled, serve(slow, db, headers) as standard:
-        yield compiled, standard
+) -> contextlib.AbstractAsyncContextManager[tuple[httpx.AsyncClient, httpx.AsyncClient]]:
+    return both_paths(db, settings, role, org, "compiled_reads", rate_limit_points_per_minute=10**9)
 
 
 @pytest.fixture(params=CALLERS, ids=[f"{r.value}-{o}" for r, o in CALLERS])
