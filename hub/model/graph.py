@@ -11,6 +11,7 @@ from typing import LiteralString
 
 from hub.model.types import (
     Check,
+    Dense,
     Filter,
     Interface,
     Kind,
@@ -335,7 +336,17 @@ AWARD = NodeType(
 
 ORGANISATION_TYPES = ("Institution", "TechEnterprise")
 
-_ORGANISATION_ORDER = Ordering({"NAME": "{n}.name", "FOUNDED": "{n}.founded"}, "NAME")
+_ORGANISATION_ORDER = Ordering(
+    {"NAME": "{n}.name", "FOUNDED": "{n}.founded"}, "NAME", indexed={"NAME": "name"}
+)
+
+
+# Related nodes a page may start from that can have very many relationships (Dense). A zone's
+# degree counts the organisations of both kinds located in it: an upper bound, which is all the
+# choice needs.
+_CAPABILITY_SOUGHT = Dense("({s}:Capability {id: {value}})", "({s})<-[:SEEKS]-()")
+_CAPABILITY_OFFERED = Dense("({s}:Capability {id: {value}})", "({s})<-[:OFFERS]-()")
+_ZONE = Dense("({s}:Zone {id: {value}})", "({s})<-[:LOCATED_IN]-()")
 
 
 # Orderings that composite indexes serve after an equality (schema/constraints.cypher), on keys
@@ -361,9 +372,14 @@ ROOTS = (
         _ORGANISATION_ORDER,
         (
             Start(
-                "capabilityId", "(:Capability {id: {value}})<-[:SEEKS]-({n}:Institution)", ("capabilityId",)
+                "capabilityId",
+                "(:Capability {id: {value}})<-[:SEEKS]-({n}:Institution)",
+                ("capabilityId",),
+                dense=_CAPABILITY_SOUGHT,
             ),
-            Start("zoneId", "(:Zone {id: {value}})<-[:LOCATED_IN]-({n}:Institution)", ("zoneId",)),
+            Start(
+                "zoneId", "(:Zone {id: {value}})<-[:LOCATED_IN]-({n}:Institution)", ("zoneId",), dense=_ZONE
+            ),
             Start(
                 "homeCountry",
                 "({n}:Institution {homeCountry: {value}})",
@@ -408,8 +424,14 @@ ROOTS = (
                 "capabilityId",
                 "(:Capability {id: {value}})<-[:OFFERS]-({n}:TechEnterprise)",
                 ("capabilityId",),
+                dense=_CAPABILITY_OFFERED,
             ),
-            Start("zoneId", "(:Zone {id: {value}})<-[:LOCATED_IN]-({n}:TechEnterprise)", ("zoneId",)),
+            Start(
+                "zoneId",
+                "(:Zone {id: {value}})<-[:LOCATED_IN]-({n}:TechEnterprise)",
+                ("zoneId",),
+                dense=_ZONE,
+            ),
             Start(
                 "homeCountry",
                 "({n}:TechEnterprise {homeCountry: {value}})",
@@ -435,13 +457,17 @@ ROOTS = (
             ),
         },
         Ordering(
-            {"PROPOSED_ON": "{n}.proposedOn", "TITLE": "{n}.title"}, "PROPOSED_ON", default_descending=True
+            {"PROPOSED_ON": "{n}.proposedOn", "TITLE": "{n}.title"},
+            "PROPOSED_ON",
+            default_descending=True,
+            indexed={"PROPOSED_ON": "proposedOn"},
         ),
         (
             Start(
                 "organisationId",
                 "(:Organisation {id: {value}})-[:PARTY_TO]->({n}:Partnership)",
                 ("organisationId",),
+                dense=Dense("({s}:Organisation {id: {value}})", "({s})-[:PARTY_TO]->()"),
             ),
             Start(
                 "status",

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, LiteralString
 
 from hub.model.keyset import SortKey
-from hub.model.types import Filter, Prop, Relation, Root, Search, Start
+from hub.model.types import Dense, Filter, Prop, Relation, Root, Search, Start
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -110,6 +110,17 @@ class RootPage:
     page: Page
     index: LiteralString | None = None  # a USING INDEX hint over {n} (Start.serves)
     hints: list[LiteralString] = field(default_factory=list)  # predicates over {n} the index needs
+    dense: DenseRead | None = None  # the read the start falls to when its node is dense
+
+
+@dataclass(slots=True)
+class DenseRead:
+    """A dense start's other read (types.Dense): the ordering's one-property index on `prop`,
+    with the filters the start stood for (`replaced`)."""
+
+    dense: Dense
+    prop: LiteralString
+    replaced: list[AppliedFilter]
 
 
 @dataclass(slots=True)

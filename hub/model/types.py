@@ -114,6 +114,21 @@ class Start:
     replaces: tuple[str, ...] = ()
     lead: LiteralString | None = None
     serves: dict[str, LiteralString] = field(default_factory=dict)
+    dense: Dense | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Dense:
+    """A start on a related node that may have very many relationships (a capability thousands
+    of enterprises offer, a zone): starting from it reads and sorts all of them for a page of 20.
+    When the ordering is one an index serves on every node (`Ordering.indexed`), the statement
+    measures the node's degree first (O(1) in Neo4j's degree store) and, when the node is dense,
+    reads the ordering's index instead, keeping the nodes the start's filter selects, as the
+    floor does; otherwise it starts from the node. `anchor` binds the related node to {s} (with
+    the start's {value}); `degree` is the pattern over {s} whose count is that degree."""
+
+    anchor: LiteralString
+    degree: LiteralString
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +139,9 @@ class Ordering:
     default_field: str
     default_descending: bool = False
     argument: str | None = "orderBy"  # an input {field, direction}; None: fixed order
+    # Orderings a one-property index serves on the label of every root using this ordering, on a
+    # key every node has (the index leaves out nodes without it): field -> the property.
+    indexed: dict[str, LiteralString] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

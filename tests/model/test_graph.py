@@ -3,6 +3,9 @@ in the model (or named here as the executor's alone), with the same kind."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 from graphql import (
     GraphQLEnumType,
@@ -110,3 +113,23 @@ def test_the_loaders_read_every_relationship_of_the_model() -> None:
             assert any(key(owner, relation.name) in registry for owner in owners), (
                 f"{node_type.name}.{relation.name} has no loader"
             )
+
+
+def _indexes() -> set[tuple[str, str]]:
+    """(label, property) of every one-property index or uniqueness constraint of the schema."""
+    text = (Path(__file__).parents[2] / "schema" / "constraints.cypher").read_text()
+    found = re.findall(r"FOR \(n:(\w+)\) (?:ON \(n\.(\w+)\)|REQUIRE n\.(\w+) IS UNIQUE)", text)
+    return {(label, on or unique) for label, on, unique in found}
+
+
+def test_an_ordering_read_from_an_index_has_one_on_every_root_using_it() -> None:
+    # A dense start reads the ordering's index instead of its node (types.Dense): without the
+    # index the hint fails every such request; on a key a node may lack, the index leaves it out.
+    indexes = _indexes()
+    for root in MODEL.roots:
+        label = MODEL.node(root.type_name).label
+        props = {p.prop: p for p in MODEL.node(root.type_name).props}
+        for field_name, prop in root.ordering.indexed.items():
+            assert root.ordering.keys[field_name] == "{n}." + prop, (root.name, field_name)
+            assert (label, prop) in indexes, (root.name, label, prop)
+            assert props[prop].required, (root.name, prop)

@@ -23,6 +23,7 @@ from hub.db.database import Database
 from hub.model.keyset import SortKey
 from hub.model.plan import (
     AppliedFilter,
+    DenseRead,
     Follow,
     Lookup,
     Operation,
@@ -35,6 +36,12 @@ from hub.model.plan import (
     TypeName,
 )
 from hub.model.types import Kind, Model
+
+# A page reads the ordering's index instead of a dense start's node when d^2 > fetch x t x DENSE
+# (_Emitter.choose): on 100,000 organisations a node check in the index read cost about 6x a row
+# read from the node (bench/profiling.md, "A dense start"); 8 leans to the node, whose cost is
+# bounded by its degree.
+DENSE: LiteralString = "8"
 
 
 def _name(prefix: LiteralString, number: int) -> LiteralString:
@@ -73,6 +80,7 @@ class _Emitter:
         self.params: list[tuple[str, Param]] = []
         self.named: dict[int, LiteralString] = {}
         self.variables = 0
+        self.conditional = False
 
     def operation(self, operation: Operation) -> Statement:
         calls: list[LiteralString] = []
@@ -87,6 +95,8 @@ class _Emitter:
             else:
                 values.append(self.lookup(item, calls))
         text = " ".join(calls) + " RETURN [" + ", ".join(values) + "] AS data"
+        if self.conditional:
+            text = "CYPHER 25 " + text  # WHEN (Cypher 25's conditional query) is used
         return Statement(text, tuple(self.params))
 
     # -- names ------------------------------------------------------------------------------
@@ -135,25 +145,102 @@ class _Emitter:
             order = ", ".join(
                 key.replace("{n}", n) + (" DESC" if descending else "") for key, descending in item.order
             )
-            calls.append(
-                "CALL () { MATCH "
-                + pattern
-                + _where(reading)
-                + " WITH "
-                + n
-                + " ORDER BY "
-                + order
-                + ", "
-                + n
-                + ".id LIMIT "
-                + self.param(page.fetch)
-                + " RETURN collect("
-                + self.slots(page, n)
-                + ") AS "
-                + items
-                + " }"
-            )
+            fetch = self.param(page.fetch)
+            ordered = " WITH " + n + " ORDER BY " + order + ", " + n + ".id LIMIT " + fetch
+            read = "MATCH " + pattern + _where(reading) + ordered
+            collected = "RETURN collect(" + self.slots(page, n) + ") AS " + items
+            if item.dense is None or item.start_value is None:
+                calls.append("CALL () { " + read + " " + collected + " }")
+            else:
+                indexed = self.indexed_read(item.dense, node_type.label, n, predicates, after) + ordered
+                calls.append(
+                    self.choose(item.dense, item.start_value, node_type.label, n, fetch, read, indexed)
+                )
+                calls[-1] += " " + collected + " }"
         return "[" + total + ", " + items + ", " + limit + "]"
+
+    def indexed_read(
+        self,
+        dense: DenseRead,
+        label: LiteralString,
+        n: LiteralString,
+        predicates: list[LiteralString],
+        after: list[LiteralString],
+    ) -> LiteralString:
+        """Every node of `label` in the ordering's index order, kept when the start's filters and
+        the others select it: a page reads about page / share nodes, share being the part of
+        the label the start's node selects."""
+        replaced: list[LiteralString] = [self.predicate(f, {"{n}": n}) for f in dense.replaced]
+        present: LiteralString = n + "." + dense.prop + " IS NOT NULL"
+        return (
+            "MATCH ("
+            + n
+            + ":"
+            + label
+            + ") USING INDEX "
+            + n
+            + ":"
+            + label
+            + "("
+            + dense.prop
+            + ")"
+            + _where(replaced + predicates + (after or [present]))
+        )
+
+    def choose(
+        self,
+        dense: DenseRead,
+        value: Param,
+        label: LiteralString,
+        n: LiteralString,
+        fetch: LiteralString,
+        related: LiteralString,
+        indexed: LiteralString,
+    ) -> LiteralString:
+        """The opening of a call that reads a page from the start's node or from the ordering's
+        index, whichever reads fewer nodes: from the node, its degree d (all of them are read and
+        sorted); from the index, about fetch x t / d of the label's t nodes, each checked against
+        the filter at several times the cost of a row read from the node. So the index when
+        d^2 > fetch x t x DENSE. Both counts come from Neo4j's stores (getDegree, the count
+        store); a conditional query runs one read (Cypher 25's WHEN), planned apart."""
+        self.conditional = True
+        s, d, t = n + "_s", n + "_d", n + "_t"
+        anchor = dense.dense.anchor.replace("{s}", s).replace("{value}", self.param(value))
+        return (
+            "CALL () { OPTIONAL MATCH "
+            + anchor
+            + " WITH COUNT { "
+            + dense.dense.degree.replace("{s}", s)
+            + " } AS "
+            + d
+            + ", COUNT { (:"
+            + label
+            + ") } AS "
+            + t
+            + " CALL ("
+            + d
+            + ", "
+            + t
+            + ") { WHEN "
+            + d
+            + " * "
+            + d
+            + " <= "
+            + fetch
+            + " * "
+            + t
+            + " * "
+            + DENSE
+            + " THEN { "
+            + related
+            + " RETURN "
+            + n
+            + " } ELSE { "
+            + indexed
+            + " RETURN "
+            + n
+            + " } }"
+        )
 
     @staticmethod
     def root_count(

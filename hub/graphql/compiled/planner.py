@@ -50,6 +50,7 @@ from hub.model.keyset import SortKey, relation_sort, root_sort
 from hub.model.plan import (
     AppliedFilter,
     ConnectionPart,
+    DenseRead,
     Follow,
     Lookup,
     Operation,
@@ -266,11 +267,13 @@ class Planner:
             None,
         )
         start_value = None
+        replaced: list[AppliedFilter] = []
         if start is not None:
             source = root.filters[start.arg]
             start_value = Param(site, source.args[0], _converter(source))
             for name in start.replaces:
-                applied.pop(name, None)
+                if (f := applied.pop(name, None)) is not None:
+                    replaced.append(self.applied(f, site))
         ordering = root.ordering
         field_name, descending = ordering.default_field, ordering.default_descending
         if ordering.argument is not None and args.get(ordering.argument) is not None:
@@ -282,6 +285,9 @@ class Planner:
         if start is not None and start.lead is not None and field_name in start.serves:
             order.insert(0, (start.lead, descending))  # one value under the start's equality
             index, hints = start.serves[field_name], [key + " IS NOT NULL"]
+        dense = None
+        if start is not None and start.dense is not None and field_name in ordering.indexed:
+            dense = DenseRead(start.dense, ordering.indexed[field_name], replaced)
         field = self.field_type(nodes[0])
         sort = root_sort(self.model, root, field_name, descending)
         return RootPage(
@@ -293,6 +299,7 @@ class Planner:
             page=self.page(field, nodes, site, root.type_name, sort),
             index=index,
             hints=hints,
+            dense=dense,
         )
 
     def lookup(self, nodes: list[FieldNode], single: bool) -> Lookup:
