@@ -84,7 +84,7 @@ class Filter:
     template: LiteralString
     when: tuple[str, ...] = ()
     unless: tuple[str, ...] = ()
-    id_of: tuple[str, ...] = ()  # the value is a global id of one of these types
+    id_of: tuple[str, ...] = ()  # the (first) value is a global id of one of these types
 
 
 @dataclass(frozen=True, slots=True)

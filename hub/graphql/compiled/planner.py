@@ -483,7 +483,14 @@ class Planner:
         convert = _converter(f)
         if len(f.args) == 1:
             return AppliedFilter(f, {"value": Param(site, f.args[0], convert)})
-        return AppliedFilter(f, {"value_" + path[-1]: Param(site, path, convert) for path in f.args})
+        # Only the first argument is the id `id_of` names (a capability's, beside its maturity).
+        return AppliedFilter(
+            f,
+            {
+                "value_" + path[-1]: Param(site, path, convert if i == 0 else _enum_value)
+                for i, path in enumerate(f.args)
+            },
+        )
 
     # -- GraphQL plumbing -------------------------------------------------------------------
 

@@ -140,6 +140,12 @@ PAGES: list[tuple[str, dict[str, Any]]] = [
         {"c": CLOUD, "n": 7, "d": "DESC"},
     ),
     (
+        "query($c: ID!, $n: Int, $a: String) { techEnterprises(first: $n, after: $a,"
+        " filter: {capabilityId: $c, maturity: PROVEN}) {"
+        " totalCount pageInfo { hasNextPage endCursor } nodes { id name offeredCapabilities { maturity } } } }",
+        {"c": CLOUD, "n": 12},
+    ),
+    (
         "query($c: ID!, $n: Int, $a: String) { techEnterprises(first: $n, after: $a, filter: {capabilityId: $c},"
         " orderBy: {field: FOUNDED}) { pageInfo { hasNextPage endCursor } nodes { id founded } } }",
         {"c": CLOUD, "n": 25},
