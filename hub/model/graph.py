@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import LiteralString
 
+from hub.domain.enums import PartnershipStatus
 from hub.model.types import (
     Check,
     Dense,
@@ -24,6 +25,7 @@ from hub.model.types import (
     Root,
     Search,
     Start,
+    ValueLabels,
     Wrapper,
     Write,
 )
@@ -37,7 +39,7 @@ TERMS_VISIBLE: LiteralString = "($seesAll OR " + IS_PARTY + ")"
 
 
 def _eq(prop: LiteralString, *path: str) -> Filter:
-    return Filter((path,), "{n}." + prop + " = {value}")
+    return Filter((path,), "{n}." + prop + " = {value}", equals=prop)
 
 
 def _from(prop: LiteralString, *path: str) -> Filter:
@@ -213,7 +215,15 @@ PARTNERSHIP = NodeType(
     (
         Prop("id", "id", Kind.ID, required=True),
         Prop("kind", "kind", Kind.ENUM, required=True, enum="PartnershipKind"),
-        Prop("status", "status", Kind.ENUM, required=True, enum="PartnershipStatus"),
+        Prop(
+            "status",
+            "status",
+            Kind.ENUM,
+            required=True,
+            enum="PartnershipStatus",
+            # ActivePartnership, ...: how many partnerships hold a status is a count-store read.
+            labels=ValueLabels.of_values(PartnershipStatus, "Partnership"),
+        ),
         Prop("title", "title", Kind.STRING, required=True),
         Prop("terms", "terms", Kind.STRING, visible_when=TERMS_VISIBLE),
         Prop("proposedOn", "proposedOn", Kind.DATE, required=True),

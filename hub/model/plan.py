@@ -111,6 +111,9 @@ class RootPage:
     index: LiteralString | None = None  # a USING INDEX hint over {n} (Start.serves)
     hints: list[LiteralString] = field(default_factory=list)  # predicates over {n} the index needs
     dense: DenseRead | None = None  # the read the start falls to when its node is dense
+    # The label whose count-store count is totalCount for a caller who sees every node (None:
+    # the filters need a read).
+    count_label: LiteralString | None = None
 
 
 @dataclass(slots=True)

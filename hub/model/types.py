@@ -12,9 +12,11 @@ This module imports neither Strawberry nor Neo4j.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import LiteralString
+from typing import LiteralString, cast
 
 
 class Kind(Enum):
@@ -52,6 +54,38 @@ class Write:
 
 
 @dataclass(frozen=True, slots=True)
+class ValueLabels:
+    """The values of an enum property mirrored as labels of its node, one label per value
+    (`ACTIVE` -> `ActivePartnership`). Every write sets the label in the statement that sets the
+    property, so Neo4j's count store says in O(1) how many nodes hold a value (`MATCH
+    (n:ActivePartnership) RETURN count(n)` plans as NodeCountFromCountStore, where a property
+    index is read entry by entry): the standard modelling of a small closed set of states.
+
+    The names come from the enum's values (made here, once, from the domain's enum), never from
+    a caller; a value that would not make a plain label is refused when the model is built.
+    """
+
+    of: dict[LiteralString, LiteralString]  # value -> its label
+
+    @classmethod
+    def of_values(cls, values: Iterable[str], label: LiteralString) -> ValueLabels:
+        """`IN_REVIEW` of `Partnership` -> `InReviewPartnership`."""
+        of: dict[LiteralString, LiteralString] = {}
+        for member in values:
+            value = str(member)  # a StrEnum's member as its plain value
+            if not re.fullmatch(r"[A-Z][A-Z0-9]*(_[A-Z0-9]+)*", value):
+                raise ValueError(f"{value!r} cannot name a label (upper-case words joined by _)")
+            name = "".join(word.capitalize() for word in value.split("_")) + label
+            # Both are checked identifiers made from the model's own enum: as trusted as a literal.
+            of[cast(LiteralString, value)] = cast(LiteralString, name)  # type: ignore[redundant-cast,unused-ignore]
+        return cls(of)
+
+    @property
+    def labels(self) -> tuple[LiteralString, ...]:
+        return tuple(self.of.values())
+
+
+@dataclass(frozen=True, slots=True)
 class Prop:
     """A field read from a property of the node (or of the relationship, for edge fields)."""
 
@@ -69,6 +103,9 @@ class Prop:
     exported: bool = True
     # Whether callers write it through the API, and how it is checked (None: only the hub does).
     write: Write | None = None
+    # Its values mirrored as labels of the node (an enum property only), which every write keeps
+    # equal to it and counts by value read from the count store.
+    labels: ValueLabels | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +122,8 @@ class Filter:
     when: tuple[str, ...] = ()
     unless: tuple[str, ...] = ()
     id_of: tuple[str, ...] = ()  # the (first) value is a global id of one of these types
+    # The property the filter tests for equality with its one value, if that is all it does.
+    equals: LiteralString | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,6 +236,10 @@ class NodeType:
 
     def prop(self, name: str) -> Prop | None:
         return next((p for p in self.props if p.name == name), None)
+
+    def value_labels(self, prop: str) -> ValueLabels | None:
+        """The labels mirroring the values of the property `prop` (by its stored name), if any."""
+        return next((p.labels for p in self.props if p.prop == prop and p.labels is not None), None)
 
     def written(self, *, updating: bool = False) -> tuple[Prop, ...]:
         """The properties callers give when registering a node of this type (or, `updating`,

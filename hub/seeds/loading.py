@@ -8,6 +8,7 @@ from pathlib import Path
 
 from hub.db.database import Database
 from hub.db.repositories.matchmaking import refresh_leaders
+from hub.db.repositories.value_labels import mirrored
 from hub.resources import seed_dir
 from hub.seeds.files import read_seed_dir
 from hub.seeds.synthetic import generate
@@ -19,11 +20,12 @@ from hub.services.network.service import NetworkMeasures
 DEFAULT_SEED_DIR = seed_dir()
 
 # Keys, the audit and event logs and derived data (network measures) are not part of the seeded
-# graph (each seeding refreshes the network measures, which is an event).
+# graph (each seeding refreshes the network measures, which is an event); nor are the labels that
+# mirror a property's values (ActivePartnership, ...): nodes are counted by their type's labels.
 COUNT_NODES = (
     "MATCH (n) WHERE NOT (n:ApiKey OR n:AuditEntry OR n:Event OR n:EventLog OR n:NetworkSnapshot "
     "OR n:NetworkCommunity) "
-    "RETURN labels(n) AS labels, count(*) AS count"
+    "RETURN [l IN labels(n) WHERE NOT l IN $valueLabels] AS labels, count(*) AS count"
 )
 COUNT_RELATIONSHIPS = "MATCH ()-[r]->() RETURN type(r) AS type, count(*) AS count"
 
@@ -66,8 +68,10 @@ async def refit_matchmaking(db: Database) -> list[Model]:
 async def graph_counts(db: Database) -> dict[str, int]:
     """Nodes per label set and relationships per type: what a second seeding must leave unchanged."""
     counts: dict[str, int] = {}
-    for row in await db.read(COUNT_NODES):
-        counts[":".join(sorted(row["labels"]))] = row["count"]
+    value_labels = [label for m in mirrored() for label in m.labels.labels]
+    for row in await db.read(COUNT_NODES, valueLabels=value_labels):
+        key = ":".join(sorted(row["labels"]))
+        counts[key] = counts.get(key, 0) + row["count"]
     for row in await db.read(COUNT_RELATIONSHIPS):
         counts[f"-[{row['type']}]-"] = row["count"]
     return counts

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, LiteralString
 
 from hub.db.database import Database, Transaction
+from hub.db.repositories.value_labels import label_params, partnership_status
 from hub.domain.wording import with_article
 from hub.errors import SeedError, SeedProblem
 from hub.seeds.files import SeedSet
@@ -42,6 +43,8 @@ MERGE_PARTNERSHIPS = """
 UNWIND $rows AS row
 MERGE (p:Partnership {id: row.props.id})
 SET p = row.props
+REMOVE p:$($valueLabels)
+SET p:$($labelOf[row.props.status])
 WITH p, row
 MATCH (a:Organisation {id: row.proposer}), (b:Organisation {id: row.recipient})
 MERGE (a)-[:PARTY_TO {role: 'PROPOSER'}]->(p)
@@ -141,6 +144,9 @@ STATEMENTS: tuple[tuple[str, LiteralString], ...] = (
     ("awards", MERGE_AWARDS),
 )
 
+# What a statement takes besides its rows: a partnership's status label is set with its status.
+_PARAMS: dict[str, dict[str, Any]] = {"partnerships": label_params(partnership_status())}
+
 
 @dataclass
 class Rows:
@@ -238,7 +244,7 @@ async def write_in_one_transaction(db: Database, rows: Rows, batch_size: int = 5
         await _refuse_kind_clashes(tx, rows)
         for table, statement in (*CLEARS, *STATEMENTS):
             for chunk in _chunks(rows.tables[table], batch_size):
-                await tx.write(statement, rows=chunk)
+                await tx.write(statement, rows=chunk, **_PARAMS.get(table, {}))
 
     await db.transaction(work)
 
@@ -254,7 +260,7 @@ async def write_in_batches(
         total = len(rows.tables[table])
         done = 0
         for chunk in _chunks(rows.tables[table], batch_size):
-            await db.write(statement, rows=chunk)
+            await db.write(statement, rows=chunk, **_PARAMS.get(table, {}))
             done += len(chunk)
             if progress is not None:
                 progress(table, done, total)

@@ -15,13 +15,15 @@ lean: Neo4j plans a statement on its first use, and a large one takes seconds to
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, LiteralString
 
 from hub.db.database import Runner
+from hub.db.repositories.value_labels import counted_by_value, partnership_status
 from hub.domain.enums import AggregateSubject, Dimension
 from hub.domain.principal import AggregateDisclosure, PrivateRows
+from hub.model.types import ValueLabels
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +112,9 @@ class _Subject:
     date_field: LiteralString  # the property the from/to window applies to
     kind_field: LiteralString  # the property the kind filter applies to
     keys: dict[Dimension, _Key]
+    # Dimensions whose values the model mirrors as labels (hub/model/types.py `ValueLabels`):
+    # grouped by them alone, without a filter, each group is one count-store read.
+    labelled: dict[Dimension, ValueLabels] = field(default_factory=dict)
 
 
 # Each subject's dimensions. Partnerships and sandbox projects always carry their status, kind
@@ -136,6 +141,7 @@ _SUBJECTS: dict[AggregateSubject, _Subject] = {
             Dimension.HOME_COUNTRY: _Key(_HOME_OF_PARTIES, many=True),
             **_dated("n.proposedOn"),
         },
+        {Dimension.STATUS: partnership_status()},
     ),
     AggregateSubject.SANDBOX_PROJECTS: _Subject(
         "SandboxProject",
@@ -163,6 +169,8 @@ def counts_statement(
     4x the floor's time on 400,000 partnerships, reading every node's properties even for a
     grouping an index answers (bench/profiling.md)."""
     about = _SUBJECTS[subject]
+    if second is None and not given and first in about.labelled:
+        return _from_count_store(about.labelled[first])
     keys = (about.keys[first], _ALL if second is None else about.keys[second])
     where: list[LiteralString] = ["n." + k.present + " IS NOT NULL" for k in keys if k.present]
     if "status" in given:
@@ -183,6 +191,16 @@ def counts_statement(
     else:
         text += " WITH " + keys[0].expr + " AS k1, " + keys[1].expr + " AS k2, count(*) AS count"
     return text + " WHERE k1 IS NOT NULL AND k2 IS NOT NULL RETURN k1, k2, count ORDER BY k1, k2"
+
+
+def _from_count_store(labels: ValueLabels) -> LiteralString:
+    """Each value's number of nodes, read from the count store by its label (4 reads where the
+    status index was read entry by entry: 300,000 for 300,000 partnerships); values no node
+    holds are left out, as a grouping leaves them out."""
+    return (
+        counted_by_value(labels) + " WITH value AS k1, 'all' AS k2, count WHERE count > 0 "
+        "RETURN k1, k2, count ORDER BY k1, k2"
+    )
 
 
 # Partnerships of these statuses are visible to everyone, the others only to their parties

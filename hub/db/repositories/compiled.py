@@ -130,7 +130,9 @@ class _Emitter:
         total: LiteralString = "null"
         if page.counted:
             total = _name("c", self.variables)
-            calls.append(self.root_count(pattern, filters, node_type.restricted_to, n, total))
+            calls.append(
+                self.root_count(pattern, filters, node_type.restricted_to, n, total, item.count_label)
+            )
         if item.index is not None:
             pattern += " " + item.index.replace("{n}", n)
         limit = self.param(page.limit)
@@ -249,28 +251,37 @@ class _Emitter:
         restricted_to: LiteralString | None,
         n: LiteralString,
         total: LiteralString,
+        count_label: LiteralString | None = None,
     ) -> LiteralString:
         """How many nodes the filters select that the caller may see. No ordering hint: a count
         reads in any order, and the planner picks the index the filters need. With a visibility
         rule, two branches of which `$seesAll` runs one: a caller who sees everything is
         counted by the filters alone (Neo4j evaluates `$seesAll OR ...` on every row otherwise,
-        2x the floor's time on 184,592 partnerships), the others by the rule as well."""
+        2x the floor's time on 184,592 partnerships), the others by the rule as well.
+
+        With a `count_label` (no filter, or one equality on a property the model mirrors as
+        labels), the first branch reads that label's number from the count store instead:
+        `MATCH (n:L) RETURN count(n)` alone in its subquery, which Neo4j answers with one
+        NodeCountFromCountStore (behind the `$seesAll` guard it scanned the label), the guard
+        applied to its one row after."""
         counted: LiteralString = " RETURN count(" + n + ") AS " + total
+        everything: LiteralString = "MATCH " + pattern + _where(filters) + counted
+        if count_label is not None:
+            everything = "MATCH (" + n + ":" + count_label + ")" + counted
         if restricted_to is None:
-            return "CALL () { MATCH " + pattern + _where(filters) + counted + " }"
+            return "CALL () { " + everything + " }"
+        guard: LiteralString = "WITH $seesAll AS " + n + "_all WHERE "
+        if count_label is None:
+            sees_all = guard + n + "_all " + everything
+        else:
+            sees_all = "CALL () { " + everything + " } WITH " + total + " WHERE $seesAll RETURN " + total
         restricted: list[LiteralString] = [*filters, restricted_to.replace("{n}", n)]
         return (
-            "CALL () { CALL () { WITH $seesAll AS "
-            + n
-            + "_all WHERE "
-            + n
-            + "_all MATCH "
-            + pattern
-            + _where(filters)
-            + counted
-            + " UNION ALL WITH $seesAll AS "
-            + n
-            + "_all WHERE NOT "
+            "CALL () { CALL () { "
+            + sees_all
+            + " UNION ALL "
+            + guard
+            + "NOT "
             + n
             + "_all MATCH "
             + pattern

@@ -10,6 +10,7 @@ from hub.db.cypher import choose_start, ordered, root_page, seek_after, visible_
 from hub.db.database import Runner
 from hub.db.mapping import from_props, to_props
 from hub.db.pages import after_params, read_page
+from hub.db.repositories.value_labels import label_params, partnership_status
 from hub.domain.enums import PartnershipKind, PartnershipStatus
 from hub.domain.models import Partnership
 from hub.domain.paging import Page, PageRequest
@@ -55,6 +56,7 @@ CREATE_PARTNERSHIP = """
 MATCH (proposer:Organisation {id: $proposerId}), (recipient:Organisation {id: $recipientId})
 CREATE (p:Partnership)
 SET p = $props, p.createdAt = datetime()
+SET p:$($labelOf[p.status])
 CREATE (proposer)-[:PARTY_TO {role: 'PROPOSER'}]->(p)
 CREATE (recipient)-[:PARTY_TO {role: 'RECIPIENT'}]->(p)
 RETURN p {.*} AS item
@@ -72,9 +74,13 @@ WITH p
 RETURN p.status AS status
 """
 
+# The status's label (ActivePartnership, ...) changes with it, in the same statement
+# (hub/db/repositories/value_labels.py).
 SET_STATUS = """
 MATCH (p:Partnership {id: $id})
 SET p.status = $status, p += $dates, p.updatedAt = datetime()
+REMOVE p:$($valueLabels)
+SET p:$($labelOf[$status])
 RETURN p {.*} AS item
 """
 
@@ -134,6 +140,7 @@ async def create_partnership(
     rows = await db.write(
         CREATE_PARTNERSHIP,
         props=to_props(partnership),
+        **label_params(partnership_status()),
         proposerId=proposer_id,
         recipientId=recipient_id,
     )
@@ -148,7 +155,9 @@ async def lock_status(db: Runner, *, partnership_id: str) -> PartnershipStatus |
 async def set_status(
     db: Runner, *, partnership_id: str, status: PartnershipStatus, dates: dict[str, Any]
 ) -> Partnership:
-    rows = await db.write(SET_STATUS, id=partnership_id, status=status.value, dates=dates)
+    rows = await db.write(
+        SET_STATUS, id=partnership_id, status=status.value, dates=dates, **label_params(partnership_status())
+    )
     return from_props(Partnership, rows[0]["item"])
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any
+from typing import Any, LiteralString
 
 from graphql import (
     BooleanValueNode,
@@ -262,6 +262,7 @@ class Planner:
         site = self.analysis.site_of.get(id(nodes[0]), -1)
         args = self.arguments[site] if site >= 0 else {}
         applied = {name: f for name, f in root.filters.items() if self.applies(f, args)}
+        count_label = self.count_label(root, applied, args)
         start = next(
             (s for s in root.starts if _at(args, root.filters[s.arg].args[0]) is not None),
             None,
@@ -300,7 +301,26 @@ class Planner:
             index=index,
             hints=hints,
             dense=dense,
+            count_label=count_label,
         )
+
+    def count_label(
+        self, root: Root, applied: dict[str, Filter], args: dict[str, Any]
+    ) -> LiteralString | None:
+        """The label whose number in Neo4j's count store is the root's totalCount for a caller who
+        sees every node: the type's own without a filter, a value label (`ActivePartnership`)
+        when the one filter is an equality on a property the model mirrors as labels. The value
+        is part of the plan's shape (an enum), so each value has its own plan and statement."""
+        node_type = self.model.node(root.type_name)
+        if not applied:
+            return node_type.label
+        if len(applied) != 1:
+            return None
+        (only,) = applied.values()
+        labels = None if only.equals is None else node_type.value_labels(only.equals)
+        if labels is None:
+            return None
+        return labels.of.get(_enum_value(_at(args, only.args[0])))
 
     def lookup(self, nodes: list[FieldNode], single: bool) -> Lookup:
         site = self.site(nodes[0])

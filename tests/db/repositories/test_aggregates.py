@@ -62,3 +62,22 @@ async def test_each_shape_counts_as_the_generic_statement(seeded: Database) -> N
         compared += 1
         nonempty += bool(expected)
     assert compared == len(shapes) and nonempty > len(shapes) // 2  # the comparison saw real groups
+
+
+async def test_counts_by_a_labelled_status_read_from_the_count_store_count_as_the_generic_statement(
+    seeded: Database,
+) -> None:
+    # Partnerships by STATUS alone, unfiltered: one count-store read per status label.
+    params = {"status": None, "kind": None, "from": None, "to": None, "d1": "STATUS", "d2": "NONE"}
+    expected = await seeded.read(GENERIC[AggregateSubject.PARTNERSHIPS], **params)
+    statement = counts_statement(AggregateSubject.PARTNERSHIPS, Dimension.STATUS, None, frozenset())
+    assert "NodeCountFromCountStore" in await _plan(seeded, statement)
+    got = await seeded.read(statement, **params)
+    assert [dict(r) for r in got] == [dict(r) for r in expected]
+    assert len(expected) == 4  # every status is held in the seed graph
+
+
+async def _plan(db: Database, statement: LiteralString) -> str:
+    async with db.driver.session(database=db.name) as session:
+        summary = await (await session.run("EXPLAIN " + statement)).consume()
+    return str(summary.plan)

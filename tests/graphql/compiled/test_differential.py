@@ -79,6 +79,17 @@ OPERATIONS: list[tuple[str, dict[str, Any]]] = [
         " proposed: partnerships(filter: {status: PROPOSED}) { totalCount } all: partnerships { totalCount } }",
         {},
     ),
+    (  # the count store, by each status's label, for callers who see all; else the index
+        "{ ended: partnerships(filter: {status: ENDED}) { totalCount }"
+        " declined: partnerships(filter: {status: DECLINED}) { totalCount }"
+        " both: partnerships(filter: {status: ACTIVE, kind: INTRA_SECTOR}) { totalCount } }",
+        {},
+    ),
+    # One text, one plan per status given (the label is chosen by the value): asked in turn.
+    *(
+        ("query($s: PartnershipStatus) { partnerships(filter: {status: $s}) { totalCount } }", {"s": s})
+        for s in ("ACTIVE", "DECLINED", None, "PROPOSED", "ENDED")
+    ),
     (
         "query($id: ID!) { node(id: $id) { __typename id ... on Organisation { name"
         " partners(first: 30) { totalCount nodes { __typename name } }"
