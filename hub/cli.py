@@ -118,8 +118,9 @@ def db_status() -> None:
 
 @db_app.command("migrate")
 def db_migrate() -> None:
-    """Apply schema/constraints.cypher (idempotent)."""
+    """Apply schema/constraints.cypher and label nodes by their mirrored values (idempotent)."""
     settings = _settings()
+    configure_logging(settings.effective_log_format, settings.log_level)  # the relabelling's line
     count = _with_db(settings, apply_schema)
     _say(f"{count} constraint and index statements applied")
 
