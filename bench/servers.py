@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from datetime import UTC, datetime
+from pathlib import Path
 
 import httpx
 
@@ -37,9 +38,12 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_hub(workers: int = 1, **env: str) -> tuple[subprocess.Popen[bytes], str]:
-    """The hub's process and base URL, once /readyz answers (Neo4j reachable)."""
-    port = free_port()
+def start_hub(
+    workers: int = 1, port: int | None = None, cwd: Path | None = None, **env: str
+) -> tuple[subprocess.Popen[bytes], str]:
+    """The hub's process and base URL, once /readyz answers (Neo4j reachable); on `port`, or a
+    free one; run in `cwd` (whose `hub` package it then imports), or here."""
+    port = port or free_port()
     environment = {
         **os.environ,
         "HUB_MATCHMAKING_REFRESH_SECONDS": "0",
@@ -48,7 +52,7 @@ def start_hub(workers: int = 1, **env: str) -> tuple[subprocess.Popen[bytes], st
     }
     command = [sys.executable, "-m", "uvicorn", "hub.app:create_app", "--factory", "--port", str(port)]
     command += ["--workers", str(workers), "--log-level", "warning", "--no-access-log"]
-    process = subprocess.Popen(command, env=environment)
+    process = subprocess.Popen(command, env=environment, cwd=cwd)
     url = f"http://127.0.0.1:{port}"
     for _ in range(150):
         if process.poll() is not None:
