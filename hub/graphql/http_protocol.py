@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Mapping
 from typing import Any
@@ -47,10 +48,20 @@ def _decode(text: str | bytes, what: str) -> Any:
         raise _bad_request(f"{what} is not valid JSON: {exc}") from None
 
 
+# Clients send the same few Content-Type and Accept values again and again, and parsing one
+# goes through an `email.message.Message` (about 30 Python calls): each value is parsed once.
+_HEADER_VALUES = 256
+
+
+@functools.lru_cache(maxsize=_HEADER_VALUES)
+def _media_type(content_type: str) -> str:
+    return parse_content_type(content_type)[0].lower()
+
+
 def body_request(content_type: str | None, body: bytes) -> GraphQLRequestData:
     """The operation POSTed as `application/json`."""
-    media_type, _ = parse_content_type(content_type or "")
-    if media_type.lower() != JSON:
+    media_type = _media_type(content_type or "")
+    if media_type != JSON:
         raise HTTPException(415, f"send the operation as {JSON} (got {content_type or 'no content type'})")
     try:
         text = body.decode("utf-8")
@@ -106,8 +117,13 @@ def error_response(status: int, message: str) -> JSONResponse:
 
 def wants_graphql_response(request: Request) -> bool:
     """Whether the client prefers `application/graphql-response+json` to `application/json`."""
+    return _prefers_graphql_response(request.headers.get("accept", ""))
+
+
+@functools.lru_cache(maxsize=_HEADER_VALUES)
+def _prefers_graphql_response(accept: str) -> bool:
     preferences: dict[str, float] = {}
-    for item in request.headers.get("accept", "").split(","):
+    for item in accept.split(","):
         media_type, params = parse_content_type(item.strip() or "*/*")
         try:
             quality = float(params.get("q", "1"))

@@ -12,10 +12,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from cachetools import LRUCache
 from graphql import GraphQLError, GraphQLSchema
 
 from hub.graphql.analysis import OperationLimits, analyse
 from hub.graphql.cost import operation_cost
+from hub.graphql.request_key import RequestKey, request_key
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,3 +56,31 @@ def screen(
         return Screening(cost, max(cost, 1), None, name)
     asked = max(cost, analysis.largest())
     return Screening(cost, max(1, min(asked, max_cost, max_points)), refusal, name)
+
+
+class Screener:
+    """`screen` with this hub's schema and limits, remembered per request (text, operation name,
+    variables): a screening depends on nothing else, and walking an operation for its cost was
+    the largest share of the hub's own Python per compiled read (bench/profiling.md, "The hub's
+    own CPU per request"). Refusals are remembered too: the same refused request is refused
+    the same way, with the same points spent."""
+
+    def __init__(
+        self, schema: GraphQLSchema, limits: OperationLimits, max_cost: int, max_points: int, size: int = 1024
+    ) -> None:
+        self.schema = schema
+        self.limits = limits
+        self.max_cost = max_cost
+        self.max_points = max_points
+        self._screened: LRUCache[RequestKey, Screening] = LRUCache(size)
+
+    def screen(self, text: str, operation_name: str | None, variables: Mapping[str, Any] | None) -> Screening:
+        key = request_key(text, operation_name, variables)
+        if key is not None and (found := self._screened.get(key)) is not None:
+            return found
+        screening = screen(
+            self.schema, text, operation_name, variables, self.limits, self.max_cost, self.max_points
+        )
+        if key is not None:
+            self._screened[key] = screening
+        return screening

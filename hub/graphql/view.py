@@ -45,7 +45,7 @@ from hub.graphql.errors import shaped
 from hub.graphql.loaders import Loaders
 from hub.graphql.outage import database_unreachable, mark_unavailable, unavailable
 from hub.graphql.relay import DEFAULT_MAX_PAGE, PAGE_LIMIT
-from hub.graphql.screening import screen
+from hub.graphql.screening import Screener
 from hub.observe.exchange import exchange_of, note
 from hub.observe.tracing import Tracing
 from hub.rate_limit import RateLimit, RateLimited
@@ -88,6 +88,7 @@ class HubGraphQL(GraphQL[Context, None]):
         self.compiled = compiled
         self.mutations = mutations
         self.graphql_schema = schema._schema
+        self.screener = Screener(schema._schema, guards.operation, guards.max_cost, guards.points_per_minute)
 
     async def execute_single(
         self,
@@ -120,14 +121,8 @@ class HubGraphQL(GraphQL[Context, None]):
             return _refusal(f"operationName: {problem}", code="BAD_USER_INPUT", fields=["operationName"])
         if not request_data.query:
             raise HTTPException(400, "No GraphQL query found in the request")
-        screening = screen(
-            self.graphql_schema,
-            request_data.query,
-            request_data.operation_name,
-            request_data.variables,
-            self.guards.operation,
-            self.guards.max_cost,
-            self.guards.points_per_minute,
+        screening = self.screener.screen(
+            request_data.query, request_data.operation_name, request_data.variables
         )
         if (exchange := exchange_of(request)) is not None:
             exchange.operation = screening.operation or request_data.operation_name

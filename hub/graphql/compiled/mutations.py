@@ -49,6 +49,7 @@ from hub.graphql.errors import log_errors
 from hub.graphql.organisations import ORGANISATION_TYPES, update_command
 from hub.graphql.payloads import UserError, attempt
 from hub.graphql.permissions import organisations_changed
+from hub.graphql.request_key import RequestKey, request_key
 from hub.model.graph import MODEL
 from hub.model.plan import Param
 from hub.model.types import Model
@@ -103,7 +104,7 @@ class CompiledMutations:
         self._config = schema.config
         self._analyses: LRUCache[tuple[str, str | None], Any] = LRUCache(size)
         self._compiled: LRUCache[tuple[str, str | None, Any], Any] = LRUCache(size * 4)
-        self._requests: LRUCache[tuple[str, str | None, bytes], Any] = LRUCache(size * 4)
+        self._requests: LRUCache[RequestKey, Any] = LRUCache(size * 4)
 
     def prepare(
         self, text: str, operation_name: str | None, variables: dict[str, Any] | None
@@ -111,13 +112,8 @@ class CompiledMutations:
         """The request ready to run, or None for the executor. Nothing here reads the graph or
         depends on the caller, so a request seen before costs one lookup, as in the compiled
         reads (hub/graphql/compiled/requests.py)."""
-        return per_request(
-            self._requests,
-            text,
-            operation_name,
-            variables,
-            lambda: self._prepare(text, operation_name, variables),
-        )
+        key = request_key(text, operation_name, variables)
+        return per_request(self._requests, key, lambda: self._prepare(text, operation_name, variables))
 
     def _prepare(
         self, text: str, operation_name: str | None, variables: dict[str, Any] | None

@@ -31,6 +31,7 @@ from hub.graphql.compiled.planner import Analysis, NotCompilable, Planner, analy
 from hub.graphql.compiled.requests import cached, coerced_arguments, per_request, validated
 from hub.graphql.compiled.shaper import operation_shaper
 from hub.graphql.compiled.split import executor_part
+from hub.graphql.request_key import RequestKey, request_key
 from hub.model.graph import MODEL
 from hub.model.types import Model
 
@@ -77,20 +78,15 @@ class CompiledReads:
         self.model = model
         self._analyses: LRUCache[tuple[str, str | None], Any] = LRUCache(size)
         self._compiled: LRUCache[tuple[str, str | None, Any], Any] = LRUCache(size * 4)
-        self._requests: LRUCache[tuple[str, str | None, bytes], Any] = LRUCache(size * 4)
+        self._requests: LRUCache[RequestKey, Any] = LRUCache(size * 4)
 
     def prepare(
         self, text: str, operation_name: str | None, variables: dict[str, Any] | None
     ) -> Ready | None:
         """The request ready to run, or None for the executor; a request seen before costs one
         lookup (hub/graphql/compiled/requests.py)."""
-        return per_request(
-            self._requests,
-            text,
-            operation_name,
-            variables,
-            lambda: self._prepare(text, operation_name, variables),
-        )
+        key = request_key(text, operation_name, variables)
+        return per_request(self._requests, key, lambda: self._prepare(text, operation_name, variables))
 
     def _prepare(
         self, text: str, operation_name: str | None, variables: dict[str, Any] | None

@@ -7,11 +7,11 @@ from __future__ import annotations
 from collections.abc import Callable, MutableMapping, Sequence
 from typing import Any, TypeVar
 
-import orjson
 from graphql import ASTValidationRule, DocumentNode, GraphQLError, GraphQLSchema, parse, validate
 from graphql.execution import get_argument_values, get_variable_values
 
 from hub.graphql.compiled.planner import Analysis
+from hub.graphql.request_key import RequestKey
 from hub.graphql.text_inputs import refusals
 
 K = TypeVar("K")
@@ -29,17 +29,13 @@ def cached(cache: MutableMapping[K, Any], key: K, make: Callable[[], V]) -> V:
 
 
 def per_request(
-    cache: MutableMapping[tuple[str, str | None, bytes], Any],
-    text: str,
-    operation_name: str | None,
-    variables: dict[str, Any] | None,
+    cache: MutableMapping[RequestKey, Any],
+    key: RequestKey | None,
     prepare: Callable[[], V],
 ) -> V:
     """A request seen before (same text, name and variables, as a portal's polling sends it)
     costs one lookup: its coercion, checks and parameters do not depend on the caller."""
-    try:
-        key = (text, operation_name, orjson.dumps(variables, option=orjson.OPT_SORT_KEYS))
-    except TypeError:  # a value orjson does not take (an integer past 64 bits): not kept
+    if key is None:  # variables that make no key: not kept
         return prepare()
     return cached(cache, key, prepare)
 
