@@ -3,11 +3,26 @@ remembered by its text, operation name and variables (hub/graphql/screening.py, 
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
+import pytest
+
+from hub.db.database import Database
+from hub.domain.enums import Role
 from hub.graphql.analysis import OperationLimits
+from hub.graphql.compiled.operations import CompiledReads
+from hub.graphql.request_key import MAX_KEY_CHARS, request_key
 from hub.graphql.schema import build_schema
 from hub.graphql.screening import Screener
+from hub.security.api_keys import ApiKeys
+from hub.settings import Settings
+from tests.conftest import serve
 
 PAGE = "query Page($n: Int!) { institutions(first: $n) { nodes { name partnerships(first: 5) { totalCount } } } }"
+FILTERED = (
+    "query($n: Int!, $c: String) { institutions(first: $n, filter: {homeCountry: $c}) { nodes { name } } }"
+)
 TWO = "query A { zones { totalCount } } query B { institutions(first: 3) { totalCount } }"
 
 
@@ -51,3 +66,89 @@ def test_header_values_are_parsed_once_each() -> None:
             "application/json; charset=utf-8", b'{"query": "{ zones { totalCount } }"}'
         )
     assert http_protocol._media_type.cache_info().misses == 1
+
+
+def test_the_cache_holds_at_most_its_size_and_no_large_request() -> None:
+    screener = Screener(build_schema()._schema, OperationLimits(), max_cost=1_000, max_points=10_000, size=8)
+    for n in range(1, 50):
+        screener.screen(PAGE, None, {"n": n})
+    assert len(screener._screened) == 8
+    padded = PAGE + " " * MAX_KEY_CHARS  # the same operation, past what a key may hold
+    assert request_key(padded, None, {"n": 1}) is None
+    assert request_key(PAGE, None, {"n": 1, "pad": "x" * MAX_KEY_CHARS}) is None
+    assert screener.screen(padded, None, {"n": 1}).cost == 1 + 1 + 5  # screened all the same
+
+
+@pytest.mark.parametrize("unlike_null", ["NaN", "Infinity", "-Infinity", "1e400"])
+def test_a_non_finite_number_does_not_share_the_key_of_null(unlike_null: str) -> None:
+    """json.loads reads NaN, Infinity and 1e400 (as inf) and orjson writes each as `null`: such a
+    request must not be answered as the one with null was."""
+    variables = json.loads(f'{{"n": 3, "c": {unlike_null}}}')
+    assert request_key(FILTERED, None, variables) is None
+    assert request_key(FILTERED, None, {"n": 3, "c": None}) is not None
+    assert request_key(FILTERED, None, {"n": 3, "c": [1.5, None, {"d": 0.0}]}) is not None
+    reads = CompiledReads(build_schema()._schema)
+    assert reads.prepare(FILTERED, None, {"n": 3, "c": None}) is not None
+    assert reads.prepare(FILTERED, None, variables) is None  # the executor refuses it
+
+
+async def test_over_http_each_request_is_checked_against_its_own_variables_and_caller(
+    seeded: Database, test_settings: Settings, auth: dict[str, str]
+) -> None:
+    """One hub, requests differing only in their variables or their caller: none is answered with
+    what another's screening or preparation allowed."""
+    settings = test_settings.model_copy(update={"max_query_cost": 1_000})
+    analyst = {"Authorization": f"Bearer {(await ApiKeys(seeded).create(Role.ANALYST, None)).key}"}
+    async with serve(settings, seeded, auth) as http:
+
+        async def post(variables: dict[str, Any], headers: dict[str, str] = auth) -> dict[str, Any]:
+            body: dict[str, Any] = (
+                await http.post("/graphql", json={"query": PAGE, "variables": variables}, headers=headers)
+            ).json()
+            return body
+
+        for _ in range(2):  # the second round is answered from what the first remembered
+            cheap = await post({"n": 2})
+            assert cheap["extensions"]["cost"]["requested"] == 1 + 2 + 2 * 5
+            dear = await post({"n": 200})  # the same text, a cost its own `first` raises
+            assert dear["errors"][0]["extensions"]["code"] == "QUERY_TOO_COMPLEX", dear
+            assert "data" not in dear
+
+        proposed = "{ partnerships(first: 100, filter: {status: PROPOSED}) { totalCount } }"
+        for _ in range(2):
+            seen = [
+                (await http.post("/graphql", json={"query": proposed}, headers=headers)).json()["data"]
+                for headers in (auth, analyst)
+            ]
+            assert seen[0]["partnerships"]["totalCount"] > 0  # the admin sees proposals
+            assert seen[1]["partnerships"]["totalCount"] == 0  # the analyst, remembered after, does not
+
+        null = await http.post(
+            "/graphql",
+            content=b'{"query": "%s", "variables": {"n": 3, "c": null}}' % FILTERED.encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        assert "errors" not in null.json()
+        huge = await http.post(
+            "/graphql",
+            content=b'{"query": "%s", "variables": {"n": 3, "c": 1e400}}' % FILTERED.encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        refused = huge.json()["errors"][0]
+        assert refused["message"] == "String cannot represent a non string value: inf", refused
+        assert huge.json().get("data") is None
+
+
+async def test_a_remembered_screening_still_spends_the_callers_points(
+    seeded: Database, test_settings: Settings, auth: dict[str, str]
+) -> None:
+    settings = test_settings.model_copy(update={"rate_limit_points_per_minute": 50})
+    other = {"Authorization": f"Bearer {(await ApiKeys(seeded).create(Role.ANALYST, None)).key}"}
+    async with serve(settings, seeded, auth) as http:
+        statuses = [
+            (await http.post("/graphql", json={"query": PAGE, "variables": {"n": 2}})).status_code
+            for _ in range(5)
+        ]  # 13 points each: three fit in 50, the fourth does not
+        assert statuses == [200, 200, 200, 429, 429]
+        fresh = await http.post("/graphql", json={"query": PAGE, "variables": {"n": 2}}, headers=other)
+        assert fresh.status_code == 200  # another caller's budget, the same remembered screening
