@@ -18,6 +18,7 @@ Hits@10, Hits@50 and MRR, each with a 95 % bootstrap interval (parties resampled
 
 from __future__ import annotations
 
+import itertools
 import random
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
@@ -107,6 +108,7 @@ class GraphReport:
     organisations: int
     partnerships: int
     queries: list[QueryResult]
+    slices: int = 1  # consecutive slices of 15 % pooled, the first from `cut`
 
     def as_json(self) -> dict[str, Any]:
         out = asdict(self)
@@ -172,7 +174,21 @@ def _interval(per_party: np.ndarray, counts: np.ndarray, rng: np.random.Generato
 Ranker = Callable[[str], Mapping[str, float]]
 
 
-async def evaluate_query(
+@dataclass
+class _Scored:
+    """Per party (one row per party and slice): each method's summed (Hits@10, Hits@50, 1/rank)
+    over its held-out partners, and how many it had."""
+
+    sums: dict[str, list[list[float]]]
+    counts: list[int]
+    held: list[tuple[str, str]]
+
+    @classmethod
+    def empty(cls) -> _Scored:
+        return cls({m: [] for m in (HUB, *BASELINES)}, [], [])
+
+
+async def _score_slice(
     matchmaker: Matchmaker,
     view: GraphView,
     links: list[Link],
@@ -180,16 +196,16 @@ async def evaluate_query(
     start: date,
     end: date,
     max_parties: int,
-) -> QueryResult:
+    into: _Scored,
+) -> int:
+    """Scores every method on the pairs of [start, end) as seen from `view` (the graph before
+    `start`); returns how many parties were evaluated."""
     labels = new_pairs(links, view, query, start, end)
     parties = sorted(labels)
     random.Random(7).shuffle(parties)
     parties = sorted(parties[:max_parties])
     side = [o for o in sorted(view.orgs) if wanted(view, query, o)]
     index = {o: k for k, o in enumerate(side)}
-    sums: dict[str, list[list[float]]] = {m: [] for m in (HUB, *BASELINES)}
-    counts: list[int] = []
-    held: list[tuple[str, str]] = []
     for party in parties:
         targets = sorted(labels[party])
         ignore = np.zeros(len(side), dtype=bool)
@@ -211,17 +227,53 @@ async def evaluate_query(
                         others[index[u]] = True
                 for k, v in enumerate(rank_metrics(scores, index[t], others)):
                     total[k] += v
-            sums[method].append(total)
-        counts.append(len(targets))
-        held.extend((party, t) for t in targets)
+            into.sums[method].append(total)
+        into.counts.append(len(targets))
+        into.held.extend((party, t) for t in targets)
+    return len(parties)
+
+
+def _result(query: QueryKind, scored: _Scored, parties: int) -> QueryResult:
     results = []
+    counts = scored.counts
     n = np.array(counts, dtype=float)
     for method in (HUB, *BASELINES):
         rng = np.random.default_rng(12)  # the same resamples for every method
-        per = np.array(sums[method]) if counts else np.zeros((0, 3))
+        per = np.array(scored.sums[method]) if counts else np.zeros((0, 3))
         metrics = [_interval(per[:, k], n, rng) if counts else Metric(0.0, 0.0, 0.0) for k in range(3)]
         results.append(MethodResult(method, *metrics))
-    return QueryResult(query.value, len(held), len(parties), held, results)
+    return QueryResult(query.value, len(scored.held), parties, scored.held, results)
+
+
+async def evaluate_query(
+    matchmaker: Matchmaker,
+    view: GraphView,
+    links: list[Link],
+    query: QueryKind,
+    start: date,
+    end: date,
+    max_parties: int,
+) -> QueryResult:
+    scored = _Scored.empty()
+    parties = await _score_slice(matchmaker, view, links, query, start, end, max_parties, scored)
+    return _result(query, scored, parties)
+
+
+def slices(links: list[Link], split: str, count: int) -> list[tuple[date, date]]:
+    """The evaluated slices, oldest first: the split's slice alone (count 1), or the `count`
+    consecutive slices of 15 % each that end where the split's slice ends (for a graph no design
+    choice looked at: the seed graph). Each slice: the hub fitted on the history before its
+    start, every method scored on the pairs formed in it."""
+    c = cuts(links)
+    start, end = (c.test, c.end) if split == "test" else (c.validation, c.test)
+    if count == 1:
+        return [(start, end)]
+    dates = sorted(x.on for x in links if x.status != "DECLINED")
+    n = len(dates)
+    top = 1 - TEST_SHARE if split == "test" else 1 - TEST_SHARE - VALIDATION_SHARE
+    starts = [dates[int(n * (top - k * TEST_SHARE))] for k in range(count - 1, 0, -1)]
+    bounds = [*starts, start, end]
+    return list(itertools.pairwise(bounds))
 
 
 async def evaluate_graph(
@@ -231,13 +283,22 @@ async def evaluate_graph(
     description: str,
     split: str = "test",
     max_parties: int = 300,
+    slice_count: int = 1,
 ) -> GraphReport:
+    """With several slices, each query's pairs are pooled over them (a party of two slices counts
+    as two bootstrap units) and `max_parties` applies per slice."""
     links = links_from_rows(rows)
-    c = cuts(links)
-    start, end = (c.test, c.end) if split == "test" else (c.validation, c.test)
-    view = view_from_rows(rows, start)
-    queries = [await evaluate_query(matchmaker, view, links, q, start, end, max_parties) for q in QueryKind]
-    return GraphReport(graph, description, split, start, len(view.orgs), len(links), queries)
+    evaluated = slices(links, split, slice_count)
+    views = [(start, end, view_from_rows(rows, start)) for start, end in evaluated]
+    queries = []
+    for q in QueryKind:
+        scored, parties = _Scored.empty(), 0
+        for start, end, view in views:
+            parties += await _score_slice(matchmaker, view, links, q, start, end, max_parties, scored)
+        queries.append(_result(q, scored, parties))
+    return GraphReport(
+        graph, description, split, views[0][0], len(views[-1][2].orgs), len(links), queries, len(views)
+    )
 
 
 def markdown(reports: list[GraphReport]) -> str:
@@ -247,6 +308,10 @@ def markdown(reports: list[GraphReport]) -> str:
         lines.append(f"### {r.graph} ({r.description})")
         lines.append(
             f"{r.organisations} organisations, {r.partnerships} partnerships; {r.split} slice from {r.cut}."
+            if r.slices == 1
+            else f"{r.organisations} organisations, {r.partnerships} partnerships; {r.slices} slices of 15 % "
+            f"from {r.cut} pooled (each: the hub fitted on the history before it), the last "
+            f"ending with the {r.split} slice."
         )
         for q in r.queries:
             lines.append("")

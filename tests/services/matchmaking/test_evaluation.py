@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import date
 
 import numpy as np
@@ -10,11 +11,15 @@ from hub.db.database import Database
 from hub.db.repositories.matchmaking_model import snapshot_rows
 from hub.seeds import ecosystems
 from hub.seeds.files import read_seed_dir
-from hub.seeds.loading import DEFAULT_SEED_DIR
-from hub.services.matchmaking.evaluation import BASELINES, HUB, cuts, rank_metrics
-from hub.services.matchmaking.family import FamilySize, run_family
+from hub.seeds.loading import DEFAULT_SEED_DIR, load_seed_dir
+from hub.services.matchmaking.evaluation import BASELINES, HUB, cuts, evaluate_graph, rank_metrics
+from hub.services.matchmaking.family import SEED_GRAPH_SLICES, FamilySize, run_family
+from hub.services.matchmaking.features import QueryKind
 from hub.services.matchmaking.graphview import Link
-from hub.services.matchmaking.learned import links_from_rows
+from hub.services.matchmaking.learned import links_from_rows, view_from_rows
+from hub.services.matchmaking.ranker import new_pairs
+from hub.services.matchmaking.service import Matchmaker
+from hub.services.partnerships import PartnershipService
 
 
 def test_rank_metrics_count_ties_at_their_expected_rank() -> None:
@@ -84,3 +89,30 @@ async def test_a_small_family_reports_every_method_on_the_same_held_out_pairs(em
     # Chance earns what chance earns: about 10 in the number of candidates.
     random_hits = next(m for m in reports[-1].queries[0].methods if m.method == "random").hits10.value
     assert 10 / 60 * 0.8 < random_hits < 10 / 50 * 1.2
+
+
+async def test_the_seed_graph_is_scored_on_four_slices_pooled(empty_graph: Database) -> None:
+    """One 15 % slice of the seed graph holds 14-16 new pairs per query, so a pair or two decided a
+    cell: it is scored on its four newest slices of 15 %, each with the hub fitted on the history
+    before it, and every method on the same pooled pairs."""
+    await load_seed_dir(empty_graph, DEFAULT_SEED_DIR)
+    rows = await snapshot_rows(empty_graph)
+    links = links_from_rows(rows)
+    matchmaker = Matchmaker(empty_graph, PartnershipService(empty_graph))
+    one = await evaluate_graph(matchmaker, rows, "seed graph", "", "test", 300)
+    pooled = await evaluate_graph(matchmaker, rows, "seed graph", "", "test", 300, SEED_GRAPH_SLICES)
+    dates = sorted(x.on for x in links if x.status != "DECLINED")
+    bounds = [dates[int(len(dates) * share)] for share in (0.40, 0.55, 0.70, 0.85)] + [cuts(links).end]
+    assert pooled.slices == 4 and pooled.cut == bounds[0] and one.cut == bounds[-2]
+    for q_one, q_pooled, query in zip(one.queries, pooled.queries, QueryKind, strict=True):
+        expected = []
+        for start, end in itertools.pairwise(bounds):
+            view = view_from_rows(rows, start)
+            expected += sorted(
+                (p, t) for p, ts in new_pairs(links, view, query, start, end).items() for t in ts
+            )
+        assert sorted(q_pooled.held_out) == sorted(expected)
+        # The test slice's pairs are among them, and the other slices add more.
+        assert set(q_one.held_out) <= set(q_pooled.held_out)
+        assert q_pooled.pairs >= 2 * q_one.pairs, (query, q_one.pairs, q_pooled.pairs)
+        assert [m.method for m in q_pooled.methods] == [HUB, *BASELINES]
