@@ -308,6 +308,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=5.0, help="length of one load run")
     parser.add_argument("--rounds", type=int, default=2, help="alternating rounds per measurement")
     parser.add_argument("--concurrency", default="1,8,32")
+    parser.add_argument(
+        "--warm-up", type=float, default=2.0, help="seconds each side runs an operation unmeasured first"
+    )
     parser.add_argument("--hub-workers", type=int, default=2)
     parser.add_argument(
         "--peer-workers",
@@ -361,6 +364,18 @@ def main() -> None:
         cpu_before = processes.cpu_seconds(hub_pids + peer_pids)
         for op in chosen:
             results[op.name] = {"same data": equal[op.name], "levels": {}}
+            # Each side runs the operation unmeasured first (Neo4j plans and warms its statements,
+            # Python and Node their code paths): otherwise the first cell of an operation, at one
+            # connection, measured the warm-up of whichever side ran first.
+            warm = {
+                "hub": (hub_url, op.hub, op.hub_vars(target), auth),
+                "peer": (peer_url, op.peer, op.peer_vars(target), ""),
+            }
+            for url, text, variables, header in warm.values():
+                drain(settings)
+                wrk(url, {"query": text, "variables": variables}, header, 4, args.warm_up)
+            drain(settings)
+            floor(op, target, 4, args.warm_up)
             for c in levels:
                 runs: dict[str, list[dict[str, float]]] = {"hub": [], "peer": [], "floor": []}
                 for r in range(args.rounds):
@@ -376,6 +391,11 @@ def main() -> None:
                     drain(settings)
                     runs["floor"].append(floor(op, target, c, args.seconds))
                 level: dict[str, Any] = {side: _merge(rs) for side, rs in runs.items()}
+                # Each round's own figures too: a round disturbed by something else shows here.
+                level["rounds"] = {
+                    side: [{"rps": round(r["rps"], 1), "p50_ms": round(r["p50_ms"], 3)} for r in rs]
+                    for side, rs in runs.items()
+                }
                 # The machine's 1-minute load average as the cell ends: other work on a shared
                 # machine shows here, and a cell measured under it is noisier.
                 level["load average"] = round(os.getloadavg()[0], 1)
@@ -416,6 +436,7 @@ def main() -> None:
         "versions": _versions(),
         "settings": {
             "seconds per run": args.seconds,
+            "warm-up seconds per side and operation": args.warm_up,
             "rounds": args.rounds,
             "hub workers": args.hub_workers,
             "peer workers": peer_workers,
@@ -481,7 +502,8 @@ def markdown(report: dict[str, Any], ops: list[Operation]) -> str:
         "",
         f"Graph: {g['organisations']:,} organisations, {g['partnerships']:,} partnerships. Machine: "
         f"{report['machine']['cpus']} cores, {report['machine']['platform']}. Each cell: {s['rounds']} "
-        f"alternating runs of {s['seconds per run']:.0f} s per side (wrk in its own process for the GraphQL "
+        f"alternating runs of {s['seconds per run']:.0f} s per side, after "
+        f"{s.get('warm-up seconds per side and operation', 0):.0f} s of unmeasured warm-up per side and operation (wrk in its own process for the GraphQL "
         f"servers; bench/floor_load.py in its own process for the floor). Requests per second count "
         "answers without errors (an answer with GraphQL errors or not 200 is an error, counted apart). "
         "Load: the machine's 1-minute load average as the cell ended (above the core count, other work "
