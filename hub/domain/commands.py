@@ -28,6 +28,7 @@ class UpdateOrganisation:
     id: str
     values: Mapping[str, Any] = field(default_factory=dict)
     zone_id: str | None = None
+    type: str | None = None  # the type the caller's id named: another type's node is not found
 
 
 @dataclass(frozen=True, slots=True)

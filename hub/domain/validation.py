@@ -65,12 +65,25 @@ class Checks:
         if value is not None and value > today:
             self.fail(field, f"{value.isoformat()} is in the future", "INVALID_DATE")
 
-    def distinct(self, field: str, values: Iterable[str]) -> None:
-        seen: set[str] = set()
-        for value in values:
-            if value in seen:
-                self.fail(field, f"{value!r} is listed twice", "DUPLICATE")
-            seen.add(value)
+    def distinct(self, field: str, values: Iterable[str], suffix: str = "") -> None:
+        """Each value once: a repeat is told once, at its first repetition (`field.3`, or
+        `field.3.capabilityId` with `suffix` for a list of inputs)."""
+        self.distinct_across([(field, values, suffix)])
+
+    def distinct_across(self, lists: Iterable[tuple[str, Iterable[str], str]]) -> None:
+        """Each value once over several lists (applicants and providers of one project): a
+        repeat is told once, at its first repetition, naming the list and index it is at and
+        where the value was first given."""
+        first: dict[str, str] = {}
+        told: set[str] = set()
+        for field, values, suffix in lists:
+            for index, value in enumerate(values):
+                at = f"{field}.{index}{suffix}"
+                if value not in first:
+                    first[value] = at
+                elif value not in told:
+                    told.add(value)
+                    self.fail(at, f"{value!r} is already listed at {first[value]}", "DUPLICATE")
 
     def count_between(self, field: str, values: list[str], low: int, high: int) -> None:
         if not low <= len(values) <= high:

@@ -16,7 +16,16 @@ from hub.graphql.model_fields import model_inputs, values
 from hub.graphql.nodes import Institution, Organisation, TechEnterprise, to_node
 from hub.graphql.payloads import UserError, attempt
 from hub.graphql.permissions import CanRegisterOrganisation, CanUpdateOrganisation
-from hub.graphql.relay import After, Connection, connection, decode_id, decode_ids, page_request, root_order
+from hub.graphql.relay import (
+    After,
+    Connection,
+    connection,
+    decode_id,
+    decode_ids,
+    decode_typed_id,
+    page_request,
+    root_order,
+)
 from hub.model.graph import MODEL
 
 ORGANISATION_TYPES = ("Institution", "TechEnterprise")
@@ -174,10 +183,12 @@ class DeclareOfferedCapabilitiesInput:
 
 def update_command(input: UpdateOrganisationInput) -> commands.UpdateOrganisation:
     """The command of `updateOrganisation` (also the compiled mutation's: hub/graphql/compiled/mutations.py)."""
+    type_name, key = decode_typed_id(input.id, "id", ORGANISATION_TYPES)
     return commands.UpdateOrganisation(
-        id=decode_id(input.id, "id", ORGANISATION_TYPES),
+        id=key,
         values=values(input),
         zone_id=_optional_id(input.zone_id, "zoneId", "Zone"),
+        type=type_name,
     )
 
 

@@ -62,13 +62,19 @@ def _either(type_names: tuple[str, ...]) -> str:
 
 def decode_id(global_id: str, field: str, allowed: Iterable[str]) -> str:
     """The key inside `global_id`, refused as a field error when malformed or of another type."""
+    return decode_typed_id(global_id, field, allowed)[1]
+
+
+def decode_typed_id(global_id: str, field: str, allowed: Iterable[str]) -> tuple[str, str]:
+    """The type and the key inside `global_id` (one of several `allowed` types), refused as a
+    field error when malformed or of another type."""
     allowed = tuple(allowed)
     parsed = from_global_id(global_id)
     if parsed is None or parsed[0] not in allowed:
         raise UserInputError(
             [FieldError(field, f"{global_id!r} is not the id of {_either(allowed)}", "INVALID_ID")]
         )
-    return parsed[1]
+    return parsed
 
 
 def decode_ids(global_ids: Iterable[str], field: str, allowed: Iterable[str]) -> list[str]:

@@ -37,11 +37,21 @@ def parsed_host(url: str, production: bool) -> tuple[str, int]:
     """The host and port of a well-formed endpoint URL, or EndpointRefused."""
     if len(url) > MAX_URL_LENGTH:
         raise EndpointRefused(f"is longer than {MAX_URL_LENGTH} characters")
+    # A URL is printable ASCII (RFC 3986): a space, a line break (which would split the request
+    # line) or any other character is percent-encoded by the caller, never stored as given.
+    for index, char in enumerate(url):
+        if not "!" <= char <= "~":
+            raise EndpointRefused(
+                f"contains {char!r} at position {index}; percent-encode spaces, line breaks and "
+                "characters outside ASCII"
+            )
     try:
         parts = urlsplit(url)
         port = parts.port
     except ValueError as bad:
         raise EndpointRefused(f"is not a URL ({bad})") from None
+    if port == 0:
+        raise EndpointRefused("names port 0; a receiver listens on a port between 1 and 65535")
     allowed = ("https",) if production else ("https", "http")
     if parts.scheme not in allowed:
         raise EndpointRefused(f"must be an {' or '.join(a.upper() for a in allowed)} URL (got {url[:60]!r})")

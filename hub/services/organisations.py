@@ -18,7 +18,7 @@ from hub.errors import FieldError, NotFoundError, UserInputError
 from hub.model.graph import MODEL
 from hub.model.types import Check, Prop
 from hub.services.clock import Today, system_today
-from hub.services.guards import require, require_zone
+from hub.services.guards import require, require_each, require_zone
 
 _ID_PREFIX = {"Institution": "inst", "TechEnterprise": "tech"}
 _TYPE_NAMES = {"Institution": "an institution", "TechEnterprise": "a tech enterprise"}
@@ -99,6 +99,7 @@ class OrganisationService:
         return await repo.update_organisation(
             self.db,
             org_id=cmd.id,
+            org_type=cmd.type,
             changes=changes,
             applicable={t: [p.prop for p in MODEL.node(t).written(updating=True)] for t in _TYPE_NAMES},
             zone_id=cmd.zone_id,
@@ -143,7 +144,7 @@ class OrganisationService:
 
         async def work(tx: Transaction) -> Institution:
             await require(tx, "Institution", "institutionId", [institution_id])
-            await require(tx, "Capability", "capabilityIds", capability_ids)
+            await require_each(tx, "Capability", "capabilityIds", capability_ids)
             await repo.set_sought_capabilities(
                 tx, institution_id=institution_id, capability_ids=capability_ids
             )
@@ -160,12 +161,12 @@ class OrganisationService:
         self, enterprise_id: str, offers: list[commands.OfferCapability]
     ) -> TechEnterprise:
         checks = Checks()
-        checks.distinct("offers.capabilityId", [o.capability_id for o in offers])
+        checks.distinct("offers", [o.capability_id for o in offers], ".capabilityId")
         checks.raise_if_any()
 
         async def work(tx: Transaction) -> TechEnterprise:
             await require(tx, "TechEnterprise", "techEnterpriseId", [enterprise_id])
-            await require(tx, "Capability", "offers.capabilityId", [o.capability_id for o in offers])
+            await require_each(tx, "Capability", "offers", [o.capability_id for o in offers], ".capabilityId")
             await repo.set_offered_capabilities(
                 tx,
                 enterprise_id=enterprise_id,

@@ -34,7 +34,7 @@ from hub.domain.models import (
 from hub.domain.validation import Checks
 from hub.errors import NotFoundError, UserInputError
 from hub.services.clock import Today, system_today
-from hub.services.guards import require
+from hub.services.guards import require, require_each
 from hub.services.organisations import new_id
 
 MAX_PARTICIPANTS = 4
@@ -93,7 +93,9 @@ class SandboxService:
                 f"a project has at most {MAX_PARTICIPANTS} participants (got {len(everyone)})",
                 "COUNT",
             )
-        checks.distinct("applicantIds", everyone)
+        checks.distinct_across(
+            [("applicantIds", cmd.applicant_ids, ""), ("providerIds", cmd.provider_ids, "")]
+        )
         checks.distinct("capabilityIds", cmd.capability_ids)
         today = self.today()
         if cmd.planned_go_live is not None and cmd.planned_go_live < today:
@@ -115,7 +117,7 @@ class SandboxService:
                 if not isinstance(org, TechEnterprise):
                     checks.fail(f"providerIds.{index}", f"{org_id!r} is not a tech enterprise")
             checks.raise_if_any()
-            await require(tx, "Capability", "capabilityIds", list(cmd.capability_ids))
+            await require_each(tx, "Capability", "capabilityIds", list(cmd.capability_ids))
             record = SandboxProject(
                 id=new_id("sbx"),
                 name=cmd.name.strip(),

@@ -319,6 +319,31 @@ async def test_production_refuses_endpoints_on_loopback_private_and_link_local_a
         assert webhook
 
 
+async def test_a_url_with_a_line_break_space_or_port_0_is_refused_and_nothing_is_stored(
+    seeded: Database, test_settings: Settings, admin_key: str
+) -> None:
+    # Development allows local receivers, not malformed URLs: a CR/LF would split the request
+    # line of every delivery, and port 0 was read as the scheme's default port.
+    refused = {
+        "http://127.0.0.1:9/x\r\nInjected: 1": "'\\r' at position 20",
+        "http://127.0.0.1:9/a b": "' ' at position 20",
+        "http://127.0.0.1:9/caf\u00e9": "'\u00e9' at position 22",
+        "http://127.0.0.1:0/hook": "port 0",
+    }
+    async with serve(test_settings, seeded, bearer(admin_key)) as admin:
+        for url, reason in refused.items():
+            body = (
+                await admin.post(
+                    "/graphql", json={"query": REGISTER_WEBHOOK, "variables": {"o": THAMESGATE, "url": url}}
+                )
+            ).json()
+            (error,) = body["data"]["registerWebhook"]["userErrors"]
+            assert error["field"] == "input.url" and error["code"] == "UNSAFE_URL", (url, error)
+            assert reason in error["message"], (url, error)
+    count = await seeded.read("MATCH (w:Webhook) RETURN count(w) AS n")
+    assert count[0]["n"] == 0
+
+
 async def test_a_delivery_goes_to_the_checked_address_and_still_names_the_host(
     seeded: Database, test_settings: Settings, admin_key: str
 ) -> None:

@@ -102,6 +102,12 @@ async def test_accepting_proposes_a_partnership(seeded: Database, gql: GraphQLCl
     assert (result["partnership"]["status"], result["partnership"]["kind"]) == ("PROPOSED", "COOPERATION")
     after = (await gql(TECH, {"id": HUDSON, "first": 50}))["recommendedTechPartners"]
     assert top not in {r["candidate"]["id"] for r in after}
+    # Accepting again is the proposal's duplicate, told at this input's field, not the proposal's.
+    again = (await gql(FEEDBACK, {"input": {"partyId": HUDSON, "candidateId": top, "action": "ACCEPT"}}))[
+        "recommendationFeedback"
+    ]
+    assert again["partnership"] is None
+    assert [(e["field"], e["code"]) for e in again["userErrors"]] == [("input.candidateId", "DUPLICATE")]
 
 
 async def test_bad_requests(seeded: Database, gql: GraphQLClient) -> None:

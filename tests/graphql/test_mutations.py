@@ -108,7 +108,14 @@ async def test_update_organisation(seeded: Database, gql: GraphQLClient) -> None
     assert errors_of(refused["updateOrganisation"]) == [("input.employees", "NOT_APPLICABLE")]
     missing = await gql(mutation, {"input": {"id": to_global_id("Institution", "gone"), "name": "Y"}})
     assert errors_of(missing["updateOrganisation"]) == [("input.id", "NOT_FOUND")]
+    # An institution's key under the other type's id is no organisation, as `node` says too.
+    mislabelled = to_global_id("TechEnterprise", "hudson-ridge-bank")
+    other = await gql(mutation, {"input": {"id": mislabelled, "name": "Renamed through the wrong type"}})
+    assert errors_of(other["updateOrganisation"]) == [("input.id", "NOT_FOUND")]
+    assert (await gql("query($i: ID!) { node(id: $i) { id } }", {"i": mislabelled}))["node"] is None
     await unchanged(seeded, before)
+    name = await gql("query($i: ID!) { node(id: $i) { ... on Institution { name } } }", {"i": HUDSON})
+    assert name["node"]["name"] != "Renamed through the wrong type"
 
 
 async def test_declare_capabilities(seeded: Database, gql: GraphQLClient) -> None:
@@ -135,13 +142,17 @@ async def test_declare_capabilities(seeded: Database, gql: GraphQLClient) -> Non
             institution { id } userErrors { field code } } }""",
         {"i": HUDSON, "c": [AI, to_global_id("Capability", "telepathy")]},
     )
-    assert errors_of(refused["declareSoughtCapabilities"]) == [("input.capabilityIds", "NOT_FOUND")]
+    assert errors_of(refused["declareSoughtCapabilities"]) == [("input.capabilityIds.1", "NOT_FOUND")]
     duplicate = await gql(
         """mutation($i: ID!, $c: [ID!]!) { declareSoughtCapabilities(input: {institutionId: $i, capabilityIds: $c}) {
             institution { id } userErrors { field code } } }""",
-        {"i": HUDSON, "c": [AI, AI]},
+        {"i": HUDSON, "c": [AI, AI, PRIVACY, AI, PRIVACY]},
     )
-    assert errors_of(duplicate["declareSoughtCapabilities"]) == [("input.capabilityIds", "DUPLICATE")]
+    # Each repeated id is told once, where it repeats first.
+    assert errors_of(duplicate["declareSoughtCapabilities"]) == [
+        ("input.capabilityIds.1", "DUPLICATE"),
+        ("input.capabilityIds.4", "DUPLICATE"),
+    ]
     await unchanged(seeded, before)
     still = await gql(
         "query($i: ID!) { node(id: $i) { ... on Institution { soughtCapabilities { id } } } }", {"i": HUDSON}
@@ -297,7 +308,12 @@ async def test_sandbox_application_refusals(seeded: Database, gql: GraphQLClient
         ),
         (
             {"applicantIds": [HUDSON], "capabilityIds": [to_global_id("Capability", "alchemy")]},
-            [("input.capabilityIds", "NOT_FOUND")],
+            [("input.capabilityIds.0", "NOT_FOUND")],
+        ),
+        # A repeat is told once, in the list and at the index where it repeats.
+        (
+            {"applicantIds": [HUDSON], "providerIds": [LIANYU_DATA, LIANYU_DATA, LIANYU_DATA]},
+            [("input.providerIds.1", "DUPLICATE")],
         ),
         ({"applicantIds": [to_global_id("Institution", "nobody")]}, [("input.applicantIds.0", "NOT_FOUND")]),
     ]

@@ -112,7 +112,7 @@ OPTIONAL MATCH (n:Organisation {id: $id})
 OPTIONAL MATCH (z:Zone {id: $zoneId})
 WITH n, z, CASE
     WHEN $zoneId IS NOT NULL AND z IS NULL THEN 'zoneId'
-    WHEN n IS NULL THEN 'id'
+    WHEN n IS NULL OR ($type IS NOT NULL AND NOT $type IN labels(n)) THEN 'id'
     ELSE [k IN keys($changes)
           WHERE NOT k IN $applicable[CASE WHEN n:Institution THEN 'Institution' ELSE 'TechEnterprise' END]][0]
 END AS refused
@@ -294,6 +294,7 @@ async def update_organisation(
     db: Database,
     *,
     org_id: str,
+    org_type: str | None = None,
     changes: dict[str, Any],
     applicable: dict[str, list[str]],
     zone_id: str | None,
@@ -303,7 +304,7 @@ async def update_organisation(
 ) -> Any:
     """The organisation as changed (a domain record, or `read_back`'s projection of it), in one
     statement; `refusal(field)` is raised (nothing changed) when `field` refuses: zoneId or id not
-    found, or the property key of a change that is not in `applicable` for the organisation's
+    found (nor an organisation of `org_type`, the type the caller's id named, when given), or the property key of a change that is not in `applicable` for the organisation's
     type (type name -> property keys)."""
 
     def outcome(rows: list[Row]) -> Any:
@@ -318,6 +319,7 @@ async def update_organisation(
         appends_event=True,
         **(read_back.params if read_back is not None else {}),
         id=org_id,
+        type=org_type,
         changes=changes,
         applicable=applicable,
         zoneId=zone_id,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from hub.db.database import Database, Runner, Transaction
@@ -11,7 +11,7 @@ from hub.db.repositories import matchmaking as repo
 from hub.db.repositories import matchmaking_model as model_repo
 from hub.domain import commands
 from hub.domain.models import Organisation, Partnership
-from hub.errors import NotFoundError, UserInputError
+from hub.errors import FieldError, NotFoundError, UserInputError
 from hub.services.matchmaking import learned
 from hub.services.matchmaking.features import QueryKind
 from hub.services.matchmaking.scoring import Reason
@@ -132,11 +132,15 @@ class Matchmaker:
         """Turns a recommendation into a partnership proposal from the party."""
         names = await _check_pair(self.db, party_id, candidate_id)
         default = f"{names[0]} and {names[1]}: proposed from a recommendation"
-        return await self.partnerships.propose(
-            commands.ProposePartnership(
-                proposer_id=party_id, recipient_id=candidate_id, title=title or default
+        try:
+            return await self.partnerships.propose(
+                commands.ProposePartnership(
+                    proposer_id=party_id, recipient_id=candidate_id, title=title or default
+                )
             )
-        )
+        except UserInputError as refused:
+            # The proposal's refusals name the proposal's fields; the caller sent this input.
+            raise UserInputError([_feedback_field(e) for e in refused.errors]) from None
 
     async def refresh(self) -> int:
         """The scheduled refresh: capability leaders, then a refit of the ranker (in a thread) if the
@@ -152,6 +156,13 @@ class Matchmaker:
 
     async def models(self) -> list[learned.StoredModel]:
         return await self.learning.stored()
+
+
+_FEEDBACK_FIELDS = {"proposerId": "partyId", "recipientId": "candidateId"}
+
+
+def _feedback_field(error: FieldError) -> FieldError:
+    return replace(error, field=_FEEDBACK_FIELDS.get(error.field, error.field))
 
 
 def _not_found(query: QueryKind, party_id: str) -> NotFoundError:
