@@ -22,7 +22,7 @@ from typing import Any
 
 import orjson
 from cross_web import HTTPException
-from graphql import GraphQLError
+from graphql import GraphQLError, OperationDefinitionNode, OperationType
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.types import Receive, Scope, Send
@@ -37,7 +37,7 @@ from hub.admission import Admission, Overloaded
 from hub.domain.text import refused_character
 from hub.errors import AuthenticationError, DatabaseUnavailable
 from hub.graphql import http_protocol
-from hub.graphql.analysis import OperationLimits
+from hub.graphql.analysis import OperationLimits, analyse
 from hub.graphql.compiled.mutations import CompiledMutations, ReadyMutation, answer_mutation
 from hub.graphql.compiled.operations import CompiledReads, Ready
 from hub.graphql.context import Context, Services
@@ -52,6 +52,9 @@ from hub.rate_limit import RateLimit, RateLimited
 from hub.security.authenticate import Authenticator
 from hub.security.policy import visibility
 
+SUBSCRIPTIONS_OVER_WEBSOCKET = (
+    "subscriptions are served over WebSocket (subprotocol graphql-transport-ws) at /graphql, not over HTTP"
+)
 GRAPHIQL_PAGE = Path(__file__).resolve().parents[1] / "explorer" / "static" / "graphiql.html"
 
 
@@ -127,6 +130,9 @@ class HubGraphQL(GraphQL[Context, None]):
         if (exchange := exchange_of(request)) is not None:
             exchange.operation = screening.operation or request_data.operation_name
             exchange.cost = screening.cost
+        if screening.refusal is None and self._subscription(request_data):
+            # Strawberry would run it as a query and fail on its null root field (a 500 and a traceback).
+            raise HTTPException(405 if request_adapter.method == "GET" else 400, SUBSCRIPTIONS_OVER_WEBSOCKET)
         principal = context.principal.subject
         rate_limit: RateLimit = request.app.state.rate_limit
         admission: Admission = request.app.state.admission
@@ -189,6 +195,13 @@ class HubGraphQL(GraphQL[Context, None]):
             cost = {"requested": screening.cost, "limit": self.guards.max_cost}
             result.extensions = {**(result.extensions or {}), "cost": cost}
         return result
+
+    def _subscription(self, request_data: Any) -> bool:
+        """Whether the request chose a subscription (its text's analysis is remembered)."""
+        chosen = analyse(request_data.query, self.guards.operation.max_tokens).operation(
+            request_data.operation_name
+        )
+        return isinstance(chosen, OperationDefinitionNode) and chosen.operation is OperationType.SUBSCRIPTION
 
     def _mutation(self, request_data: Any) -> ReadyMutation | None:
         if self.mutations is None:
