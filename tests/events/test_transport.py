@@ -1,18 +1,29 @@
-"""How subscriptions travel: one sent over HTTP is refused with where to send it, without a
-traceback in the log."""
+"""How subscriptions travel: over WebSocket (graphql-transport-ws) at /graphql in text frames, and
+one sent over HTTP refused with where to send it; none of it a traceback in the log."""
 
 from __future__ import annotations
 
+import asyncio
+import json
 import logging
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 
 import pytest
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed
 
 from hub.db.database import Database
 from hub.domain.enums import Role
 from hub.settings import Settings
-from tests.conftest import serve
+from tests.conftest import live, serve
 from tests.events.helpers import bearer, key
+from tests.events.ws import GRAPHQL_TRANSPORT_WS, received
+
+
+@pytest.fixture
+async def hub_url(seeded: Database, test_settings: Settings) -> AsyncIterator[str]:
+    async with live(test_settings, seeded) as url:
+        yield url
 
 
 @pytest.fixture
@@ -32,6 +43,22 @@ def _no_traceback(log: pytest.LogCaptureFixture) -> None:
     assert not [r for r in log.records if r.levelno >= logging.ERROR], log.text
 
 
+async def _acknowledged(url: str, token: str) -> ClientConnection:
+    socket = await connect(url.replace("http://", "ws://") + "/graphql", subprotocols=[GRAPHQL_TRANSPORT_WS])
+    await socket.send(
+        json.dumps({"type": "connection_init", "payload": {"Authorization": f"Bearer {token}"}})
+    )
+    assert (await received(socket))["type"] == "connection_ack"
+    return socket
+
+
+async def _closed_with(socket: ClientConnection) -> tuple[int, str]:
+    with pytest.raises(ConnectionClosed) as closed:
+        await asyncio.wait_for(socket.recv(), 10)
+    assert closed.value.rcvd is not None, "closed without a close frame (1006)"
+    return closed.value.rcvd.code, closed.value.rcvd.reason
+
+
 async def test_a_subscription_over_http_is_refused_with_where_to_send_it(
     seeded: Database, test_settings: Settings, server_log: pytest.LogCaptureFixture
 ) -> None:
@@ -46,3 +73,14 @@ async def test_a_subscription_over_http_is_refused_with_where_to_send_it(
         assert "WebSocket" in error["message"] and "graphql-transport-ws" in error["message"], error
         assert "/graphql" in error["message"], error
     _no_traceback(server_log)
+
+
+async def test_every_websocket_message_comes_in_a_text_frame(seeded: Database, hub_url: str) -> None:
+    socket = await _acknowledged(hub_url, await key(seeded, Role.ANALYST))  # the ack: text
+    await socket.send(json.dumps({"type": "ping"}))
+    assert await received(socket) == {"type": "pong"}
+    await socket.send(
+        json.dumps({"id": "1", "type": "subscribe", "payload": {"query": "subscription { nope }"}})
+    )
+    assert (await received(socket))["type"] == "error"
+    await socket.close()
