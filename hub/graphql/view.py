@@ -8,7 +8,8 @@ Then it waits for one of the worker's slots (hub/admission.py; 503 OVERLOADED wh
 and, admitted, spends its points; an operation the screening refuses spends them at once. While
 it runs: a wall-clock timeout. After: errors shaped (codes, no internals) and the cost reported in
 `extensions`. The HTTP side of GraphQL over HTTP (strict request reading, JSON refusals, media
-types, request errors) is in hub/graphql/http_protocol.py.
+types, request errors) is in hub/graphql/http_protocol.py. Subscriptions are served only over
+WebSocket (graphql-transport-ws): messages in text frames, one of the wrong shape closed 4400.
 """
 
 from __future__ import annotations
@@ -33,7 +34,13 @@ from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.http.exceptions import WebSocketDisconnected
 from strawberry.schema.exceptions import InvalidOperationTypeError
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
+    BaseGraphQLTransportWSHandler,
+    Operation,
+)
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import Message
 from strawberry.types import ExecutionResult
+from strawberry.types.execution import PreExecutionError
 
 from hub.admission import Admission, Overloaded
 from hub.domain.text import refused_character
@@ -90,8 +97,48 @@ class TextFrames(ASGIWebSocketAdapter):
             raise WebSocketDisconnected from exc
 
 
+def _malformed(message: object) -> str | None:
+    """What is wrong with a graphql-transport-ws message whose shape Strawberry's handler would
+    trust (it indexes into it), or None."""
+    if not isinstance(message, dict):
+        return "Invalid message: not a JSON object"
+    kind = message.get("type")
+    if kind in ("subscribe", "complete") and not isinstance(message.get("id"), str):
+        return f"Invalid {kind} message: `id` must be a string"
+    if kind != "subscribe":
+        return None
+    payload = message.get("payload")
+    if not isinstance(payload, dict) or not isinstance(payload.get("query"), str):
+        return "Invalid subscribe message: `payload.query` must be a string"
+    if not isinstance(payload.get("variables", {}), dict | None):
+        return "Invalid subscribe message: `payload.variables` must be an object"
+    if not isinstance(payload.get("operationName"), str | None):
+        return "Invalid subscribe message: `payload.operationName` must be a string"
+    return None
+
+
+class TransportWS(BaseGraphQLTransportWSHandler[Context, None]):
+    """Strawberry's graphql-transport-ws handler, closing 4400 on a message of the wrong shape
+    instead of failing on it, and with errors coded as over HTTP."""
+
+    async def handle_message(self, message: Message) -> None:
+        if (problem := _malformed(message)) is not None:
+            await self.handle_invalid_message(problem)
+            return
+        await super().handle_message(message)
+
+    async def _handle_pre_execution_error(
+        self, operation: Operation[Context, None], result: PreExecutionError
+    ) -> None:
+        # Strawberry closes the socket (4400) on a syntax error, known by its class: left as it is.
+        if result.errors and self._get_pre_execution_close_reason(result.errors[0]) is None:
+            result.errors = [shaped(e) for e in result.errors]
+        await super()._handle_pre_execution_error(operation, result)
+
+
 class HubGraphQL(GraphQL[Context, None]):
     websocket_adapter_class = TextFrames
+    graphql_transport_ws_handler_class = TransportWS
 
     def __init__(
         self,

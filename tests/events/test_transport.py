@@ -1,5 +1,6 @@
-"""How subscriptions travel: over WebSocket (graphql-transport-ws) at /graphql in text frames, and
-one sent over HTTP refused with where to send it; none of it a traceback in the log."""
+"""How subscriptions travel: over WebSocket (graphql-transport-ws) at /graphql in text frames, a
+message of the wrong shape closing the socket 4400, and a subscription sent over HTTP refused
+with where to send it; none of it a traceback in the log."""
 
 from __future__ import annotations
 
@@ -84,3 +85,56 @@ async def test_every_websocket_message_comes_in_a_text_frame(seeded: Database, h
     )
     assert (await received(socket))["type"] == "error"
     await socket.close()
+
+
+@pytest.mark.parametrize("frame", ["[1,2]", '"x"', "1", "null"])
+async def test_a_first_frame_that_is_json_but_no_object_closes_the_socket_4400(
+    hub_url: str, frame: str, server_log: pytest.LogCaptureFixture
+) -> None:
+    url = hub_url.replace("http://", "ws://") + "/graphql"
+    async with connect(url, subprotocols=[GRAPHQL_TRANSPORT_WS]) as socket:
+        await socket.send(frame)
+        code, reason = await _closed_with(socket)
+    assert code == 4400 and "Invalid message" in reason, (code, reason)
+    _no_traceback(server_log)
+
+
+@pytest.mark.parametrize(
+    ("message", "said"),
+    [
+        ({"id": "1", "type": "subscribe", "payload": [1]}, "payload.query"),
+        ({"id": "1", "type": "subscribe", "payload": "subscription { events { id } }"}, "payload.query"),
+        ({"id": "1", "type": "subscribe", "payload": {"query": 1}}, "payload.query"),
+        ({"id": ["1"], "type": "subscribe", "payload": {"query": "subscription { events { id } }"}}, "id"),
+        ({"id": "1", "type": "subscribe", "payload": {"query": "{ x }", "variables": [1]}}, "variables"),
+        ({"id": {}, "type": "complete"}, "id"),
+    ],
+)
+async def test_a_message_of_the_wrong_shape_closes_the_socket_4400_saying_what_is_wrong(
+    seeded: Database,
+    hub_url: str,
+    message: dict[str, object],
+    said: str,
+    server_log: pytest.LogCaptureFixture,
+) -> None:
+    socket = await _acknowledged(hub_url, await key(seeded, Role.ANALYST))
+    await socket.send(json.dumps(message))
+    code, reason = await _closed_with(socket)
+    assert code == 4400 and said in reason, (code, reason)
+    _no_traceback(server_log)
+
+
+async def test_an_invalid_subscription_is_refused_with_the_code_http_gives_it(
+    seeded: Database, hub_url: str
+) -> None:
+    socket = await _acknowledged(hub_url, await key(seeded, Role.ANALYST))
+    await socket.send(
+        json.dumps({"id": "1", "type": "subscribe", "payload": {"query": "subscription { nope }"}})
+    )
+    message = await received(socket)
+    assert message["type"] == "error", message
+    assert message["payload"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED", message
+    # A syntax error still closes the socket, as the protocol says.
+    await socket.send(json.dumps({"id": "2", "type": "subscribe", "payload": {"query": "subscription {"}}))
+    code, _ = await _closed_with(socket)
+    assert code == 4400
