@@ -8,36 +8,45 @@ Then it waits for one of the worker's slots (hub/admission.py; 503 OVERLOADED wh
 and, admitted, spends its points; an operation the screening refuses spends them at once. While
 it runs: a wall-clock timeout. After: errors shaped (codes, no internals) and the cost reported in
 `extensions`. The HTTP side of GraphQL over HTTP (strict request reading, JSON refusals, media
-types, request errors) is in hub/graphql/http_protocol.py.
+types, request errors) is in hub/graphql/http_protocol.py. Subscriptions are served only over
+WebSocket (graphql-transport-ws): messages in text frames, one of the wrong shape closed 4400.
 """
 
 from __future__ import annotations
 
 import asyncio
 import dataclasses
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import orjson
 from cross_web import HTTPException
-from graphql import GraphQLError
+from graphql import GraphQLError, OperationDefinitionNode, OperationType
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.types import Receive, Scope, Send
+from starlette.websockets import WebSocketDisconnect
 from strawberry import Schema
-from strawberry.asgi import GraphQL
+from strawberry.asgi import ASGIWebSocketAdapter, GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.http.exceptions import WebSocketDisconnected
 from strawberry.schema.exceptions import InvalidOperationTypeError
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
+    BaseGraphQLTransportWSHandler,
+    Operation,
+)
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import Message
 from strawberry.types import ExecutionResult
+from strawberry.types.execution import PreExecutionError
 
 from hub.admission import Admission, Overloaded
 from hub.domain.text import refused_character
 from hub.errors import AuthenticationError, DatabaseUnavailable
 from hub.graphql import http_protocol
-from hub.graphql.analysis import OperationLimits
+from hub.graphql.analysis import OperationLimits, analyse
 from hub.graphql.compiled.mutations import CompiledMutations, ReadyMutation, answer_mutation
 from hub.graphql.compiled.operations import CompiledReads, Ready
 from hub.graphql.context import Context, Services
@@ -52,6 +61,9 @@ from hub.rate_limit import RateLimit, RateLimited
 from hub.security.authenticate import Authenticator
 from hub.security.policy import visibility
 
+SUBSCRIPTIONS_OVER_WEBSOCKET = (
+    "subscriptions are served over WebSocket (subprotocol graphql-transport-ws) at /graphql, not over HTTP"
+)
 GRAPHIQL_PAGE = Path(__file__).resolve().parents[1] / "explorer" / "static" / "graphiql.html"
 
 
@@ -74,7 +86,60 @@ def _limited(sub_response: Any, limited: RateLimited) -> ExecutionResult:
     return _refusal(str(limited), code="RATE_LIMITED", retryAfter=limited.retry_after)
 
 
+class TextFrames(ASGIWebSocketAdapter):
+    """graphql-transport-ws messages in text frames: clients (graphql-ws in browsers and Node)
+    parse only those, and the view's `encode_json` gives bytes, for HTTP."""
+
+    async def send_json(self, message: Mapping[str, object]) -> None:
+        try:
+            await self.ws.send_text(self.view.encode_json_string(message))
+        except WebSocketDisconnect as exc:
+            raise WebSocketDisconnected from exc
+
+
+def _malformed(message: object) -> str | None:
+    """What is wrong with a graphql-transport-ws message whose shape Strawberry's handler would
+    trust (it indexes into it), or None."""
+    if not isinstance(message, dict):
+        return "Invalid message: not a JSON object"
+    kind = message.get("type")
+    if kind in ("subscribe", "complete") and not isinstance(message.get("id"), str):
+        return f"Invalid {kind} message: `id` must be a string"
+    if kind != "subscribe":
+        return None
+    payload = message.get("payload")
+    if not isinstance(payload, dict) or not isinstance(payload.get("query"), str):
+        return "Invalid subscribe message: `payload.query` must be a string"
+    if not isinstance(payload.get("variables", {}), dict | None):
+        return "Invalid subscribe message: `payload.variables` must be an object"
+    if not isinstance(payload.get("operationName"), str | None):
+        return "Invalid subscribe message: `payload.operationName` must be a string"
+    return None
+
+
+class TransportWS(BaseGraphQLTransportWSHandler[Context, None]):
+    """Strawberry's graphql-transport-ws handler, closing 4400 on a message of the wrong shape
+    instead of failing on it, and with errors coded as over HTTP."""
+
+    async def handle_message(self, message: Message) -> None:
+        if (problem := _malformed(message)) is not None:
+            await self.handle_invalid_message(problem)
+            return
+        await super().handle_message(message)
+
+    async def _handle_pre_execution_error(
+        self, operation: Operation[Context, None], result: PreExecutionError
+    ) -> None:
+        # Strawberry closes the socket (4400) on a syntax error, known by its class: left as it is.
+        if result.errors and self._get_pre_execution_close_reason(result.errors[0]) is None:
+            result.errors = [shaped(e) for e in result.errors]
+        await super()._handle_pre_execution_error(operation, result)
+
+
 class HubGraphQL(GraphQL[Context, None]):
+    websocket_adapter_class = TextFrames
+    graphql_transport_ws_handler_class = TransportWS
+
     def __init__(
         self,
         schema: Schema,
@@ -127,6 +192,9 @@ class HubGraphQL(GraphQL[Context, None]):
         if (exchange := exchange_of(request)) is not None:
             exchange.operation = screening.operation or request_data.operation_name
             exchange.cost = screening.cost
+        if screening.refusal is None and self._subscription(request_data):
+            # Strawberry would run it as a query and fail on its null root field (a 500 and a traceback).
+            raise HTTPException(405 if request_adapter.method == "GET" else 400, SUBSCRIPTIONS_OVER_WEBSOCKET)
         principal = context.principal.subject
         rate_limit: RateLimit = request.app.state.rate_limit
         admission: Admission = request.app.state.admission
@@ -189,6 +257,13 @@ class HubGraphQL(GraphQL[Context, None]):
             cost = {"requested": screening.cost, "limit": self.guards.max_cost}
             result.extensions = {**(result.extensions or {}), "cost": cost}
         return result
+
+    def _subscription(self, request_data: Any) -> bool:
+        """Whether the request chose a subscription (its text's analysis is remembered)."""
+        chosen = analyse(request_data.query, self.guards.operation.max_tokens).operation(
+            request_data.operation_name
+        )
+        return isinstance(chosen, OperationDefinitionNode) and chosen.operation is OperationType.SUBSCRIPTION
 
     def _mutation(self, request_data: Any) -> ReadyMutation | None:
         if self.mutations is None:

@@ -7,9 +7,20 @@ import json
 from typing import Any
 
 from websockets.asyncio.client import ClientConnection, connect
+from websockets.typing import Subprotocol
 
+GRAPHQL_TRANSPORT_WS = Subprotocol("graphql-transport-ws")
 SUBSCRIBE = """subscription($types: [String!], $after: Int) {
   events(types: $types, after: $after) { id sequence type subjectId organisationIds payload } }"""
+
+
+async def received(socket: ClientConnection, within: float = 10) -> dict[str, Any]:
+    """The next message, which must come in a text frame: browsers' and Node's graphql-ws clients
+    parse no other kind (they close with 4400)."""
+    frame = await asyncio.wait_for(socket.recv(), within)
+    assert isinstance(frame, str), f"a binary frame: {frame!r}"
+    message: dict[str, Any] = json.loads(frame)
+    return message
 
 
 class Subscriber:
@@ -23,12 +34,12 @@ class Subscriber:
         cls, url: str, token: str, types: list[str] | None = None, after: int | None = None
     ) -> Subscriber:
         socket = await connect(
-            url.replace("http://", "ws://") + "/graphql", subprotocols=["graphql-transport-ws"]
-        )  # type: ignore[list-item]
+            url.replace("http://", "ws://") + "/graphql", subprotocols=[GRAPHQL_TRANSPORT_WS]
+        )
         await socket.send(
             json.dumps({"type": "connection_init", "payload": {"Authorization": f"Bearer {token}"}})
         )
-        ack = json.loads(await asyncio.wait_for(socket.recv(), 10))
+        ack = await received(socket)
         assert ack["type"] == "connection_ack", ack
         variables = {"types": types, "after": after}
         await socket.send(
@@ -41,7 +52,7 @@ class Subscriber:
     async def next(self, within: float = 15) -> dict[str, Any]:
         """The next event (a generous bound: it proves "not hanging", not speed)."""
         while True:
-            message = json.loads(await asyncio.wait_for(self.socket.recv(), within))
+            message = await received(self.socket, within)
             if message["type"] == "ping":
                 await self.socket.send(json.dumps({"type": "pong"}))
                 continue
@@ -53,7 +64,7 @@ class Subscriber:
     async def message(self, within: float = 15) -> dict[str, Any]:
         """The next message other than a ping, whatever its type."""
         while True:
-            message: dict[str, Any] = json.loads(await asyncio.wait_for(self.socket.recv(), within))
+            message = await received(self.socket, within)
             if message["type"] != "ping":
                 return message
             await self.socket.send(json.dumps({"type": "pong"}))
