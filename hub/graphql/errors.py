@@ -43,9 +43,11 @@ def shaped(error: GraphQLError) -> GraphQLError:
             error.message, error.nodes, error.source, error.positions, error.path, None, {"code": code}
         )
     if isinstance(original, GraphQLError):
+        # The message is graphql-core's, which for a variable names it and the place inside it
+        # ("Variable '$f' has invalid value at .proposedTo: ..."); the original's alone does not.
         extensions = original.extensions or {"code": "BAD_USER_INPUT"}
         return GraphQLError(
-            original.message, error.nodes, error.source, error.positions, error.path, None, extensions
+            error.message, error.nodes, error.source, error.positions, error.path, None, extensions
         )
     if isinstance(original, UserInputError):
         return GraphQLError(

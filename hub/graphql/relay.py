@@ -90,11 +90,17 @@ def max_page() -> int:
     return PAGE_LIMIT.get()
 
 
+def page_size_refusal(first: int, limit: int) -> GraphQLError | None:
+    """The BAD_USER_INPUT refusal of a `first` outside 1..limit, or None."""
+    if 1 <= first <= limit:
+        return None
+    return bad_argument("first", f"must be between 1 and {limit}, the largest page (got {first})")
+
+
 def bounded_first(first: int) -> int:
     """`first` itself, or a BAD_USER_INPUT refusal when it is outside 1..max_page() (never clamped)."""
-    limit = PAGE_LIMIT.get()
-    if not 1 <= first <= limit:
-        raise bad_argument("first", f"must be between 1 and {limit}, the largest page (got {first})")
+    if (refusal := page_size_refusal(first, PAGE_LIMIT.get())) is not None:
+        raise refusal
     return first
 
 

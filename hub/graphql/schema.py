@@ -45,6 +45,7 @@ from hub.graphql.risk import RiskQueries
 from hub.graphql.sandbox import SandboxMutations, SandboxQueries
 from hub.graphql.search import LookupQueries
 from hub.graphql.text_inputs import TextInputs
+from hub.graphql.validation import LocatedLiteralErrors
 from hub.graphql.viewer import ViewerQueries
 from hub.graphql.webhooks import WebhookMutations, WebhookQueries
 
@@ -129,6 +130,7 @@ def build_schema(protection: Protection | None = None) -> strawberry.Schema:
     extensions: list[Any] = [
         lambda: MaxTokensLimiter(max_token_count=protection.max_tokens),
         lambda: AnalysedDocument(protection.max_tokens),
+        LocatedLiteralErrors,  # before the cache validates with the rules it names
         lambda: ValidationCache(maxsize=256),
         TextInputs,
         # Inside the audit's resolve hook (the last extension wraps the others), so a refused key is audited.

@@ -1,5 +1,7 @@
 """An operation screened before it runs: parsed and analysed once per text (hub/graphql/analysis.py),
-its operation chosen, its limits checked, its cost computed; and the rate-limit points it spends.
+its operation chosen, its limits checked, its page sizes checked (hub/graphql/cost.py: a `first`
+out of range is BAD_USER_INPUT, whatever its size, never a cost refusal), its cost computed; and
+the rate-limit points it spends.
 
 An operation refused for its size still spends what it asked for (its cost, or its field
 selections once expanded if more), capped at the cost limit: a refusal is cheap for the hub now,
@@ -16,7 +18,8 @@ from cachetools import LRUCache
 from graphql import GraphQLError, GraphQLSchema
 
 from hub.graphql.analysis import OperationLimits, analyse
-from hub.graphql.cost import operation_cost
+from hub.graphql.cost import costing
+from hub.graphql.relay import DEFAULT_MAX_PAGE
 from hub.graphql.request_key import RequestKey, request_key
 
 
@@ -36,6 +39,7 @@ def screen(
     limits: OperationLimits,
     max_cost: int,
     max_points: int,
+    max_page: int = DEFAULT_MAX_PAGE,
 ) -> Screening:
     analysis = analyse(text, limits.max_tokens)
     if analysis.error is not None:
@@ -43,9 +47,9 @@ def screen(
     operation = analysis.operation(operation_name)
     if isinstance(operation, GraphQLError):
         return Screening(None, 1, operation)
-    cost = operation_cost(schema, analysis, operation, variables)
+    cost, page_refusal = costing(schema, analysis, operation, variables, max_page)
     name = operation.name.value if operation.name else None
-    refusal = analysis.refusal(limits)
+    refusal = analysis.refusal(limits) or page_refusal
     if refusal is None and cost > max_cost:
         refusal = GraphQLError(
             f"query cost {cost} is above the limit of {max_cost}: "
@@ -66,12 +70,19 @@ class Screener:
     the same way, with the same points spent."""
 
     def __init__(
-        self, schema: GraphQLSchema, limits: OperationLimits, max_cost: int, max_points: int, size: int = 1024
+        self,
+        schema: GraphQLSchema,
+        limits: OperationLimits,
+        max_cost: int,
+        max_points: int,
+        size: int = 1024,
+        max_page: int = DEFAULT_MAX_PAGE,
     ) -> None:
         self.schema = schema
         self.limits = limits
         self.max_cost = max_cost
         self.max_points = max_points
+        self.max_page = max_page
         self._screened: LRUCache[RequestKey, Screening] = LRUCache(size)
 
     def screen(self, text: str, operation_name: str | None, variables: Mapping[str, Any] | None) -> Screening:
@@ -79,7 +90,14 @@ class Screener:
         if key is not None and (found := self._screened.get(key)) is not None:
             return found
         screening = screen(
-            self.schema, text, operation_name, variables, self.limits, self.max_cost, self.max_points
+            self.schema,
+            text,
+            operation_name,
+            variables,
+            self.limits,
+            self.max_cost,
+            self.max_points,
+            self.max_page,
         )
         if key is not None:
             self._screened[key] = screening

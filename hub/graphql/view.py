@@ -153,7 +153,13 @@ class HubGraphQL(GraphQL[Context, None]):
         self.compiled = compiled
         self.mutations = mutations
         self.graphql_schema = schema._schema
-        self.screener = Screener(schema._schema, guards.operation, guards.max_cost, guards.points_per_minute)
+        self.screener = Screener(
+            schema._schema,
+            guards.operation,
+            guards.max_cost,
+            guards.points_per_minute,
+            max_page=guards.max_page_size,
+        )
 
     async def execute_single(
         self,
