@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
@@ -37,7 +38,7 @@ from hub.graphql.view import Guards, HubGraphQL
 from hub.http.bounded import within_operation_timeout
 from hub.http.draining import InFlight, TrackInFlight
 from hub.http.export import export
-from hub.http.failures import LastResort, database_unavailable
+from hub.http.failures import LastResort, database_unavailable, http_refusal
 from hub.limits import BodySizeLimit
 from hub.observe.access import AccessLog
 from hub.observe.endpoint import metrics_endpoint
@@ -280,7 +281,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         routes=routes,
         lifespan=lifespan,
         middleware=middleware,
-        exception_handlers={DatabaseUnavailable: database_unavailable},
+        exception_handlers={DatabaseUnavailable: database_unavailable, HTTPException: http_refusal},
     )
     app.state.settings = settings
     app.state.tracing = tracing
