@@ -39,7 +39,7 @@ from hub.http.bounded import within_operation_timeout
 from hub.http.draining import InFlight, TrackInFlight
 from hub.http.export import export
 from hub.http.failures import LastResort, database_unavailable, http_refusal
-from hub.limits import BodySizeLimit
+from hub.limits import BodyReadTimeout, BodySizeLimit
 from hub.observe.access import AccessLog
 from hub.observe.endpoint import metrics_endpoint
 from hub.observe.tracing import tracing_for
@@ -276,6 +276,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         ),
         Middleware(LastResort),
         Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes),
+        Middleware(BodyReadTimeout, seconds=settings.operation_timeout_seconds),
     ]
     app = Starlette(
         routes=routes,
