@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
@@ -37,8 +38,8 @@ from hub.graphql.view import Guards, HubGraphQL
 from hub.http.bounded import within_operation_timeout
 from hub.http.draining import InFlight, TrackInFlight
 from hub.http.export import export
-from hub.http.failures import LastResort, database_unavailable
-from hub.limits import BodySizeLimit
+from hub.http.failures import LastResort, database_unavailable, http_refusal
+from hub.limits import BodyReadTimeout, BodySizeLimit
 from hub.observe.access import AccessLog
 from hub.observe.endpoint import metrics_endpoint
 from hub.observe.tracing import tracing_for
@@ -275,12 +276,13 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         ),
         Middleware(LastResort),
         Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes),
+        Middleware(BodyReadTimeout, seconds=settings.operation_timeout_seconds),
     ]
     app = Starlette(
         routes=routes,
         lifespan=lifespan,
         middleware=middleware,
-        exception_handlers={DatabaseUnavailable: database_unavailable},
+        exception_handlers={DatabaseUnavailable: database_unavailable, HTTPException: http_refusal},
     )
     app.state.settings = settings
     app.state.tracing = tracing

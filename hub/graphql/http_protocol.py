@@ -1,7 +1,7 @@
 """GraphQL over HTTP (graphql.github.io/graphql-over-http) where Strawberry's view leaves gaps.
 
 - A request is read strictly: a body that is not a JSON object, not UTF-8, nested past what the
-  decoder can follow, or whose `query`, `operationName`, `variables` or `extensions` has the wrong
+  decoder can follow, holding a number too long to convert, or whose `query`, `operationName`, `variables` or `extensions` has the wrong
   type, is a 400 with a GraphQL-shaped JSON error (`BAD_REQUEST`), never a 500.
 - Every refusal of the HTTP layer (Strawberry's plain-text ones too) answers in that JSON shape.
 - A request error (the operation never started: it did not parse, validate, resolve, coerce its
@@ -44,8 +44,10 @@ def _decode(text: str | bytes, what: str) -> Any:
         return json.loads(text)
     except RecursionError:
         raise _bad_request(f"{what} nests too deeply to be read") from None
-    except ValueError as exc:  # a JSONDecodeError, or an integer too long to convert
+    except json.JSONDecodeError as exc:
         raise _bad_request(f"{what} is not valid JSON: {exc}") from None
+    except ValueError:  # the only other: an integer past Python's limit of digits to convert
+        raise _bad_request(f"a number in {what} has too many digits") from None
 
 
 # Clients send the same few Content-Type and Accept values again and again, and parsing one

@@ -78,7 +78,7 @@ async def export(request: Request) -> Response:
         return _error(403, "FORBIDDEN", f"{with_article(principal.role)} may not {Action.ANALYSE_NETWORK}")
     exporter = Exporter(request.app.state.db)
     try:
-        chosen = parse_filter(request.query_params, request.query_params.getlist("status"))
+        chosen = parse_filter(request.query_params.multi_items())
         await exporter.check(chosen)
     except UserInputError as bad:
         problems = [{"parameter": e.field, "message": e.message, "code": e.code} for e in bad.errors]

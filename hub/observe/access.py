@@ -24,7 +24,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from hub.http.failures import error_response
 from hub.observe import metrics
-from hub.observe.exchange import Exchange
+from hub.observe.exchange import CLIENT_CLOSED_STATUS, Exchange
 from hub.observe.tracing import TRACING_OFF, Tracing
 
 log = logging.getLogger("hub.access")
@@ -92,6 +92,8 @@ class AccessLog:
                 # a load balancer, the retry reaches another replica). The cancellation ends here.
                 await _shutting_down(scope, receive, tagged)
             finally:
+                if exchange.client_closed and not answering:
+                    status = CLIENT_CLOSED_STATUS
                 outcome = _record(scope, exchange, status, time.perf_counter() - started, cut_off)
                 self.tracing.responded(span, status, outcome)
 

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import AsyncIterator, Iterable, Mapping
+from collections import Counter
+from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -74,11 +75,24 @@ class ExportFilter:
         }
 
 
-def parse_filter(query: Mapping[str, str], statuses: Iterable[str]) -> ExportFilter:
-    """An ExportFilter from query parameters; every bad one is named in one UserInputError."""
+REPEATABLE = ("status",)
+"""The only filter given several times (several statuses); any other may be given once."""
+
+
+def parse_filter(params: Sequence[tuple[str, str]]) -> ExportFilter:
+    """An ExportFilter from the query's parameters, in order and repeats included; every bad one is
+    named in one UserInputError."""
     errors: list[FieldError] = []
     known = {"type", "kind", "country", "zone", "capability", "status", "partnershipKind"}
-    errors += [FieldError(k, "is not a filter of exports", "UNKNOWN") for k in query if k not in known]
+    given = Counter(name for name, _ in params)
+    errors += [FieldError(k, "is not a filter of exports", "UNKNOWN") for k in given if k not in known]
+    errors += [
+        FieldError(k, f"may be given once (got {n} values)", "REPEATED")
+        for k, n in given.items()
+        if n > 1 and k in known and k not in REPEATABLE
+    ]
+    query = dict(params)
+    statuses = [value for name, value in params if name == "status"]
 
     def choice(name: str, allowed: Iterable[str]) -> str | None:
         value = query.get(name)

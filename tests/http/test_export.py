@@ -78,7 +78,7 @@ async def test_exports_are_written_as_rows_stream_in(
 ) -> None:
     # What the route hands to the response, chunk by chunk, as the database streams rows.
     monkeypatch.setattr(export_service, "ROWS_PER_CHUNK", 10)
-    chosen = export_service.parse_filter({}, [])
+    chosen = export_service.parse_filter([])
     for what in export_service.ExportFormat:
         chunks = [c async for c in export_service.Exporter(seeded).export(what, chosen, EVERYTHING)]
         assert len(chunks) >= 5, what
@@ -111,6 +111,25 @@ async def test_bad_filters_are_named_and_nothing_is_streamed(
         {"parameter": "zone", "message": "no Zone with id 'atlantis'", "code": "NOT_FOUND"}
     ]
     assert (await client.get("/export/nodes.xlsx")).status_code == 404
+
+
+@pytest.mark.parametrize("route", ["nodes.csv", "edges.csv", "graph.graphml"])
+async def test_a_filter_given_twice_is_refused_not_half_read(
+    seeded: Database, client: httpx.AsyncClient, route: str
+) -> None:
+    twice = [("kind", "BANK"), ("kind", "INSURER"), ("type", "Institution"), ("type", "TechEnterprise")]
+    response = await client.get(
+        f"/export/{route}", params=[*twice, ("status", "ACTIVE"), ("status", "ENDED")]
+    )
+    assert response.status_code == 400
+    assert response.headers["content-type"] == "application/json"
+    problems = {p["parameter"]: p for p in response.json()["errors"][0]["extensions"]["problems"]}
+    assert set(problems) == {"kind", "type"}  # status is repeatable
+    assert problems["kind"]["message"] == "may be given once (got 2 values)"
+    for name in ("country", "zone", "capability", "partnershipKind"):
+        again = await client.get(f"/export/{route}", params=[(name, "x"), (name, "y")])
+        assert again.status_code == 400
+        assert f"{name}: may be given once" in again.json()["errors"][0]["message"]
 
 
 async def test_exports_need_an_analyst_or_more(

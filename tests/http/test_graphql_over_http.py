@@ -70,6 +70,25 @@ async def test_malformed_body_errors_say_what_was_wrong(anonymous: httpx.AsyncCl
     )
 
 
+async def test_a_number_with_too_many_digits_is_named_without_python_internals(
+    anonymous: httpx.AsyncClient,
+) -> None:
+    digits = "9" * 5_001
+    posted = await anonymous.post(
+        "/graphql",
+        content=f'{{"query": "{{ zones {{ totalCount }} }}", "variables": {{"n": {digits}}}}}'.encode(),
+        headers={"content-type": "application/json"},
+    )
+    sent = await anonymous.get(
+        "/graphql", params={"query": "{ zones { totalCount } }", "variables": f'{{"n": {digits}}}'}
+    )
+    for response, where in ((posted, "the request body"), (sent, "the `variables` parameter")):
+        assert response.status_code == 400
+        assert response.json()["errors"] == [
+            {"message": f"a number in {where} has too many digits", "extensions": {"code": "BAD_REQUEST"}}
+        ]
+
+
 async def test_wrong_content_type_and_method(anonymous: httpx.AsyncClient) -> None:
     plain = await anonymous.post("/graphql", content=b'{"query": "{ zones { totalCount } }"}')
     assert plain.status_code == 415
