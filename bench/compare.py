@@ -388,12 +388,21 @@ def main() -> None:
                         else:
                             body = {"query": op.peer, "variables": op.peer_vars(target)}
                             runs["peer"].append(wrk(peer_url, body, "", c, args.seconds))
+                        runs[side][-1]["ended"] = time.time()
                     drain(settings)
                     runs["floor"].append(floor(op, target, c, args.seconds))
+                    runs["floor"][-1]["ended"] = time.time()
                 level: dict[str, Any] = {side: _merge(rs) for side, rs in runs.items()}
                 # Each round's own figures too: a round disturbed by something else shows here.
                 level["rounds"] = {
-                    side: [{"rps": round(r["rps"], 1), "p50_ms": round(r["p50_ms"], 3)} for r in rs]
+                    side: [
+                        {
+                            "rps": round(r["rps"], 1),
+                            "p50_ms": round(r["p50_ms"], 3),
+                            "ended": round(r["ended"], 1),
+                        }
+                        for r in rs
+                    ]
                     for side, rs in runs.items()
                 }
                 # The machine's 1-minute load average as the cell ends: other work on a shared
@@ -504,7 +513,7 @@ def markdown(report: dict[str, Any], ops: list[Operation]) -> str:
         f"{report['machine']['cpus']} cores, {report['machine']['platform']}. Each cell: {s['rounds']} "
         f"alternating runs of {s['seconds per run']:.0f} s per side, after "
         f"{s.get('warm-up seconds per side and operation', 0):.0f} s of unmeasured warm-up per side and operation (wrk in its own process for the GraphQL "
-        f"servers; bench/floor_load.py in its own process for the floor). Requests per second count "
+        "servers; bench/floor_load.py in its own process for the floor). Requests per second count "
         "answers without errors (an answer with GraphQL errors or not 200 is an error, counted apart). "
         "Load: the machine's 1-minute load average as the cell ended (above the core count, other work "
         "was competing for the CPU and the cell is noisier). The hub's rate limit is lifted and its "
