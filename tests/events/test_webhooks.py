@@ -83,6 +83,19 @@ async def _register(
     return payload["webhook"]["id"], payload["secret"]
 
 
+async def _assert_unsafe(admin: httpx.AsyncClient, refused: dict[str, str]) -> None:
+    """Each URL refused at input.url as UNSAFE_URL, the message naming its reason."""
+    for url, reason in refused.items():
+        body = (
+            await admin.post(
+                "/graphql", json={"query": REGISTER_WEBHOOK, "variables": {"o": THAMESGATE, "url": url}}
+            )
+        ).json()
+        (error,) = body["data"]["registerWebhook"]["userErrors"]
+        assert error["field"] == "input.url" and error["code"] == "UNSAFE_URL", (url, error)
+        assert reason in error["message"], (url, error)
+
+
 async def test_parties_receive_signed_events_and_a_third_party_none(
     seeded: Database, test_settings: Settings, admin_key: str
 ) -> None:
@@ -304,15 +317,7 @@ async def test_production_refuses_endpoints_on_loopback_private_and_link_local_a
         "https://localhost/hook": "localhost",
     }
     async with serve(production, seeded, bearer(admin_key)) as admin:
-        for url, reason in refused.items():
-            body = (
-                await admin.post(
-                    "/graphql", json={"query": REGISTER_WEBHOOK, "variables": {"o": THAMESGATE, "url": url}}
-                )
-            ).json()
-            (error,) = body["data"]["registerWebhook"]["userErrors"]
-            assert error["field"] == "input.url" and error["code"] == "UNSAFE_URL", (url, error)
-            assert reason in error["message"], (url, error)
+        await _assert_unsafe(admin, refused)
     # In development a local receiver is allowed, so tests and laptops can receive.
     async with serve(test_settings, seeded, bearer(admin_key)) as admin:
         webhook, _ = await _register(admin, THAMESGATE, "http://127.0.0.1:9/hook")
@@ -331,15 +336,7 @@ async def test_a_url_with_a_line_break_space_or_port_0_is_refused_and_nothing_is
         "http://127.0.0.1:0/hook": "port 0",
     }
     async with serve(test_settings, seeded, bearer(admin_key)) as admin:
-        for url, reason in refused.items():
-            body = (
-                await admin.post(
-                    "/graphql", json={"query": REGISTER_WEBHOOK, "variables": {"o": THAMESGATE, "url": url}}
-                )
-            ).json()
-            (error,) = body["data"]["registerWebhook"]["userErrors"]
-            assert error["field"] == "input.url" and error["code"] == "UNSAFE_URL", (url, error)
-            assert reason in error["message"], (url, error)
+        await _assert_unsafe(admin, refused)
     count = await seeded.read("MATCH (w:Webhook) RETURN count(w) AS n")
     assert count[0]["n"] == 0
 
