@@ -1,8 +1,9 @@
 """GraphQL over HTTP (graphql.github.io/graphql-over-http) where Strawberry's view leaves gaps.
 
 - A request is read strictly: a body that is not a JSON object, not UTF-8, nested past what the
-  decoder can follow, holding a number too long to convert, or whose `query`, `operationName`, `variables` or `extensions` has the wrong
-  type, is a 400 with a GraphQL-shaped JSON error (`BAD_REQUEST`), never a 500.
+  decoder can follow, holding a number too long to convert, or whose `query`, `operationName`,
+  `variables` or `extensions` has the wrong type, is a 400 with a GraphQL-shaped JSON error
+  (`BAD_REQUEST`), never a 500.
 - Every refusal of the HTTP layer (Strawberry's plain-text ones too) answers in that JSON shape.
 - A request error (the operation never started: it did not parse, validate, resolve, coerce its
   variables, or was refused by a guard) has no `data` entry, as the GraphQL spec asks; a client
