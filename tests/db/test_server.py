@@ -42,6 +42,12 @@ def test_start_stop_restart_keeps_data(tmp_path: Path, monkeypatch: pytest.Monke
             assert "dbms.security.auth_enabled=true" in config
             with GraphDatabase.driver(connection.uri, auth=("neo4j", password)) as driver:
                 driver.execute_query("CREATE (:Probe {at: 1})")
+                # No receive-timeout hint: it would cost the async driver a task per socket read.
+                records, _, _ = driver.execute_query(
+                    "SHOW SETTINGS YIELD name, value "
+                    "WHERE name = 'server.bolt.connection_keep_alive_for_requests' RETURN value"
+                )
+                assert records[0]["value"] == "STREAMING"
             assert server.stop()
             assert not server.status().running
             again = server.start()
