@@ -248,9 +248,13 @@ async def _drain(settings: Settings, limit: float = 120.0) -> float:
 
 
 def drain(settings: Settings) -> None:
+    """Before each run: Neo4j has finished the last run's statements, and the machine is idle."""
     waited = asyncio.run(_drain(settings))
     if waited > 1:
         print(f"    (waited {waited:.1f} s for Neo4j to finish the last run's statements)", flush=True)
+    idle = processes.wait_until_idle()
+    if idle > 1:
+        print(f"    (waited {idle:.1f} s for the machine's CPU to be idle)", flush=True)
 
 
 def _role(index: int, pid: int, supervised: bool) -> str:

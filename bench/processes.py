@@ -5,6 +5,7 @@ the check that a side really spread its work over the processes it was given."""
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 _TICKS = os.sysconf("SC_CLK_TCK")
@@ -51,3 +52,24 @@ def memory_mib(pids: list[int]) -> dict[str, float]:
         rss += int(status["VmRSS"].split()[0])
         hwm += int(status["VmHWM"].split()[0])
     return {"rss_mib": rss / 1024, "peak_mib": hwm / 1024}
+
+
+def _busy_and_total() -> tuple[int, int]:
+    """The machine's CPU ticks so far: busy (not idle or waiting for I/O) and all."""
+    ticks = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = ticks[3] + ticks[4]
+    return sum(ticks) - idle, sum(ticks)
+
+
+def wait_until_idle(busy_share: float = 0.25, window: float = 0.5, limit: float = 30.0) -> float:
+    """Waits until the whole machine's CPU was busy less than `busy_share` of the time over
+    `window` seconds (at most `limit`): after a heavy run, Neo4j's collections and the servers'
+    own clean-up go on for seconds and would load the next side's run. Returns the seconds waited."""
+    started = time.perf_counter()
+    while time.perf_counter() - started < limit:
+        busy, total = _busy_and_total()
+        time.sleep(window)
+        busy2, total2 = _busy_and_total()
+        if total2 > total and (busy2 - busy) / (total2 - total) < busy_share:
+            break
+    return time.perf_counter() - started
