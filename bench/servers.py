@@ -14,6 +14,7 @@ from pathlib import Path
 
 import httpx
 
+from hub.cli import ONE_WRITE_HTTP
 from hub.db.connect import open_database
 from hub.domain.enums import Role
 from hub.security.api_keys import ApiKeys, IssuedKey
@@ -52,6 +53,8 @@ def start_hub(
     }
     command = [sys.executable, "-m", "uvicorn", "hub.app:create_app", "--factory", "--port", str(port)]
     command += ["--workers", str(workers), "--log-level", "warning", "--no-access-log"]
+    if ((cwd or Path.cwd()) / "hub/http/one_write.py").exists():  # as `hub serve`; an older checkout
+        command += ["--http", ONE_WRITE_HTTP]  # (worker_cpu --before) serves with uvicorn's own
     process = subprocess.Popen(command, env=environment, cwd=cwd)
     url = f"http://127.0.0.1:{port}"
     for _ in range(150):

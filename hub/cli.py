@@ -340,6 +340,7 @@ def serve(
 # this shared 2-core machine: the second of HUB_WORKERS=2 was killed and restarted every 5.5 s and
 # never served (tests/process/test_worker_metrics.py).
 WORKER_HEALTHCHECK_SECONDS = 60
+ONE_WRITE_HTTP = "hub.http.one_write:OneWriteHTTP"
 
 
 def _serve(settings: Settings, host: str | None, port: int | None) -> None:
@@ -358,6 +359,7 @@ def _serve(settings: Settings, host: str | None, port: int | None) -> None:
             workers=settings.workers,
             log_config=log_config,
             access_log=False,
+            http=ONE_WRITE_HTTP,  # each response in one socket write (hub/http/one_write.py)
             # On SIGTERM uvicorn stops accepting and lets requests finish, but a long export would
             # hold the exit indefinitely: past the grace period the remaining ones are cut off.
             timeout_graceful_shutdown=settings.shutdown_grace_seconds,

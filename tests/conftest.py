@@ -19,6 +19,7 @@ from hub.db.database import Database
 from hub.db.migrations import apply_schema
 from hub.db.server import Connection, ManagedNeo4j
 from hub.domain.enums import Role
+from hub.http.one_write import OneWriteHTTP
 from hub.security.api_keys import ApiKeys
 from hub.seeds.loading import load_seed_dir
 from hub.settings import Settings
@@ -131,7 +132,7 @@ async def live(settings: Settings, db: Database, send_buffer: int | None = None)
     if send_buffer is not None:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, send_buffer)  # accepted sockets inherit it
     sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on", http=OneWriteHTTP))
     task = asyncio.create_task(server.serve(sockets=[sock]))
     try:
         while not server.started:

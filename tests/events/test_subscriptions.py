@@ -16,6 +16,7 @@ import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
+from hub.cli import ONE_WRITE_HTTP
 from hub.db.database import Database
 from hub.db.repositories import events as repo
 from hub.db.server import Connection
@@ -155,6 +156,7 @@ async def two_workers(neo4j: Connection) -> AsyncIterator[str]:
     }
     command = [sys.executable, "-m", "uvicorn", "hub.app:create_app", "--factory", "--workers", "2"]
     command += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
+    command += ["--http", ONE_WRITE_HTTP]
     process = await asyncio.create_subprocess_exec(*command, env=env)
     url = f"http://127.0.0.1:{port}"
     try:
