@@ -377,7 +377,7 @@ def main() -> None:
             }
             for url, text, variables, header in warm.values():
                 drain(settings)
-                wrk(url, {"query": text, "variables": variables}, header, 4, args.warm_up)
+                wrk(url, {"query": text, "variables": op.load_vars(variables)}, header, 4, args.warm_up)
             drain(settings)
             floor(op, target, 4, args.warm_up)
             for c in levels:
@@ -387,10 +387,10 @@ def main() -> None:
                     for side in order:
                         drain(settings)
                         if side == "hub":
-                            body = {"query": op.hub, "variables": op.hub_vars(target)}
+                            body = {"query": op.hub, "variables": op.load_vars(op.hub_vars(target))}
                             runs["hub"].append(wrk(hub_url, body, auth, c, args.seconds))
                         else:
-                            body = {"query": op.peer, "variables": op.peer_vars(target)}
+                            body = {"query": op.peer, "variables": op.load_vars(op.peer_vars(target))}
                             runs["peer"].append(wrk(peer_url, body, "", c, args.seconds))
                         runs[side][-1]["ended"] = time.time()
                     drain(settings)

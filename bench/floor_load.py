@@ -25,14 +25,19 @@ async def run(op_name: str, concurrency: int, seconds: float, target: Target) ->
     failures: list[str] = []
     deadline = time.perf_counter() + seconds
 
-    async def worker() -> None:
+    async def worker(number: int) -> None:
+        values = dict(params)
+        sent = 0
         while time.perf_counter() < deadline:
+            sent += 1
+            if op.unique is not None:  # a new value in every request, as bench/wrk.lua sends
+                values[op.unique] = f"benchmark {number}-{sent}"
             started = time.perf_counter()
             try:
                 if op.mutation:
-                    await db.write(op.cypher, **params)
+                    await db.write(op.cypher, **values)
                 else:
-                    await db.read(op.cypher, **params)
+                    await db.read(op.cypher, **values)
             except Exception as exc:  # a load generator counts a failure, as wrk does, and goes on
                 failures.append(f"{type(exc).__name__}: {exc}")
                 continue
@@ -41,7 +46,7 @@ async def run(op_name: str, concurrency: int, seconds: float, target: Target) ->
     try:
         await db.read("RETURN 1 AS warm")
         started = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        await asyncio.gather(*(worker(n) for n in range(concurrency)))
         elapsed = time.perf_counter() - started
     finally:
         await db.close()

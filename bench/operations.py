@@ -64,6 +64,15 @@ class Operation:
     peer_canon: Canon
     cypher_canon: Canon
     mutation: bool = False
+    # A variable the load gives a new value in every request (the same in hub, peer and floor),
+    # so that a mutation changes what it writes: Neo4j commits a SET of the value a property
+    # already holds as a read, without writing its log. The equality check uses the plain values.
+    unique: str | None = None
+
+    def load_vars(self, variables: dict[str, Any]) -> dict[str, Any]:
+        """The variables of the load: `unique`'s value replaced by UNIQUE, which the load
+        generator (bench/wrk.lua, bench/floor_load.py) makes new in every request."""
+        return variables if self.unique is None else {**variables, self.unique: UNIQUE}
 
 
 def _key(global_id: str) -> str:
@@ -79,6 +88,9 @@ def _date(value: Any) -> str | None:
 def _orgs(items: list[dict[str, Any]], id_of: Callable[[str], str] = lambda i: i) -> list[tuple[Any, ...]]:
     return [(id_of(o["id"]), o["name"], o["homeCountry"], _date(o.get("founded"))) for o in items]
 
+
+# The placeholder of a value new in every request of the load (Operation.unique).
+UNIQUE = "__unique__"
 
 # How deep the deep page is: the 50th (of Target.deep_page_size, 20).
 DEEP_PAGE = 50
@@ -357,6 +369,7 @@ OPERATIONS: list[Operation] = [
         ),
         lambda rows: (rows[0]["name"], rows[0]["description"]),
         mutation=True,
+        unique="d",
     ),
 ]
 

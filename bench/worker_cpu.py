@@ -65,7 +65,7 @@ def main() -> None:
         hubs["before"] = start_hub(1, port=port, cwd=Path(args.before), **env)
     try:
         for op in chosen:
-            body = {"query": op.hub, "variables": op.hub_vars(target)}
+            body = {"query": op.hub, "variables": op.load_vars(op.hub_vars(target))}
             for _, base in hubs.values():
                 wrk(base + "/graphql", body, auth, args.concurrency, 1)  # warm: caches, plans
             per_request: dict[str, list[float]] = {name: [] for name in hubs}

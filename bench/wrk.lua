@@ -1,14 +1,27 @@
 -- One GraphQL request, POSTed again and again by wrk. bench/compare.py writes the request
 -- (BODY) and credentials (AUTH) in front of this file. Answers that are not 200, or that carry
 -- GraphQL errors, are counted as errors; the others as ok. done() prints one JSON line.
+-- A BODY holding UNIQUE (bench/operations.py, Operation.unique) has it replaced in every request
+-- by a value no other request of the run sends (thread number and request count).
 wrk.method = "POST"
 wrk.body = BODY
 wrk.headers["Content-Type"] = "application/json"
 if AUTH ~= "" then wrk.headers["Authorization"] = AUTH end
 
+local UNIQUE = "__unique__"
 local threads = {}
 function setup(thread)
   table.insert(threads, thread)
+  thread:set("number", #threads)
+end
+
+if string.find(BODY, UNIQUE, 1, true) then
+  local sent = 0
+  function request()
+    sent = sent + 1
+    local body = string.gsub(BODY, UNIQUE, "benchmark " .. number .. "-" .. sent)
+    return wrk.format(nil, nil, nil, body)
+  end
 end
 
 bad = 0
