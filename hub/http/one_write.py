@@ -2,13 +2,14 @@
 
 uvicorn writes a response's status line and headers when the application sends
 `http.response.start`, and its body when it sends `http.response.body`: two `send()` calls on the
-socket, two TCP segments, and a client that wakes up for headers without their body. An
-application sends both in the same turn of the event loop (nothing between them waits), so the
-transport here holds what is written during a turn and writes it as one at the end of that turn,
-as Node's HTTP server does with cork and uncork. A write that takes the held bytes past
+socket, two TCP segments, and a client that wakes up for headers without their body. Here the
+transport holds what uvicorn writes and sends it when the response is complete, head and body
+in one write, as Node's HTTP server corks a response. A streamed response's chunks go out at the
+end of the event loop's turn they were written in; a write that takes the held bytes past
 `HOLD_BYTES` goes out at once with them, so a large or streamed body keeps uvicorn's flow control.
+Closing, and the client's end of sending (a half-close), send what is held first.
 
-Serve with `--http hub.http.one_write:OneWriteHTTP` (hub up and the benchmarks do).
+Serve with `--http hub.http.one_write:OneWriteHTTP` (`hub serve`, the tests and the benchmarks do).
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ HOLD_BYTES = 64 * 1024
 
 
 class TurnTransport:
-    """A transport that writes what it is given during one turn of the event loop as one write.
+    """A transport that holds what it is given until `flush`, at the latest at the end of the
+    event loop's turn, and then writes it as one.
 
     Everything but writing is the underlying transport's own; closing first sends what is held.
     """
@@ -40,7 +42,7 @@ class TurnTransport:
             return
         if not self._held:
             self._loop.call_soon(self.flush)
-        self._held.append(bytes(data))
+        self._held.append(data if isinstance(data, bytes) else bytes(data))
         self._held_bytes += len(data)
         if self._held_bytes >= HOLD_BYTES:
             self.flush()
@@ -56,8 +58,12 @@ class TurnTransport:
         held = self._held
         self._held = []
         self._held_bytes = 0
-        if not self.transport.is_closing():
-            self.transport.write(held[0] if len(held) == 1 else b"".join(held))
+        if self.transport.is_closing():
+            return
+        if len(held) == 1:
+            self.transport.write(held[0])
+        else:  # one vectored write (uvloop), without copying a large body into a joined one
+            self.transport.writelines(held)
 
     def get_write_buffer_size(self) -> int:
         return self.transport.get_write_buffer_size() + self._held_bytes
@@ -80,6 +86,20 @@ class OneWriteHTTP(HttpToolsProtocol):
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(TurnTransport(transport, self.loop))  # type: ignore[arg-type]
+
+    def on_response_complete(self) -> None:
+        # The whole response is held: it leaves now, before the next request's task runs.
+        self._flush()
+        super().on_response_complete()
+
+    def eof_received(self) -> None:
+        # The transport closes itself after this (it is not closed through TurnTransport.close).
+        self._flush()
+        super().eof_received()
+
+    def _flush(self) -> None:
+        if isinstance(self.transport, TurnTransport):
+            self.transport.flush()
 
     def handle_websocket_upgrade(self) -> None:
         if isinstance(self.transport, TurnTransport):

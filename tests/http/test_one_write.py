@@ -85,3 +85,19 @@ async def test_an_answer_before_the_connection_closes_arrives_whole(hub: str, au
         assert _data_segments_in(writer) == 1
     finally:
         writer.close()
+
+
+async def test_a_client_that_stops_sending_after_its_request_still_gets_the_answer(hub: str) -> None:
+    """The request and the client's end of sending (a half-close, as `nc -N` does) arrive
+    together: the answer written before the server sees the end is still sent whole."""
+    address = urlsplit(hub)
+    for _ in range(5):
+        reader, writer = await asyncio.open_connection(address.hostname, address.port)
+        try:
+            writer.write(b"GET /healthz HTTP/1.1\r\nHost: hub.test\r\n\r\n")
+            writer.write_eof()
+            answer = await asyncio.wait_for(reader.read(), 10)
+            assert answer.startswith(b"HTTP/1.1 200 "), answer
+            assert answer.endswith(b'{"status":"ok"}'), answer
+        finally:
+            writer.close()
