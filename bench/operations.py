@@ -350,7 +350,7 @@ OPERATIONS: list[Operation] = [
     ),
     Operation(
         "mutation",
-        "change an institution's description, read it back",
+        "give an institution a new description (another in every request), read it back",
         "mutation($id: ID!, $d: String!) { updateOrganisation(input: {id: $id, description: $d}) "
         "{ organisation { ... on Institution { name description } } userErrors { code } } }",
         "mutation($id: ID!, $d: String!) { updateInstitutions(where: {id: {eq: $id}}, "
