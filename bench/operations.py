@@ -65,8 +65,9 @@ class Operation:
     cypher_canon: Canon
     mutation: bool = False
     # A variable the load gives a new value in every request (the same in hub, peer and floor),
-    # so that a mutation changes what it writes: Neo4j commits a SET of the value a property
-    # already holds as a read, without writing its log. The equality check uses the plain values.
+    # so that a mutation changes what it writes: a SET of the value a property already holds
+    # leaves its indexes alone, and the full-text index's update is most of what a real change
+    # of a description costs (bench/profiling.md). The equality check uses the plain values.
     unique: str | None = None
 
     def load_vars(self, variables: dict[str, Any]) -> dict[str, Any]:
